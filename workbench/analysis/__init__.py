@@ -1,0 +1,1 @@
+"""Analysis modules: pure functions from canonical tables to typed results."""

@@ -1,0 +1,141 @@
+"""The ``workbench`` command: thin over the library. Errors are one clear paragraph, not a traceback."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from workbench import __version__
+from workbench.errors import ConfigError, DataError, WorkbenchError
+
+STEP_TEXT = {
+    "config": "Checking client.yaml",
+    "execute": "Running the audit notebook (loading data, analyses, charts)",
+    "html": "Rendering HTML",
+    "pdf": "Rendering PDF",
+}
+
+
+def _fail(error: BaseException) -> None:
+    """Print an error as one paragraph and exit: 2 for bad configuration or data, 1 otherwise."""
+    if isinstance(error, WorkbenchError):
+        click.echo(click.style("Error: ", fg="red", bold=True) + str(error), err=True)
+        sys.exit(2 if isinstance(error, ConfigError | DataError) else 1)
+    log = Path(tempfile.gettempdir()) / "workbench-error.log"
+    log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+    click.echo(
+        click.style("Unexpected error: ", fg="red", bold=True)
+        + f"{type(error).__name__}: {error}. The full traceback is in {log}.",
+        err=True,
+    )
+    sys.exit(1)
+
+
+def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except click.exceptions.Exit:
+            raise
+        except (KeyboardInterrupt, click.Abort):
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+        except Exception as error:  # noqa: BLE001 - the CLI turns every error into a message
+            _fail(error)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+@click.group()
+@click.version_option(__version__, prog_name="workbench")
+def main() -> None:
+    """Sales-system audit workbench: client folders in, HTML and PDF audit reports out."""
+
+
+@main.command()
+@click.argument("client_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder "
+              "(default: CLIENT_DIR/reports/<date>).")
+@click.option("--format", "formats", default="html,pdf", show_default=True, help="html, pdf or both.")
+@click.option("--locale", type=click.Choice(["ru", "en"]), help="Report language (default: client.yaml).")
+@click.option("--as-of", help="Report date YYYY-MM-DD (default: today).")
+@click.option("--quiet", is_flag=True, help="Print only the paths of the results.")
+@_guarded
+def audit(client_dir: Path, out: Path | None, formats: str, locale: str | None, as_of: str | None,
+          quiet: bool) -> None:
+    """Audit CLIENT_DIR and write report.html, report.pdf, metrics.json and the executed notebook."""
+    from workbench.run import run_audit
+
+    started = time.perf_counter()
+    last = {"at": started}
+
+    def step(name: str) -> None:
+        if not quiet:
+            click.echo(f"• {STEP_TEXT.get(name, name)} …", err=True)
+        last["at"] = time.perf_counter()
+
+    result = run_audit(
+        client_dir,
+        out=out,
+        formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
+        locale=locale,
+        as_of=as_of,
+        step=step,
+        progress_bar=not quiet,
+    )
+    if not quiet:
+        click.echo(f"Done in {time.perf_counter() - started:.1f} s. Report folder: {result.out_dir}", err=True)
+    for name in ("report.html", "report.pdf", "metrics.json"):
+        if name in result.files:
+            click.echo(str(result.files[name]))
+
+
+@main.command("new-client")
+@click.argument("name")
+@click.option("--dir", "clients_dir", default="clients", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder that holds client folders.")
+@click.option("--slug", help="Folder name (default: transliterated NAME).")
+@_guarded
+def new_client(name: str, clients_dir: Path, slug: str | None) -> None:
+    """Create a client folder with a commented client.yaml and a blank intake.yaml."""
+    from workbench.scaffold import new_client as scaffold
+
+    folder = scaffold(name, clients_dir, slug)
+    click.echo(f"Created {folder}. Put the client's exports into {folder / 'data'}, edit "
+               f"{folder / 'client.yaml'}, then run: workbench check {folder}")
+
+
+@main.command()
+@click.argument("client_dir", type=click.Path(file_okay=False, path_type=Path))
+@_guarded
+def check(client_dir: Path) -> None:
+    """Validate client.yaml and the data files; print a data-quality summary. Exit 2 on errors."""
+    from workbench.check import check_client, format_check
+
+    result = check_client(client_dir)
+    click.echo(format_check(result))
+    if result.errors:
+        sys.exit(2)
+
+
+@main.command()
+@click.argument("dest", default="clients/demo", type=click.Path(file_okay=False, path_type=Path))
+@_guarded
+def demo(dest: Path) -> None:
+    """(Re)generate the demo client's files into DEST (deterministic)."""
+    from workbench.demo import generate_demo
+
+    click.echo(str(generate_demo(dest)))
+
+
+if __name__ == "__main__":
+    main()

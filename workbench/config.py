@@ -1,0 +1,323 @@
+"""``client.yaml``: typed configuration of one client, validated with pydantic.
+
+Validation errors name the field (as a dotted path) and what was expected, e.g.
+``client.yaml: period.end: expected a date like 2026-09-30, got 'сентябрь'``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from workbench.errors import ConfigError
+from workbench.tables import TABLES, required_columns
+
+CONFIG_FILE = "client.yaml"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Period(_Model):
+    """The audited period, both ends inclusive."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"period.end ({self.end}) is before period.start ({self.start})")
+        return self
+
+    @property
+    def months(self) -> float:
+        """Length of the period in months (30.44-day months), at least one day."""
+        return ((self.end - self.start).days + 1) / 30.4375
+
+
+class TableSource(_Model):
+    """Where one canonical table comes from and how its columns map onto the canonical names."""
+
+    file: str = Field(description="path of the file inside the client folder")
+    sheet: str | int | None = Field(None, description="XLSX sheet name or 0-based index; first sheet if empty")
+    encoding: str = Field("auto", description="auto, utf-8, utf-8-sig or cp1251")
+    delimiter: Literal["auto", ",", ";", "\t", "|"] = "auto"
+    header_row: int = Field(1, ge=1, description="1-based row that holds the column names")
+    columns: dict[str, str] = Field(default_factory=dict, description="canonical name: header in the file")
+    null_values: list[str] = Field(default_factory=list, description="extra cell values that mean 'empty'")
+    defaults: dict[str, str] = Field(
+        default_factory=dict, description="canonical name: value used when the file has no such column"
+    )
+    type_columns: dict[str, str] = Field(
+        default_factory=dict,
+        description="activities kept one column per action type (wide form): action type: header of its column",
+    )
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        allowed = {"auto", "utf-8", "utf-8-sig", "cp1251", "windows-1251", "latin-1", "utf-16"}
+        if value.lower() not in allowed:
+            raise ValueError(f"expected one of {sorted(allowed)}, got {value!r}")
+        return value.lower()
+
+
+class DataSources(_Model):
+    """The client's data files. Only deals are required."""
+
+    deals: TableSource
+    stage_events: TableSource | None = None
+    transactions: TableSource | None = None
+    customers: TableSource | None = None
+    activities: TableSource | None = None
+    plans: TableSource | None = None
+
+    @model_validator(mode="after")
+    def _known_columns(self) -> DataSources:
+        problems = []
+        for table in TABLES:
+            source: TableSource | None = getattr(self, table)
+            if source is None:
+                continue
+            known = {c.name for c in TABLES[table]}
+            for name in list(source.columns) + list(source.defaults):
+                if name not in known:
+                    problems.append(
+                        f"data.{table}.columns: unknown canonical column {name!r}; expected one of "
+                        + ", ".join(sorted(known))
+                    )
+            missing = [
+                c
+                for c in required_columns(table)
+                if c not in source.columns and c not in source.defaults and not _has_fallback(table, c)
+            ]
+            if missing:
+                problems.append(
+                    f"data.{table}.columns: required column(s) {', '.join(missing)} not mapped "
+                    "(add 'canonical_name: header in the file')"
+                )
+        if self.deals and "stage" not in self.deals.columns and "status" not in self.deals.columns:
+            problems.append("data.deals.columns: map 'stage' or 'status' (or both)")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _has_fallback(table: str, column: str) -> bool:
+    """Required columns that have a documented default when absent."""
+    return (table, column) in {("activities", "type")}
+
+
+class FunnelConfig(_Model):
+    """The client's funnel: working stages in order and the terminal won / lost stages."""
+
+    stages: list[str] = Field(min_length=2, description="working stages in order, first to last")
+    won_stages: list[str] = Field(min_length=1, description="stage names that mean the deal was won")
+    lost_stages: list[str] = Field(min_length=1, description="stage names that mean the deal was lost")
+    stage_aliases: dict[str, str] = Field(
+        default_factory=dict, description="renamed or misspelt stage in the export: configured stage"
+    )
+    counting: Literal["credit_skipped", "strict"] = Field(
+        "credit_skipped",
+        description="credit_skipped: a deal reached every stage up to its furthest; strict: only stages entered",
+    )
+    status_values: dict[Literal["open", "won", "lost"], list[str]] = Field(
+        default_factory=dict, description="when the export has a status column: its values per status"
+    )
+    min_deals_for_flag: int = Field(30, ge=1, description="a manager is compared at a stage only with this many")
+
+    @model_validator(mode="after")
+    def _distinct(self) -> FunnelConfig:
+        seen: dict[str, str] = {}
+        for group in ("stages", "won_stages", "lost_stages"):
+            for name in getattr(self, group):
+                key = name.strip().casefold()
+                if key in seen:
+                    raise ValueError(f"stage {name!r} is listed twice (in {seen[key]} and {group})")
+                seen[key] = group
+        all_stages = set(self.stages) | set(self.won_stages) | set(self.lost_stages)
+        for alias, target in self.stage_aliases.items():
+            if target not in all_stages:
+                raise ValueError(f"stage_aliases: {alias!r} points to {target!r}, which is not a configured stage")
+        return self
+
+    @property
+    def won_label(self) -> str:
+        """Name shown for the won step of the funnel."""
+        return self.won_stages[0]
+
+
+class AbcConfig(_Model):
+    """ABC settings for customers (and products)."""
+
+    mode: Literal["fixed"] = "fixed"
+    thresholds: tuple[float, float] = (0.80, 0.95)
+    metric: Literal["revenue", "margin", "quantity"] = "revenue"
+
+    @field_validator("thresholds")
+    @classmethod
+    def _ordered_shares(cls, value: tuple[float, float]) -> tuple[float, float]:
+        a, b = value
+        if not (0 < a < b < 1):
+            raise ValueError(f"expected two shares 0 < A < B < 1 such as [0.8, 0.95], got {list(value)}")
+        return value
+
+
+class PlanConfig(_Model):
+    """How plans are compared with fact."""
+
+    weekly_split: Literal["working_days", "calendar_days"] = "working_days"
+    attainment_warning: float = Field(0.9, gt=0, description="below this share of plan a week is marked")
+
+
+class ActivityConfig(_Model):
+    """Thresholds for the regularity of managers' actions."""
+
+    irregular_cv: float = Field(0.6, gt=0, description="weekly coefficient of variation above which work is irregular")
+
+
+class CommissionTier(_Model):
+    """Commission rate that applies from a plan-attainment share upwards."""
+
+    from_attainment: float = Field(ge=0)
+    rate: float = Field(ge=0, le=1)
+
+
+class Penalty(_Model):
+    """A deduction (штраф) applied when attainment is below a share of plan."""
+
+    below_attainment: float = Field(gt=0)
+    amount: float = Field(ge=0)
+
+
+class MotivationConfig(_Model):
+    """The client's current pay scheme for sales managers (monthly)."""
+
+    base_salary: float = Field(0, ge=0, description="fixed monthly salary")
+    commission_base: Literal["revenue", "margin"] = "revenue"
+    tiers: list[CommissionTier] = Field(default_factory=list, description="commission rates by attainment")
+    plan_bonus: float = Field(0, ge=0, description="bonus for reaching 100% of the monthly plan")
+    penalties: list[Penalty] = Field(default_factory=list)
+    cap: float | None = Field(None, gt=0, description="maximum monthly variable pay")
+
+
+class ClientConfig(_Model):
+    """The whole ``client.yaml``."""
+
+    name: str = Field(min_length=1)
+    slug: str | None = None
+    locale: Literal["ru", "en"] = "ru"
+    currency: str = Field("RUB", pattern=r"^[A-Z]{3}$")
+    period: Period
+    consultant: str | None = None
+    industry: str | None = None
+    data: DataSources
+    funnel: FunnelConfig
+    abc: AbcConfig = AbcConfig()
+    plan: PlanConfig = PlanConfig()
+    activity: ActivityConfig = ActivityConfig()
+    motivation: MotivationConfig | None = None
+
+
+_EXPECTED = {
+    "date_from_datetime_parsing": "a date like 2026-09-30",
+    "date_parsing": "a date like 2026-09-30",
+    "date_type": "a date like 2026-09-30",
+    "missing": "a value (the field is required)",
+    "extra_forbidden": "no such field (check the spelling)",
+    "literal_error": None,
+    "string_type": "text",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "int_parsing": "a whole number",
+    "list_type": "a list",
+    "dict_type": "a mapping of 'key: value' lines",
+    "model_type": "a mapping of 'key: value' lines",
+}
+
+
+def _describe(error: dict[str, Any]) -> str:
+    loc = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    expected = _EXPECTED.get(error["type"])
+    if expected is None:
+        msg = error["msg"]
+        msg = msg.removeprefix("Value error, ")
+        return f"{loc}: {msg}"
+    got = error.get("input")
+    got_text = "" if error["type"] in {"missing", "extra_forbidden"} else f", got {got!r}"
+    return f"{loc}: expected {expected}{got_text}"
+
+
+def parse_config(raw: dict[str, Any], source: str = CONFIG_FILE) -> ClientConfig:
+    """Validate an already-loaded mapping; raise :class:`ConfigError` naming every bad field."""
+    if not isinstance(raw, dict):
+        raise ConfigError(source, ["expected a mapping of 'key: value' lines at the top level"])
+    try:
+        return ClientConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(source, [_describe(e) for e in exc.errors()]) from None
+
+
+def load_yaml(path: Path) -> Any:
+    """Read a YAML file safely; syntax errors name the line and column."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(str(path), ["file not found"]) from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), ["not UTF-8 text; save the file as UTF-8"]) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
+        raise ConfigError(str(path), [f"YAML syntax error at {where}: {exc.problem}"]) from None
+
+
+def load_config(client_dir: Path | str) -> ClientConfig:
+    """Load and validate ``client_dir/client.yaml``."""
+    client_dir = Path(client_dir)
+    if not client_dir.is_dir():
+        raise ConfigError(str(client_dir), ["client folder not found"])
+    path = client_dir / CONFIG_FILE
+    config = parse_config(load_yaml(path), str(path))
+    problems = [
+        f"data.{table}.file: {source.file!r} {why}"
+        for table, source in iter_sources(config)
+        if (why := _file_problem(client_dir, source.file))
+    ]
+    if problems:
+        raise ConfigError(str(path), problems)
+    if config.slug is None:
+        config = config.model_copy(update={"slug": client_dir.resolve().name})
+    return config
+
+
+def iter_sources(config: ClientConfig) -> list[tuple[str, TableSource]]:
+    """The configured data sources as (table name, source) pairs, in contract order."""
+    return [(t, s) for t in TABLES if (s := getattr(config.data, t)) is not None]
+
+
+def resolve_data_path(client_dir: Path, file: str) -> Path:
+    """Absolute path of a data file; refuses paths that leave the client folder."""
+    root = client_dir.resolve()
+    path = (root / file).resolve()
+    if not path.is_relative_to(root):
+        raise ConfigError(str(client_dir / CONFIG_FILE), [f"{file!r} points outside the client folder"])
+    return path
+
+
+def _file_problem(client_dir: Path, file: str) -> str | None:
+    root = client_dir.resolve()
+    path = (root / file).resolve()
+    if not path.is_relative_to(root):
+        return "points outside the client folder; keep the client's files inside it (for example in data/)"
+    if not path.is_file():
+        return "not found in the client folder"
+    return None

@@ -1,0 +1,591 @@
+"""The demo client: a deterministic generator of a realistic B2B sales department with planted problems.
+
+``python -m workbench.demo clients/demo`` (or ``workbench demo``) rewrites ``clients/demo`` byte for byte
+the same way for the same seed. The planted problems are listed in :data:`PLANTED` and in the demo's
+README; tests check that the audit finds each of them.
+
+Files it writes, in the formats real exports come in:
+
+- ``data/deals.csv``: an amoCRM-style deals export (UTF-8 without BOM, ',' delimiter, ``dd.mm.yyyy hh:mm:ss``
+  dates, ``не закрыта`` for open deals, a trailing space in ``Бюджет ``), with a handful of broken rows;
+- ``data/stage_history.csv``: stage changes (Windows-1251, ';' delimiter);
+- ``data/sales.xlsx``: the accounting system's sales lines with margin (typed XLSX cells);
+- ``data/activities.csv``: weekly calls, meetings and proposals per manager (wide form, ';');
+- ``data/plans.xlsx``: monthly revenue and deal plans per manager (monthly only);
+- ``client.yaml``, ``intake.yaml`` and ``README.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SEED = 20261123
+PERIOD_START = dt.date(2026, 1, 1)
+PERIOD_END = dt.date(2026, 9, 30)
+CARRY_OVER_START = dt.date(2025, 11, 1)  # deals created before the period still close inside it
+EXPORT_AT = dt.datetime(2026, 9, 30, 23, 59, 59)
+
+STAGES = [
+    "Найден клиент",
+    "Холодный звонок",
+    "Коммерческое предложение",
+    "Встреча",
+    "Выявление потребностей",
+    "Развитие потребностей",
+    "Презентация",
+]
+WON_STAGE = "Продажа"
+LOST_STAGE = "Отказ"
+AMO_WON = "Успешно реализовано"
+AMO_LOST = "Закрыто и не реализовано"
+
+# Step conversions of an ordinary manager: the conveyor of the seed book, with one planted hole.
+BASE_CONVERSION = [0.80, 0.55, 0.22, 0.85, 0.75, 0.70, 0.55]
+WEAKEST_STEP = 2  # "Коммерческое предложение" -> "Встреча"
+# Median days spent at each stage before moving on or being lost.
+STAGE_DAYS = [1.0, 3.0, 7.0, 2.0, 5.0, 6.0, 8.0]
+
+MANAGERS = ["Анна Соколова", "Игорь Петров", "Мария Кузнецова", "Дмитрий Волков", "Елена Морозова",
+            "Сергей Новиков"]
+WEAK_MANAGER = "Игорь Петров"
+WEAK_MANAGER_STEP = 1  # "Холодный звонок" -> "Коммерческое предложение"
+WEAK_MANAGER_RATE = 0.33
+IRREGULAR_MANAGER = "Сергей Новиков"
+
+SOURCES = {  # share of leads, multiplier on the first two steps
+    "Холодная база": (0.40, 1.00),
+    "Сайт": (0.22, 1.10),
+    "Рекомендация": (0.12, 1.20),
+    "Выставка": (0.08, 1.05),
+    "Агрегатор заявок": (0.18, 0.45),  # brings volume, hardly any sales
+}
+LOSS_REASONS = ["Дорого", "Нет бюджета", "Выбрали конкурента", "Не выходит на связь", "Неактуально",
+                "Долгие сроки поставки"]
+
+_ROOTS = ["Альфа", "Вектор", "Гранит", "Дельта", "Енисей", "Зенит", "Импульс", "Кристалл", "Лидер", "Магистраль",
+          "Меридиан", "Нева", "Олимп", "Прогресс", "Ресурс", "Сибирь", "Стандарт", "Техно", "Урал", "Феникс",
+          "Форвард", "Химпром", "Центр", "Эталон", "Ютекс", "Ямал", "Волга", "Кубань", "Балтика", "Каскад",
+          "Орион", "Пульсар", "Радуга", "Север", "Тайга", "Арктика", "Восток", "Горизонт", "Днепр", "Заря"]
+_SUFFIXES = ["Строй", "Маш", "Снаб", "Торг", "Пром", "Сервис", "Логистик", "Энерго", "Монтаж", "Проект",
+             "Комплект"]
+_FORMS = ["ООО", "ООО", "ООО", "АО", "ИП"]
+_SURNAMES = ["Иванов", "Смирнов", "Кузьмин", "Попов", "Лебедев", "Козлов", "Новиков", "Морозов", "Павлов",
+             "Голубев", "Виноградов", "Богданов", "Воробьёв", "Фёдоров", "Михайлов", "Беляев", "Тарасов", "Белов"]
+_INITIALS = "АБВГДЕИКЛМНОПРСТ"
+
+PLANTED = {
+    "weakest_step": f"{STAGES[WEAKEST_STEP]} → {STAGES[WEAKEST_STEP + 1]}",
+    "weak_manager": WEAK_MANAGER,
+    "weak_manager_step": f"{STAGES[WEAK_MANAGER_STEP]} → {STAGES[WEAK_MANAGER_STEP + 1]}",
+    "irregular_manager": IRREGULAR_MANAGER,
+    "top_customer_share": "over 20% of revenue; the top three about 40%",
+    "unprofitable_tail": "about a quarter of customers with negative margin",
+    "plans": "monthly only, per manager",
+}
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    """How big a demo client to generate."""
+
+    deals: int
+    customers: int
+    broken_rows: bool = True
+
+
+FULL = DemoSize(deals=5000, customers=420)
+SMALL = DemoSize(deals=700, customers=80)
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _fmt_dt(value: dt.datetime) -> str:
+    return value.strftime("%d.%m.%Y %H:%M:%S")
+
+
+def _random_time(rng: np.random.Generator, day: dt.date) -> dt.datetime:
+    seconds = int(rng.integers(9 * 3600, 19 * 3600))
+    return dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds)
+
+
+def _business_day(rng: np.random.Generator, start: dt.date, end: dt.date) -> dt.date:
+    span = (end - start).days
+    while True:
+        day = start + dt.timedelta(days=int(rng.integers(0, span + 1)))
+        if day.weekday() < 5 or rng.random() < 0.08:
+            return day
+
+
+def customer_names(rng: np.random.Generator, count: int) -> list[str]:
+    """Distinct Russian company names such as «ООО «Гранит-Снаб»»."""
+    names: list[str] = []
+    seen: set[str] = set()
+    while len(names) < count:
+        root = _ROOTS[int(rng.integers(len(_ROOTS)))]
+        suffix = _SUFFIXES[int(rng.integers(len(_SUFFIXES)))]
+        form = _FORMS[int(rng.integers(len(_FORMS)))]
+        core = f"{root}{suffix.lower()}" if rng.random() < 0.5 else f"{root}-{suffix}"
+        if form == "ИП":
+            surname = _SURNAMES[int(rng.integers(len(_SURNAMES)))]
+            first, middle = (_INITIALS[int(rng.integers(len(_INITIALS)))] for _ in range(2))
+            name = f"ИП {surname} {first}. {middle}."
+        else:
+            name = f"{form} «{core}»"
+        if name not in seen:
+            seen.add(name)
+            names.append(name)
+    return names
+
+
+# --- deals and stage history -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Deal:
+    deal_id: int
+    manager: str
+    source: str
+    customer: str
+    created: dt.datetime
+    amount: int
+    status: str
+    stage: str
+    closed: dt.datetime | None
+    loss_reason: str
+    history: list[tuple[str, dt.datetime]]
+
+
+def _step_rate(manager: str, source: str, step: int) -> float:
+    rate = BASE_CONVERSION[step]
+    if manager == WEAK_MANAGER and step == WEAK_MANAGER_STEP:
+        rate = WEAK_MANAGER_RATE
+    if step < 2:
+        rate *= SOURCES[source][1]
+    return min(rate, 0.97)
+
+
+def _simulate_deal(rng: np.random.Generator, deal_id: int, created: dt.datetime, customers: list[str],
+                   weights: np.ndarray) -> _Deal:
+    manager = MANAGERS[int(rng.integers(len(MANAGERS)))]
+    source = rng.choice(list(SOURCES), p=[v[0] for v in SOURCES.values()])
+    customer = customers[int(rng.choice(len(customers), p=weights))]
+    amount = int(round(float(rng.lognormal(np.log(115_000), 0.55)), -3))
+    history = [(STAGES[0], created)]
+    at = created
+    stage = 0
+    while True:
+        wait = float(rng.lognormal(np.log(STAGE_DAYS[stage]), 0.6))
+        at = at + dt.timedelta(days=wait, minutes=int(rng.integers(0, 600)))
+        if at > EXPORT_AT:
+            return _Deal(deal_id, manager, source, customer, created, amount, "open", STAGES[stage], None, "",
+                         history)
+        if rng.random() >= _step_rate(manager, source, stage):
+            reason = LOSS_REASONS[int(rng.integers(len(LOSS_REASONS)))]
+            history.append((AMO_LOST, at))
+            return _Deal(deal_id, manager, source, customer, created, amount, "lost", AMO_LOST, at, reason, history)
+        stage += 1
+        if stage == len(STAGES):
+            history.append((AMO_WON, at))
+            return _Deal(deal_id, manager, source, customer, created, amount, "won", AMO_WON, at, "", history)
+        # Now and then a deal skips a stage in the CRM, or steps back once.
+        if 0 < stage < len(STAGES) - 1 and rng.random() < 0.04:
+            history.append((STAGES[stage], at))
+            stage += 1
+            at = at + dt.timedelta(hours=2)
+        if stage >= 2 and rng.random() < 0.02:
+            history.append((STAGES[stage], at))
+            at = at + dt.timedelta(hours=3)
+            history.append((STAGES[stage - 1], at))
+            at = at + dt.timedelta(days=1)
+        history.append((STAGES[stage], at))
+
+
+def simulate_deals(rng: np.random.Generator, size: DemoSize, customers: list[str],
+                   weights: np.ndarray) -> list[_Deal]:
+    """Deals created in the period (``size.deals``) plus two months of carry-over before it."""
+    period_days = (PERIOD_END - PERIOD_START).days + 1
+    carry_days = (PERIOD_START - CARRY_OVER_START).days
+    carry = int(size.deals * carry_days / period_days)
+    deals = []
+    deal_id = 24_100_000
+    plan = [(CARRY_OVER_START, PERIOD_START - dt.timedelta(days=1), carry),
+            (PERIOD_START, PERIOD_END, size.deals)]
+    for start, end, count in plan:
+        days = sorted(_business_day(rng, start, end) for _ in range(count))
+        for day in days:
+            deal_id += int(rng.integers(1, 40))
+            deals.append(_simulate_deal(rng, deal_id, _random_time(rng, day), customers, weights))
+    return deals
+
+
+def _deals_csv(deals: list[_Deal], rng: np.random.Generator, broken: bool) -> str:
+    header = ["ID", "Название сделки", "Бюджет ", "Ответственный", "Дата создания сделки", "Кем создана сделка",
+              "Дата закрытия", "Теги", "Этап сделки", "Воронка", "Компания", "Источник", "Причина отказа",
+              "Примечание"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for d in deals:
+        note = ""
+        if rng.random() < 0.03:
+            note = "Клиент просил перезвонить\nпосле согласования бюджета"
+        writer.writerow([
+            d.deal_id, f"Поставка оборудования №{d.deal_id % 100000}", d.amount, d.manager, _fmt_dt(d.created),
+            d.manager, _fmt_dt(d.closed) if d.closed else "не закрыта", "", d.stage, "Продажи B2B", d.customer,
+            d.source, d.loss_reason, note,
+        ])
+    if broken:
+        first = deals[10]
+        # A mistyped date, a stage that is not in the pipeline, a repeated row, a row cut short.
+        writer.writerow([first.deal_id + 1, "Поставка (ошибка даты)", 90000, MANAGERS[0], "31.02.2026 10:00:00",
+                         MANAGERS[0], "не закрыта", "", STAGES[1], "Продажи B2B", "ООО «Тест»", "Сайт", "", ""])
+        writer.writerow([first.deal_id + 2, "Поставка (старый этап)", 120000, MANAGERS[2], "15.03.2026 11:00:00",
+                         MANAGERS[2], "не закрыта", "", "Переговоры", "Продажи B2B", "ООО «Тест»", "Сайт", "", ""])
+        writer.writerow([first.deal_id + 3, "Поставка (опечатка этапа)", 75000, MANAGERS[3], "16.03.2026 12:00:00",
+                         MANAGERS[3], "не закрыта", "", "Коммерческое предложенние", "Продажи B2B", "ООО «Тест»",
+                         "Сайт", "", ""])
+        d = deals[20]
+        writer.writerow([
+            d.deal_id, f"Поставка оборудования №{d.deal_id % 100000}", d.amount, d.manager, _fmt_dt(d.created),
+            d.manager, _fmt_dt(d.closed) if d.closed else "не закрыта", "", d.stage, "Продажи B2B", d.customer,
+            d.source, d.loss_reason, "",
+        ])
+        out.write(f"{first.deal_id + 4},Обрезанная строка,50000\n")
+    return out.getvalue()
+
+
+def _history_csv(deals: list[_Deal]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["ID сделки", "Этап", "Дата перехода", "Ответственный"])
+    for d in deals:
+        for stage, at in d.history:
+            writer.writerow([d.deal_id, stage, _fmt_dt(at), d.manager])
+    return out.getvalue()
+
+
+# --- customers and sales ------------------------------------------------------------------------------------
+
+
+def customer_profile(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Yearly revenue weight and margin rate per customer: a dominant customer and an unprofitable tail."""
+    weights = rng.lognormal(0.0, 1.1, size=count)
+    weights = np.sort(weights)[::-1]
+    weights[0] = weights[1:].sum() * 0.42  # one customer brings about a quarter of revenue
+    weights[1] = weights[0] * 0.45
+    weights[2] = weights[0] * 0.38
+    margin = rng.uniform(0.14, 0.30, size=count)
+    tail = np.arange(count) >= int(count * 0.70)
+    unprofitable = tail & (rng.random(count) < 0.85)
+    margin[unprofitable] = rng.uniform(-0.22, -0.04, size=int(unprofitable.sum()))
+    return weights / weights.sum(), margin
+
+
+def _sales_rows(rng: np.random.Generator, customers: list[str], weights: np.ndarray, margin: np.ndarray,
+                deals: list[_Deal], yearly_revenue: float) -> list[list[object]]:
+    products = ["Насос центробежный", "Задвижка клиновая", "Электродвигатель", "Частотный преобразователь",
+                "Сервисное обслуживание", "Доставка", "Монтажные работы", "Фильтр сетчатый"]
+    rows: list[list[object]] = []
+    months = [dt.date(2026, m, 1) for m in range(1, 10)]
+    monthly = yearly_revenue / 12
+    index = {name: i for i, name in enumerate(customers)}
+    doc = 1000
+    for i, name in enumerate(customers):
+        expected = weights[i] * monthly
+        seasonal = rng.uniform(0.6, 1.4, size=len(months))
+        for m, month in enumerate(months):
+            orders = int(rng.poisson(min(6.0, 0.3 + expected / 180_000)))
+            if orders == 0:
+                continue
+            for _ in range(orders):
+                day = month + dt.timedelta(days=int(rng.integers(0, 28)))
+                amount = round(float(expected * seasonal[m] / max(orders, 1) * rng.uniform(0.7, 1.3)), 2)
+                if amount < 500:
+                    amount = round(float(rng.uniform(500, 3000)), 2)
+                product = products[int(rng.integers(len(products)))]
+                qty = int(rng.integers(1, 12))
+                doc += 1
+                rows.append([dt.datetime.combine(day, dt.time()), f"РН-{doc:06d}", name, product, qty, amount,
+                             round(amount * float(margin[i]), 2)])
+                if rng.random() < 0.015:
+                    doc += 1
+                    refund = -round(amount * float(rng.uniform(0.2, 1.0)), 2)
+                    rows.append([dt.datetime.combine(day + dt.timedelta(days=5), dt.time()), f"ВЗ-{doc:06d}", name,
+                                 product, -1, refund, round(refund * float(margin[i]), 2)])
+    for d in deals:
+        if d.status == "won" and d.closed and PERIOD_START <= d.closed.date() <= PERIOD_END:
+            doc += 1
+            rate = float(margin[index[d.customer]])
+            rows.append([dt.datetime.combine(d.closed.date(), dt.time()), f"РН-{doc:06d}", d.customer,
+                         "Поставка по сделке", 1, float(d.amount), round(d.amount * rate, 2)])
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return rows
+
+
+# --- activities and plans -----------------------------------------------------------------------------------
+
+
+def _activities_csv(rng: np.random.Generator) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Менеджер", "Неделя", "Звонки", "Встречи", "КП отправлено"])
+    monday = PERIOD_START - dt.timedelta(days=PERIOD_START.weekday())
+    weeks = []
+    while monday <= PERIOD_END:
+        weeks.append(monday)
+        monday += dt.timedelta(days=7)
+    for manager in MANAGERS:
+        for week in weeks:
+            factor = 1.0
+            if manager == IRREGULAR_MANAGER:
+                roll = rng.random()
+                factor = 0.0 if roll < 0.22 else 0.35 if roll < 0.45 else 1.9
+            calls = int(rng.poisson(62 * factor))
+            meetings = int(rng.poisson(6 * factor))
+            proposals = int(rng.poisson(11 * factor))
+            writer.writerow([manager, week.strftime("%d.%m.%Y"), calls, meetings, proposals])
+    return out.getvalue()
+
+
+def _plan_rows(deals: list[_Deal], rng: np.random.Generator) -> list[list[object]]:
+    """Monthly plans per manager: one plan for everybody, the team's typical month plus a stretch."""
+    won = [d for d in deals if d.status == "won" and d.closed and d.closed.year == 2026]
+    typical = sum(d.amount for d in won) / 9 / len(MANAGERS)
+    rows = []
+    for month in range(1, 10):
+        season = float(rng.uniform(0.95, 1.12))
+        target = round(typical * 1.05 * season / 10_000) * 10_000
+        for manager in MANAGERS:
+            rows.append([manager, dt.datetime(2026, month, 1), target, max(1, round(target / 130_000))])
+    return rows
+
+
+# --- writing ------------------------------------------------------------------------------------------------
+
+
+_FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+
+def _write_xlsx(path: Path, sheet: str, header: list[str], rows: list[list[object]], formats: dict[int, str]) -> None:
+    """A workbook with typed cells whose bytes depend only on its content."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    for col, number_format in formats.items():
+        for cell in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+            cell[0].number_format = number_format
+    fixed = dt.datetime(2026, 1, 1)
+    wb.properties.created = fixed
+    wb.properties.modified = fixed
+    wb.properties.creator = "workbench demo"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    _normalise_zip(buffer.getvalue(), path)
+
+
+def _normalise_zip(data: bytes, path: Path) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in sorted(src.infolist(), key=lambda i: i.filename):
+            content = src.read(info.filename)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, content)
+
+
+def generate_demo(dest: Path | str, seed: int = SEED, size: DemoSize = FULL, name: str = "ООО «Промтехснаб»") -> Path:
+    """Write a complete demo client folder into ``dest`` (created if missing). Returns ``dest``."""
+    dest = Path(dest)
+    data = dest / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    customers = customer_names(rng, size.customers)
+    weights, margin = customer_profile(rng, size.customers)
+    # Deals go to customers of every size; big accounts are not the ones a cold call finds.
+    deal_weights = np.sqrt(weights)
+    deal_weights /= deal_weights.sum()
+    deals = simulate_deals(rng, size, customers, deal_weights)
+    won_yearly = sum(d.amount for d in deals if d.status == "won") * 12 / 11
+    (data / "deals.csv").write_text(_deals_csv(deals, rng, size.broken_rows), encoding="utf-8")
+    (data / "stage_history.csv").write_bytes(_history_csv(deals).encode("cp1251"))
+    sales = _sales_rows(rng, customers, weights, margin, deals, yearly_revenue=won_yearly * 2.2)
+    _write_xlsx(data / "sales.xlsx", "Продажи",
+                ["Дата", "Документ", "Контрагент", "Номенклатура", "Количество", "Сумма, руб.", "Валовая прибыль"],
+                sales, {1: "DD.MM.YYYY", 6: "#,##0.00", 7: "#,##0.00"})
+    (data / "activities.csv").write_text(_activities_csv(rng), encoding="utf-8-sig")
+    _write_xlsx(data / "plans.xlsx", "План продаж", ["Менеджер", "Месяц", "План выручки, руб.", "План сделок"],
+                _plan_rows(deals, rng), {2: "MM.YYYY", 3: "#,##0"})
+    (dest / "client.yaml").write_text(_client_yaml(name), encoding="utf-8")
+    (dest / "intake.yaml").write_text(_intake_yaml(), encoding="utf-8")
+    (dest / "README.md").write_text(_readme(size), encoding="utf-8")
+    return dest
+
+
+def _client_yaml(name: str) -> str:
+    stages = "\n".join(f"    - {s}" for s in STAGES)
+    quoted = name.replace('"', '\\"')
+    return f"""# Демо-клиент: сгенерирован `workbench demo` (см. README.md). Все данные вымышлены.
+name: "{quoted}"
+locale: ru
+currency: RUB
+consultant: Консалтинговая группа «Система продаж»
+industry: Оптовые поставки промышленного оборудования
+period:
+  start: {PERIOD_START.isoformat()}
+  end: {PERIOD_END.isoformat()}
+
+data:
+  deals:
+    file: data/deals.csv          # выгрузка сделок amoCRM
+    columns:
+      deal_id: ID
+      title: Название сделки
+      amount: Бюджет
+      manager: Ответственный
+      created_at: Дата создания сделки
+      closed_at: Дата закрытия
+      stage: Этап сделки
+      customer_id: Компания
+      source: Источник
+      loss_reason: Причина отказа
+  stage_events:
+    file: data/stage_history.csv  # история смены этапов (Windows-1251, разделитель ;)
+    columns:
+      deal_id: ID сделки
+      stage: Этап
+      entered_at: Дата перехода
+  transactions:
+    file: data/sales.xlsx         # продажи из учётной системы
+    sheet: Продажи
+    columns:
+      date: Дата
+      document_id: Документ
+      customer_id: Контрагент
+      product: Номенклатура
+      quantity: Количество
+      amount: Сумма, руб.
+      margin: Валовая прибыль
+  activities:
+    file: data/activities.csv     # недельный отчёт по активностям
+    columns:
+      manager: Менеджер
+      date: Неделя
+    type_columns:
+      звонки: Звонки
+      встречи: Встречи
+      КП: КП отправлено
+  plans:
+    file: data/plans.xlsx
+    columns:
+      manager: Менеджер
+      period_start: Месяц
+      target_revenue: План выручки, руб.
+      target_deals: План сделок
+    defaults:
+      period: month
+
+funnel:
+  stages:
+{stages}
+  won_stages: [{WON_STAGE}]
+  lost_stages: [{LOST_STAGE}]
+  stage_aliases:
+    {AMO_WON}: {WON_STAGE}
+    {AMO_LOST}: {LOST_STAGE}
+  counting: credit_skipped
+  min_deals_for_flag: 30
+
+abc:
+  mode: fixed
+  thresholds: [0.80, 0.95]
+  metric: revenue
+
+plan:
+  weekly_split: working_days
+
+motivation:
+  base_salary: 45000
+  commission_base: revenue
+  tiers:
+    - {{from_attainment: 0.0, rate: 0.02}}
+    - {{from_attainment: 0.8, rate: 0.04}}
+    - {{from_attainment: 1.0, rate: 0.06}}
+  plan_bonus: 20000
+  penalties:
+    - {{below_attainment: 0.5, amount: 10000}}
+"""
+
+
+def _intake_yaml() -> str:
+    from workbench.scaffold import blank_intake
+
+    return blank_intake()
+
+
+def _readme(size: DemoSize) -> str:
+    return f"""# Демо-клиент «Промтехснаб»
+
+Вымышленная компания — оптовые поставки промышленного оборудования, отдел продаж из шести менеджеров.
+Папку целиком создаёт детерминированный генератор: `workbench demo` (или `python -m workbench.demo clients/demo`)
+с тем же зерном ({SEED}) даёт те же байты. Данные вымышлены; совпадения имён случайны.
+
+- Период аудита: {PERIOD_START:%d.%m.%Y} – {PERIOD_END:%d.%m.%Y} (9 месяцев), около {size.deals} сделок,
+  созданных в периоде, плюс сделки, созданные в ноябре–декабре 2025 года и закрытые в периоде.
+- Воронка — конвейер продаж из книги «Конвейер продаж»: найден клиент → холодный звонок → коммерческое
+  предложение → встреча → выявление потребностей → развитие потребностей → презентация → продажа.
+  Этап «сопровождение» после продажи представлен повторными покупками клиентов в `sales.xlsx`.
+
+## Файлы
+
+| файл | что это | формат |
+|---|---|---|
+| `data/deals.csv` | выгрузка сделок в стиле amoCRM | UTF-8 без BOM, `,`, даты `дд.мм.гггг чч:мм:сс`, «не закрыта», `Бюджет ` с пробелом, перенос строки в примечании |
+| `data/stage_history.csv` | история смены этапов | Windows-1251, `;` |
+| `data/sales.xlsx` | продажи по клиентам с валовой прибылью | XLSX, лист «Продажи», возвраты — отрицательные суммы |
+| `data/activities.csv` | звонки, встречи, КП по неделям | UTF-8 с BOM, `;`, столбец на каждый тип действия |
+| `data/plans.xlsx` | план выручки и сделок | XLSX, только помесячно, по менеджерам |
+
+## Заложенные проблемы — отчёт должен их найти
+
+1. **Самый слабый этап**: шаг «{PLANTED['weakest_step']}» — конверсия около 22 % при 55–85 % на остальных
+   шагах. Отчёт называет его узким местом воронки с наибольшим эффектом в рублях.
+2. **Слабый менеджер на одном шаге**: {WEAK_MANAGER} на шаге «{PLANTED['weak_manager_step']}» — около
+   33 % против 55 % у остальных; на других шагах он как все. Отчёт отмечает его за контрольными границами 99,8 %;
+   остальные менеджеры сгенерированы одинаковыми и не отмечаются.
+3. **Длинный хвост убыточных клиентов**: около четверти клиентов (мелкие) с отрицательной маржой.
+4. **Зависимость от крупных клиентов**: крупнейший клиент даёт более 20 % выручки, три крупнейших — около
+   40 %.
+5. **Планы только помесячные** (по менеджерам), без недельной разбивки и без плана по этапам воронки.
+6. **Нерегулярная активность**: {IRREGULAR_MANAGER} — недели без единого звонка чередуются с рывками.
+
+Кроме того, канал «Агрегатор заявок» приносит много заявок, но почти не даёт продаж, а в `deals.csv`
+специально оставлены несколько испорченных строк (невозможная дата 31.02, этап «Переговоры», которого нет в
+воронке, этап с опечаткой, повтор строки, обрезанная строка): они уходят в карантин и видны в приложении Б.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m workbench.demo DEST``: regenerate the demo client."""
+    args = sys.argv[1:] if argv is None else argv
+    dest = Path(args[0] if args else "clients/demo")
+    generate_demo(dest)
+    print(dest)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""Named exception types. Each carries the facts a user needs to fix the problem.
+
+The CLI prints ``str(error)`` as one paragraph; nothing else of the traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+
+class WorkbenchError(Exception):
+    """Base class of every error the workbench reports to a user."""
+
+
+class ConfigError(WorkbenchError):
+    """``client.yaml`` (or another configuration file) is missing, unreadable or invalid."""
+
+    def __init__(self, path: str, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        lines = "; ".join(problems)
+        super().__init__(f"{path}: {lines}")
+
+
+class DataError(WorkbenchError):
+    """A client data file cannot be read at all (as opposed to single bad rows, which are quarantined)."""
+
+    def __init__(self, path: str, problem: str, *, field: str | None = None, row: int | None = None):
+        self.path = path
+        self.problem = problem
+        self.field = field
+        self.row = row
+        where = path
+        if row is not None:
+            where += f", row {row}"
+        if field is not None:
+            where += f", field '{field}'"
+        super().__init__(f"{where}: {problem}")
+
+
+class RunError(WorkbenchError):
+    """An audit run failed; nothing client-facing was written."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        notebook_path: str | None = None,
+        cell_index: int | None = None,
+        cause: str | None = None,
+    ):
+        self.notebook_path = notebook_path
+        self.cell_index = cell_index
+        self.cause = cause
+        super().__init__(message)

@@ -1,0 +1,1 @@
+"""Reading client files into canonical tables."""

@@ -1,0 +1,132 @@
+"""Turn a raw table into a canonical table: map columns, parse values, quarantine unusable rows."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+import pandas as pd
+
+from workbench.config import TableSource
+from workbench.errors import DataError
+from workbench.io.parse import EXPECTED_DATE, EXPECTED_NUMBER, clean_text, parse_dates, parse_numbers
+from workbench.io.quarantine import Quarantine
+from workbench.io.read import RawTable
+from workbench.tables import TABLES, Column
+
+_CURRENCY_SUFFIX = re.compile(r"[\s,]*(₽|руб\.?|rub|р\.)$", re.IGNORECASE)
+
+
+def normalize_header(name: str) -> str:
+    """Header as compared for matching: case, spaces, 'ё' and a currency suffix do not matter."""
+    text = name.replace("\u00a0", " ").replace("ё", "е").replace("Ё", "Е").strip().casefold()
+    text = re.sub(r"\s+", " ", text)
+    return _CURRENCY_SUFFIX.sub("", text).strip()
+
+
+def find_column(raw: RawTable, wanted: str) -> str | None:
+    """The raw column that matches header ``wanted`` (exactly, else after normalisation; first repeat wins)."""
+    if wanted in raw.frame.columns:
+        return wanted
+    key = normalize_header(wanted)
+    for header, original in zip(raw.frame.columns, raw.headers, strict=True):
+        if normalize_header(original) == key:
+            return header
+    return None
+
+
+def suggest(value: str, options: list[str]) -> str | None:
+    """The closest option to ``value``, if any is reasonably close."""
+    by_key = {normalize_header(o): o for o in options}
+    match = difflib.get_close_matches(normalize_header(value), list(by_key), n=1, cutoff=0.6)
+    return by_key[match[0]] if match else None
+
+
+def require_column(raw: RawTable, header: str, mapped_to: str) -> str:
+    """The raw column for ``header``; a :class:`DataError` naming the file's columns when it is missing."""
+    found = find_column(raw, header)
+    if found is not None:
+        return found
+    hint = suggest(header, raw.headers)
+    hint_text = f" Did you mean {hint!r}?" if hint else ""
+    shown = ", ".join(repr(h) for h in raw.headers[:40])
+    more = " ..." if len(raw.headers) > 40 else ""
+    raise DataError(
+        raw.name,
+        f"column {header!r} (mapped to {mapped_to} in client.yaml) is not in the file.{hint_text} "
+        f"The file's columns are: {shown}{more}",
+        field=header,
+    )
+
+
+def map_columns(raw: RawTable, source: TableSource, table: str) -> dict[str, str]:
+    """Canonical name -> raw column, for every mapped column; a missing header is a :class:`DataError`."""
+    return {
+        canonical: require_column(raw, header, f"{table}.{canonical}")
+        for canonical, header in source.columns.items()
+    }
+
+
+def build_canonical(
+    raw: RawTable, source: TableSource, table: str, quarantine: Quarantine
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Parse the mapped columns of ``raw`` into canonical types; quarantine rows with bad values.
+
+    Returns the canonical frame (indexed by row number, extra raw columns kept after the canonical ones)
+    and the mapping used.
+    """
+    mapping = map_columns(raw, source, table)
+    quarantine.reject_rows(raw.broken_rows, "bad_field_count")
+    frame = raw.frame
+    nulls = frozenset(v.strip().casefold() for v in source.null_values)
+    out = pd.DataFrame(index=frame.index)
+    bad: dict[str, pd.Series] = {}
+    for column in TABLES[table]:
+        if column.name in mapping:
+            values, bad_mask = _parse(frame[mapping[column.name]], column, nulls)
+            out[column.name] = values
+            bad[column.name] = bad_mask
+        elif column.name in source.defaults:
+            values, _ = _parse(pd.Series(source.defaults[column.name], index=frame.index), column, nulls)
+            out[column.name] = values
+        else:
+            out[column.name] = _empty(column, frame.index)
+    used = set(mapping.values())
+    for header in frame.columns:
+        if header not in used:
+            extra = header if header not in out.columns else f"{header}_source"
+            out[extra] = frame[header]
+    for column in TABLES[table]:
+        if column.name not in bad:
+            continue
+        kind = "date" if column.kind == "datetime" else "number"
+        expected = EXPECTED_DATE if column.kind == "datetime" else EXPECTED_NUMBER
+        out = quarantine.reject(
+            out,
+            bad[column.name],
+            f"invalid_{kind}:{column.name}",
+            column.name,
+            f"expected {expected}",
+            raw_values=frame[mapping[column.name]],
+        )
+    for column in TABLES[table]:
+        if column.required:
+            out = quarantine.reject(out, out[column.name].isna(), f"missing_value:{column.name}", column.name)
+    return out, mapping
+
+
+def _parse(values: pd.Series, column: Column, nulls: frozenset[str]) -> tuple[pd.Series, pd.Series]:
+    if column.kind == "datetime":
+        return parse_dates(values, nulls)
+    if column.kind == "float":
+        return parse_numbers(values, nulls)
+    text = clean_text(values, nulls)
+    return text, pd.Series(False, index=values.index)
+
+
+def _empty(column: Column, index: pd.Index) -> pd.Series:
+    if column.kind == "datetime":
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    if column.kind == "float":
+        return pd.Series(float("nan"), index=index, dtype="float64")
+    return pd.Series(pd.NA, index=index, dtype="string")

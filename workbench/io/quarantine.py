@@ -1,0 +1,168 @@
+"""Quarantine of unusable rows and the per-table accounting: rows read = rows used + rows quarantined."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+QUARANTINE_COLUMNS = ["table", "file", "row", "reason", "field", "value", "detail", "hint"]
+MAX_EXAMPLES = 3
+
+
+@dataclass
+class TableReport:
+    """What happened to one input file on its way into a canonical table."""
+
+    table: str
+    file: str
+    rows_read: int = 0
+    rows_used: int = 0
+    rows_quarantined: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    warnings: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def balanced(self) -> bool:
+        """The accounting identity every table must satisfy."""
+        return self.rows_read == self.rows_used + self.rows_quarantined
+
+
+class Quarantine:
+    """Collects rejected rows of one table; each row is quarantined once, with its first reason."""
+
+    def __init__(self, table: str, file: str):
+        self.table = table
+        self.file = file
+        self._parts: list[pd.DataFrame] = []
+        self._rows: set[int] = set()
+        self.warnings: dict[str, int] = {}
+        self.examples: dict[str, list[dict[str, object]]] = {}
+
+    def reject(
+        self,
+        frame: pd.DataFrame,
+        mask: pd.Series,
+        reason: str,
+        field: str | None = None,
+        detail: str | pd.Series = "",
+        raw_values: pd.Series | None = None,
+        hint: pd.Series | None = None,
+    ) -> pd.DataFrame:
+        """Move the rows of ``frame`` where ``mask`` holds into quarantine; return the remaining rows.
+
+        ``frame`` is indexed by the row number in the client's file. The quarantine shows the cell of
+        ``field`` (or of ``raw_values``, the cell as it was in the file); ``hint`` is a suggested
+        correction (e.g. the nearest configured stage).
+        """
+        mask = mask.reindex(frame.index, fill_value=False).astype(bool)
+        if not mask.any():
+            return frame
+        rejected = frame.index[mask.to_numpy()]
+        if raw_values is not None:
+            values = raw_values.reindex(rejected).astype("string")
+        elif field and field in frame:
+            values = frame.loc[rejected, field].astype("string")
+        else:
+            values = pd.NA
+        details = detail.reindex(rejected).astype("string") if isinstance(detail, pd.Series) else detail
+        hints = hint.reindex(rejected).astype("string") if hint is not None else pd.NA
+        self._parts.append(
+            pd.DataFrame(
+                {
+                    "table": self.table,
+                    "file": self.file,
+                    "row": rejected.astype("int64"),
+                    "reason": reason,
+                    "field": field or "",
+                    "value": values,
+                    "detail": details,
+                    "hint": hints,
+                }
+            )
+        )
+        self._rows.update(int(r) for r in rejected)
+        return frame.loc[~mask.to_numpy()]
+
+    def reject_rows(self, rows: list[tuple[int, str, str]], reason: str) -> None:
+        """Quarantine rows that never became part of a frame (e.g. a wrong number of fields)."""
+        if not rows:
+            return
+        self._parts.append(
+            pd.DataFrame(
+                {
+                    "table": self.table,
+                    "file": self.file,
+                    "row": [r for r, _, _ in rows],
+                    "reason": reason,
+                    "field": "",
+                    "value": [v for _, v, _ in rows],
+                    "detail": [d for _, _, d in rows],
+                    "hint": pd.NA,
+                }
+            )
+        )
+        self._rows.update(r for r, _, _ in rows)
+
+    def warn(self, code: str, count: int, examples: list[object] | None = None) -> None:
+        """Record a caveat about rows that are used anyway (e.g. a won deal without an amount)."""
+        if count <= 0:
+            return
+        self.warnings[code] = self.warnings.get(code, 0) + int(count)
+        if examples:
+            kept = self.examples.setdefault(code, [])
+            kept.extend({"row": None, "value": str(e), "hint": None} for e in examples[: MAX_EXAMPLES - len(kept)])
+
+    @property
+    def count(self) -> int:
+        return len(self._rows)
+
+    def frame(self) -> pd.DataFrame:
+        """All quarantined rows, ordered by row number."""
+        if not self._parts:
+            return empty_quarantine()
+        out = pd.concat(self._parts, ignore_index=True)
+        return out.sort_values("row", kind="stable").reset_index(drop=True)
+
+    def reasons(self) -> dict[str, int]:
+        """Counts per reason (each row counted once)."""
+        frame = self.frame()
+        return {str(k): int(v) for k, v in frame["reason"].value_counts(sort=True).items()}
+
+    def reason_examples(self) -> dict[str, list[dict[str, object]]]:
+        """A few examples per reason: row number, the cell's value and a suggested correction."""
+        frame = self.frame()
+        out: dict[str, list[dict[str, object]]] = {}
+        for reason, group in frame.groupby("reason", sort=False):
+            out[str(reason)] = [
+                {"row": int(r.row), "value": _text(r.value, 80), "hint": _text(r.hint, 80)}
+                for r in group.head(MAX_EXAMPLES).itertuples()
+            ]
+        return out
+
+
+def _text(value: object, limit: int) -> str | None:
+    return value[:limit] if isinstance(value, str) and value else None
+
+
+def example_text(example: dict[str, object]) -> str:
+    """'row 12: 'Переговоры' -> 'Презентация'' for terminals and logs."""
+    parts = []
+    if example.get("row") is not None:
+        parts.append(f"row {example['row']}")
+    if example.get("value"):
+        parts.append(repr(example["value"]))
+    text = ": ".join(parts)
+    if example.get("hint"):
+        text += f" -> {example['hint']!r}"
+    return text
+
+
+def empty_quarantine() -> pd.DataFrame:
+    """An empty quarantine table with the right columns."""
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "string") for c in QUARANTINE_COLUMNS})

@@ -1,0 +1,280 @@
+"""Read a client's file (CSV or XLSX) into a raw table of cells, without interpreting them.
+
+The raw table's index is the row number the client would see in a spreadsheet (the header is row 1),
+so that every quarantined row can be found in the original file. Files are opened read-only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from workbench.errors import DataError
+
+DELIMITERS = (",", ";", "\t", "|")
+DEFAULT_MAX_FILE_MB = 1024
+SAMPLE_BYTES = 256 * 1024
+
+
+@dataclass
+class RawTable:
+    """Cells of one file, columns named by its (de-duplicated) header, index = spreadsheet row number."""
+
+    name: str
+    frame: pd.DataFrame
+    headers: list[str]
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    broken_rows: list[tuple[int, str, str]] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.frame) + len(self.broken_rows)
+
+
+def max_file_bytes() -> int:
+    """Size limit for one input file (``WORKBENCH_MAX_FILE_MB``, default 1024 MB)."""
+    return int(float(os.environ.get("WORKBENCH_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)) * 1024 * 1024)
+
+
+def read_raw(
+    path: Path,
+    name: str,
+    *,
+    sheet: str | int | None = None,
+    encoding: str = "auto",
+    delimiter: str = "auto",
+    header_row: int = 1,
+) -> RawTable:
+    """Read ``path`` (shown to the user as ``name``) into a :class:`RawTable`."""
+    if not path.is_file():
+        raise DataError(name, "file not found")
+    size = path.stat().st_size
+    limit = max_file_bytes()
+    if size > limit:
+        raise DataError(
+            name,
+            f"file is {size / 1024 / 1024:.0f} MB, above the limit of {limit / 1024 / 1024:.0f} MB; "
+            "split it or raise WORKBENCH_MAX_FILE_MB",
+        )
+    if size == 0:
+        raise DataError(name, "file is empty (0 bytes)")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    suffix = path.suffix.lower()
+    if head.startswith(b"PK\x03\x04") or suffix in {".xlsx", ".xlsm"}:
+        return _read_xlsx(path, name, sheet=sheet, header_row=header_row)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DataError(
+            name,
+            "this is an old binary Excel (.xls) or a password-protected workbook; "
+            "remove the password and save it as .xlsx or CSV (UTF-8)",
+        )
+    return _read_csv(path, name, encoding=encoding, delimiter=delimiter, header_row=header_row)
+
+
+# --- CSV -------------------------------------------------------------------------------------------------
+
+
+def detect_encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM) when the bytes decode as UTF-8, else Windows-1251."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1251"
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter among , ; tab | that splits the first lines into the most consistent columns."""
+    lines = text[:SAMPLE_BYTES].splitlines()[:50]
+    sample = "\n".join(lines)
+    best, best_score = ",", (-1, 0)
+    for candidate in DELIMITERS:
+        try:
+            rows = list(csv.reader(io.StringIO(sample), delimiter=candidate))
+        except csv.Error:
+            continue
+        widths = [len(r) for r in rows if r]
+        if not widths or widths[0] < 2:
+            continue
+        consistent = sum(1 for w in widths if w == widths[0])
+        score = (consistent, widths[0])
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _decode(data: bytes, name: str, encoding: str) -> tuple[str, str]:
+    if b"\x00" in data[:SAMPLE_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(name, "this is a binary file, not a CSV text file; export the table as CSV or XLSX")
+    chosen = detect_encoding(data) if encoding == "auto" else encoding
+    try:
+        text = data.decode(chosen)
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            name,
+            f"cannot be read as {chosen} (byte {exc.start}); set data.<table>.encoding "
+            "in client.yaml to utf-8 or cp1251",
+        ) from None
+    return text.removeprefix("\ufeff"), chosen
+
+
+def _split_header(text: str, delimiter: str, header_row: int, name: str) -> tuple[list[str], int]:
+    """Header cells and the number of physical lines up to and including the header."""
+    reader = csv.reader(io.StringIO(text[: SAMPLE_BYTES * 4]), delimiter=delimiter)
+    header: list[str] | None = None
+    try:
+        for _ in range(header_row):
+            header = next(reader)
+    except StopIteration:
+        raise DataError(name, f"has fewer than {header_row} row(s); expected a header row") from None
+    except csv.Error as exc:
+        raise DataError(name, f"the header row cannot be read: {exc}") from None
+    if not header or all(not h.strip() for h in header):
+        raise DataError(name, f"row {header_row} is empty; expected the column names there")
+    return header, reader.line_num
+
+
+def dedupe_headers(headers: list[str]) -> list[str]:
+    """Strip names and make repeats unique the way pandas does: name, name.1, name.2."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, raw in enumerate(headers):
+        name = (raw or "").replace("\u00a0", " ").strip() or f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+            while name in seen:
+                seen[name] = 0
+                name = f"{name}_"
+        seen.setdefault(name, 0)
+        out.append(name)
+    return out
+
+
+def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_row: int) -> RawTable:
+    data = path.read_bytes()
+    text, chosen_encoding = _decode(data, name, encoding)
+    del data
+    if not text.strip():
+        raise DataError(name, "file holds no text")
+    sep = detect_delimiter(text) if delimiter == "auto" else delimiter
+    raw_headers, header_lines = _split_header(text, sep, header_row, name)
+    headers = dedupe_headers(raw_headers)
+    ncols = len(headers)
+    broken: list[tuple[int, str, str]] = []
+    skipped: set[int] = set()
+
+    # Arrow numbers physical lines while skipping the header, records afterwards; a header that spans
+    # several lines (a quoted line break) shifts its numbers against the spreadsheet's row numbers.
+    shift = header_lines - header_row
+
+    def on_invalid(row: pa_csv.InvalidRow) -> str:
+        number = int(row.number) - shift
+        skipped.add(number)
+        if row.text.strip():
+            detail = f"expected {row.expected_columns} fields, found {row.actual_columns}"
+            broken.append((number, row.text[:200], detail))
+        return "skip"
+
+    names = [f"c{i}" for i in range(ncols)]
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(
+                use_threads=False, column_names=names, skip_rows=header_lines, block_size=1 << 24
+            ),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=sep, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise DataError(name, f"cannot be parsed as CSV with delimiter {sep!r}: {exc}") from None
+    del text
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
+    frame.columns = headers
+    frame.index = pd.Index(_row_numbers(header_row + 1, len(frame), skipped), name="row")
+    # Arrow keeps blank lines as rows of empty cells; a blank line is not a row of data.
+    blank = np.ones(len(frame), dtype=bool)
+    for column in frame.columns:
+        blank &= frame[column].str.strip().eq("").to_numpy()
+    frame = frame.loc[~blank]
+    return RawTable(name, frame, headers, chosen_encoding, sep, None, broken)
+
+
+def _row_numbers(first: int, n_good: int, skipped: set[int]) -> np.ndarray:
+    """Row numbers of the rows Arrow kept, given the numbers of the rows it skipped."""
+    candidates = np.arange(first, first + n_good + len(skipped), dtype=np.int64)
+    if skipped:
+        candidates = candidates[~np.isin(candidates, np.fromiter(skipped, dtype=np.int64))]
+    return candidates[:n_good]
+
+
+# --- XLSX ------------------------------------------------------------------------------------------------
+
+
+def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: int) -> RawTable:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise DataError(
+            name, f"is not a readable XLSX workbook (corrupt, truncated or another format): {exc}"
+        ) from None
+    try:
+        sheets = workbook.sheetnames
+        if sheet is None:
+            sheet_name = sheets[0]
+        elif isinstance(sheet, int):
+            if not 0 <= sheet < len(sheets):
+                raise DataError(name, f"has no sheet number {sheet}; its sheets are: {', '.join(sheets)}")
+            sheet_name = sheets[sheet]
+        elif sheet in sheets:
+            sheet_name = sheet
+        else:
+            raise DataError(name, f"has no sheet {sheet!r}; its sheets are: {', '.join(sheets)}")
+        rows = list(workbook[sheet_name].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    if len(rows) < header_row:
+        raise DataError(name, f"sheet {sheet_name!r} has fewer than {header_row} row(s); expected a header row")
+    raw_headers = ["" if v is None else str(v) for v in rows[header_row - 1]]
+    while raw_headers and not raw_headers[-1].strip():
+        raw_headers.pop()
+    if not raw_headers:
+        raise DataError(name, f"sheet {sheet_name!r}, row {header_row} is empty; expected the column names there")
+    headers = dedupe_headers(raw_headers)
+    ncols = len(headers)
+    body = rows[header_row:]
+    numbers, cells = [], []
+    for offset, row in enumerate(body):
+        values = list(row[:ncols]) + [None] * (ncols - len(row))
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        numbers.append(header_row + 1 + offset)
+        cells.append(values)
+    frame = pd.DataFrame(cells, columns=headers, dtype=object)
+    frame.index = pd.Index(np.asarray(numbers, dtype=np.int64), name="row")
+    return RawTable(name, frame, headers, None, None, sheet_name, [])

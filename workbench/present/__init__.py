@@ -1,0 +1,1 @@
+"""Presentation: formatting, text, charts and report sections."""

@@ -1,0 +1,239 @@
+"""Report charts: one style, a font with Cyrillic, print quality. Each function takes data and returns Axes."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from workbench.present.fmt import Formatter  # noqa: E402
+
+INK = "#1f2d3d"
+PRIMARY = "#1f4e79"
+ACCENT = "#2e86ab"
+ALERT = "#c0392b"
+WARN = "#e67e22"
+GOOD = "#2e8b57"
+MUTED = "#9aa5b1"
+LIGHT = "#dde3ea"
+FULL_WIDTH = 7.0  # inches: the printable width of an A4 page at the report's margins
+DPI = 150
+
+CONVERSION_CMAP = LinearSegmentedColormap.from_list("conversion", ["#f4d6d2", "#f7f4ea", "#d3e6d9"])
+
+
+def use_report_style() -> None:
+    """Apply the report's chart style (idempotent)."""
+    sns.set_theme(
+        context="paper",
+        style="whitegrid",
+        font="DejaVu Sans",
+        rc={
+            "axes.edgecolor": LIGHT,
+            "axes.labelcolor": INK,
+            "axes.titlesize": 10,
+            "axes.titleweight": "bold",
+            "axes.labelsize": 8.5,
+            "xtick.color": INK,
+            "ytick.color": INK,
+            "xtick.labelsize": 8,
+            "ytick.labelsize": 8,
+            "grid.color": "#edf0f3",
+            "legend.fontsize": 8,
+            "legend.frameon": False,
+            "figure.dpi": 100,
+            "savefig.dpi": DPI,
+            "svg.hashsalt": "workbench",
+        },
+    )
+
+
+def new_axes(height: float = 3.0, width: float = FULL_WIDTH) -> Axes:
+    """A fresh figure of the report's width."""
+    use_report_style()
+    fig, ax = plt.subplots(figsize=(width, height))
+    return ax
+
+
+def to_data_uri(ax: Axes) -> str:
+    """Render the Axes' figure to a PNG data URI and close it."""
+    fig = ax.figure
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def funnel_chart(
+    stages: Sequence[str],
+    reached: Sequence[int],
+    conversions: Sequence[float | None],
+    fmt: Formatter,
+    highlight: int | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Bars of the deals that reached each stage, with each step's conversion between the bars."""
+    n = len(stages)
+    ax = ax or new_axes(height=0.34 * n + 0.5)
+    widths = np.asarray(reached, dtype=float)
+    top = widths.max() if len(widths) and widths.max() > 0 else 1.0
+    y = np.arange(n)[::-1].astype(float)
+    colours = [GOOD if i == n - 1 else PRIMARY for i in range(n)]
+    ax.barh(y, widths, color=colours, height=0.62, zorder=2)
+    for i in range(n):
+        ax.text(widths[i] + 0.012 * top, y[i], fmt.num(widths[i]), ha="left", va="center", fontsize=8, color=INK,
+                fontweight="bold")
+    for i in range(n - 1):
+        rate = conversions[i]
+        if rate is None:
+            continue
+        hot = i == highlight
+        ax.text(1.30 * top, y[i] - 0.5, f"{fmt.pct(rate)} ↓", ha="right", va="center", fontsize=8,
+                color=ALERT if hot else INK, fontweight="bold" if hot else "normal")
+    if highlight is not None and 0 <= highlight < n - 1:
+        ax.axhspan(y[highlight] - 0.5 - 0.42, y[highlight] - 0.5 + 0.42, xmin=0.79, xmax=1.0, color="#fbeceb",
+                   zorder=0)
+    ax.set_yticks(y)
+    ax.set_yticklabels(stages, fontsize=8)
+    ax.set_xlim(0, 1.32 * top)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.xaxis.set_visible(False)
+    ax.grid(False)
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    return ax
+
+
+def conversion_heatmap(
+    rates: pd.DataFrame,
+    marks: pd.DataFrame,
+    fmt: Formatter,
+    ax: Axes | None = None,
+) -> Axes:
+    """Managers x steps heatmap of conversion, with a mark (▼ ▽ ▲ △) where a rate is out of limits."""
+    ax = ax or new_axes(height=0.36 * len(rates) + 1.4)
+    annotations = rates.map(lambda v: "" if pd.isna(v) else fmt.pct(v, 0))
+    annotations = annotations + marks.reindex_like(rates).fillna("").map(lambda m: f" {m}" if m else "")
+    centred = rates.sub(rates.mean(axis=0), axis=1)
+    sns.heatmap(
+        centred.astype(float),
+        annot=annotations.to_numpy(),
+        fmt="",
+        cmap=CONVERSION_CMAP,
+        center=0,
+        cbar=False,
+        linewidths=1,
+        linecolor="white",
+        annot_kws={"fontsize": 7.5, "color": INK},
+        ax=ax,
+    )
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(axis="x", labelrotation=30, labelsize=7.5)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    ax.tick_params(axis="y", labelrotation=0)
+    return ax
+
+
+def pareto_chart(
+    cum_share: Sequence[float],
+    thresholds: tuple[float, float],
+    classes: Sequence[str],
+    fmt: Formatter,
+    x_label: str,
+    y_label: str,
+    ax: Axes | None = None,
+) -> Axes:
+    """Cumulative share of revenue against the share of customers, with the A / B / C zones shaded."""
+    ax = ax or new_axes(height=3.0)
+    n = len(cum_share)
+    x = np.concatenate([[0.0], np.arange(1, n + 1) / max(n, 1)])
+    y = np.concatenate([[0.0], np.asarray(cum_share, dtype=float)])
+    ax.plot(x, y, color=PRIMARY, linewidth=2)
+    ax.plot([0, 1], [0, 1], color=MUTED, linewidth=0.8, linestyle="--")
+    colours = {"A": "#d3e6d9", "B": "#f7f0dc", "C": "#f4e1de"}
+    classes = list(classes)
+    start = 0.0
+    for cls in ("A", "B", "C"):
+        count = classes.count(cls)
+        if not count:
+            continue
+        end = start + count / n
+        ax.axvspan(start, end, color=colours[cls], alpha=0.8, zorder=0)
+        ax.text((start + end) / 2, 0.04, cls, ha="center", va="bottom", fontsize=11, fontweight="bold", color=INK)
+        start = end
+    for t in thresholds:
+        ax.axhline(t, color=MUTED, linewidth=0.8, linestyle=":")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    percent = FuncFormatter(lambda v, _: fmt.pct(v, 0))
+    ax.xaxis.set_major_formatter(percent)
+    ax.yaxis.set_major_formatter(percent)
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    return ax
+
+
+def plan_fact_chart(
+    labels: Sequence[str],
+    plan: Sequence[float | None],
+    fact: Sequence[float],
+    fmt: Formatter,
+    legend: tuple[str, str],
+    warning: float = 0.9,
+    ax: Axes | None = None,
+    rotate: bool = False,
+) -> Axes:
+    """Fact bars against the plan (a step line); bars below ``warning`` of plan are red."""
+    ax = ax or new_axes(height=2.8)
+    x = np.arange(len(labels))
+    plan_arr = np.array([np.nan if p is None else p for p in plan], dtype=float)
+    fact_arr = np.asarray(fact, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        below = fact_arr < warning * plan_arr
+    colours = [ALERT if b else ACCENT for b in below]
+    ax.bar(x, fact_arr, color=colours, width=0.7, label=legend[1], zorder=2)
+    ax.step(np.concatenate([x - 0.5, [x[-1] + 0.5]]) if len(x) else x,
+            np.concatenate([plan_arr, plan_arr[-1:]]) if len(x) else plan_arr,
+            where="post", color=INK, linewidth=1.6, label=legend[0], zorder=3)
+    step = max(1, int(np.ceil(len(labels) / 20)))
+    ax.set_xticks(x[::step])
+    ax.set_xticklabels(list(labels)[::step], rotation=60 if rotate else 0, ha="right" if rotate else "center",
+                       fontsize=7 if rotate else 8)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.money(v, compact=True)))
+    ax.set_xlim(-0.6, len(x) - 0.4)
+    ax.legend(loc="upper left", ncols=2)
+    return ax
+
+
+def activity_heatmap(weekly: pd.DataFrame, fmt: Formatter, ax: Axes | None = None) -> Axes:
+    """Managers x weeks: number of actions each week; empty weeks stand out."""
+    matrix = weekly.T
+    ax = ax or new_axes(height=0.32 * len(matrix) + 1.0)
+    labels = [fmt.week(w) for w in weekly.index]
+    sns.heatmap(matrix.astype(float), cmap="Blues", cbar=False, linewidths=0.5, linecolor="white", ax=ax,
+                xticklabels=labels)
+    zero = matrix.to_numpy() == 0
+    for (r, c) in zip(*np.nonzero(zero), strict=True):
+        ax.add_patch(plt.Rectangle((c, r), 1, 1, fill=False, edgecolor=ALERT, linewidth=1.0))
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    step = max(1, len(labels) // 13)
+    ax.set_xticks(np.arange(0, len(labels), step) + 0.5)
+    ax.set_xticklabels(labels[::step], rotation=60, ha="right", fontsize=7)
+    ax.tick_params(axis="y", labelrotation=0)
+    return ax

@@ -1,0 +1,121 @@
+"""Locale-aware formatting of money, percentages, numbers and dates (Babel).
+
+ru: ``1 234 568 ₽``, ``12,5 %``, ``23 ноября 2026 г.``; en: ``₽1,234,568``, ``12.5%``, ``November 23, 2026``.
+Missing values (None, NaN) print as an em dash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_compact_decimal, format_decimal, get_currency_symbol
+
+DASH = "—"
+NBSP = "\u00a0"
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    try:
+        return bool(isinstance(value, float) and math.isnan(value))
+    except TypeError:
+        return False
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Formats values for one report locale and currency."""
+
+    locale: str = "ru"
+    currency: str = "RUB"
+
+    @property
+    def symbol(self) -> str:
+        if self.currency == "RUB":
+            return "₽"
+        return get_currency_symbol(self.currency, self.locale)
+
+    def _with_symbol(self, number: str) -> str:
+        if self.locale == "ru":
+            return f"{number}{NBSP}{self.symbol}"
+        return f"{self.symbol}{number}"
+
+    def money(self, value: float | None, *, compact: bool = False, signed: bool = False) -> str:
+        """Whole currency units (``1 234 568 ₽``); ``compact`` gives ``1,2 млн ₽``."""
+        if _missing(value):
+            return DASH
+        value = float(value)
+        sign = "+" if signed and value > 0 else ""
+        if compact and abs(value) >= 10_000:
+            number = format_compact_decimal(value, locale=self.locale, fraction_digits=1)
+        else:
+            number = format_decimal(round(value), format="#,##0", locale=self.locale)
+        return sign + self._with_symbol(number)
+
+    def pct(self, value: float | None, digits: int = 1, *, signed: bool = False) -> str:
+        """A share as a percentage: ``12,5 %`` (ru) or ``12.5%`` (en)."""
+        if _missing(value):
+            return DASH
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        number = format_decimal(float(value) * 100, format=pattern, locale=self.locale)
+        sign = "+" if signed and value > 0 else ""
+        return f"{sign}{number}{NBSP}%" if self.locale == "ru" else f"{sign}{number}%"
+
+    def pp(self, value: float | None, digits: int = 1) -> str:
+        """A difference of two shares in percentage points."""
+        if _missing(value):
+            return DASH
+        number = format_decimal(abs(float(value)) * 100, format="#,##0." + "0" * digits, locale=self.locale)
+        sign = "−" if value < 0 else "+"
+        unit = "п.\u00a0п." if self.locale == "ru" else "pp"
+        return f"{sign}{number}{NBSP}{unit}"
+
+    def num(self, value: float | None, digits: int = 0) -> str:
+        """A plain number with locale grouping."""
+        if _missing(value):
+            return DASH
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(float(value), format=pattern, locale=self.locale)
+
+    def days(self, value: float | None) -> str:
+        """A duration in days, one decimal under ten days."""
+        if _missing(value):
+            return DASH
+        digits = 1 if value < 10 else 0
+        unit = "дн." if self.locale == "ru" else "days"
+        return f"{self.num(value, digits)}{NBSP}{unit}"
+
+    def date(self, value: dt.date | pd.Timestamp | None, style: str = "long") -> str:
+        """``23 ноября 2026 г.`` (long) or ``23.11.2026`` (short)."""
+        if _missing(value):
+            return DASH
+        day = pd.Timestamp(value).date()
+        return format_date(day, format=style if style != "short" else "dd.MM.yyyy" if self.locale == "ru"
+                           else "yyyy-MM-dd", locale=self.locale)
+
+    def month(self, value: dt.date | pd.Timestamp) -> str:
+        """``нояб. 2026`` / ``Nov 2026``."""
+        return format_date(pd.Timestamp(value).date(), format="LLL yyyy", locale=self.locale)
+
+    def month_short(self, value: dt.date | pd.Timestamp) -> str:
+        """Two lines for chart axes: ``янв.`` over ``2026``."""
+        day = pd.Timestamp(value).date()
+        return f"{format_date(day, format='LLL', locale=self.locale)}\n{day.year}"
+
+    def month_long(self, value: dt.date | pd.Timestamp) -> str:
+        """``ноябрь 2026`` / ``November 2026``."""
+        return format_date(pd.Timestamp(value).date(), format="LLLL yyyy", locale=self.locale)
+
+    def week(self, value: dt.date | pd.Timestamp) -> str:
+        """The Monday of a week: ``23 нояб.`` / ``Nov 23``."""
+        pattern = "d MMM" if self.locale == "ru" else "MMM d"
+        return format_date(pd.Timestamp(value).date(), format=pattern, locale=self.locale)
+
+    def period(self, start: dt.date, end: dt.date) -> str:
+        """``1 января – 30 сентября 2026 г.``"""
+        return f"{self.date(start)} – {self.date(end)}"

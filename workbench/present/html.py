@@ -1,0 +1,42 @@
+"""The Jinja environment of the report's sections (autoescaped: client text always shows as text)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+from markupsafe import Markup
+
+from workbench.present.i18n import Messages
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """One environment for all section templates."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("workbench.present", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env
+
+
+class Section:
+    """A rendered piece of the report; notebooks display it as HTML."""
+
+    def __init__(self, html: str):
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def render(template: str, messages: Messages, **context: object) -> Section:
+    """Render ``template`` with the locale's messages (``t``) and formatter (``f``) in scope."""
+    html = environment().get_template(template).render(t=messages, f=messages.fmt, Markup=Markup, **context)
+    return Section(html)

@@ -1,0 +1,73 @@
+"""Report text in Russian and English.
+
+Messages live in ``messages/<locale>.yaml`` as nested keys (``funnel.title``). Placeholders take a
+format spec naming the formatter: ``{impact:money}``, ``{rate:pct}``, ``{count:num}``, ``{days:days}``,
+``{delta:pp}``, ``{when:date}``; a plain ``{name}`` is inserted as text.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from workbench.present.fmt import Formatter
+
+LOCALES = ("ru", "en")
+
+
+@cache
+def _catalog(locale: str) -> dict[str, Any]:
+    text = resources.files("workbench.present").joinpath("messages", f"{locale}.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+class _SpecFormatter(string.Formatter):
+    def __init__(self, fmt: Formatter):
+        self.fmt = fmt
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec in {"money", "pct", "num", "days", "date", "pp", "month"}:
+            return getattr(self.fmt, format_spec)(value)
+        if format_spec == "money_compact":
+            return self.fmt.money(value, compact=True)
+        if format_spec == "pct0":
+            return self.fmt.pct(value, 0)
+        return super().format_field(value, format_spec)
+
+
+class Messages:
+    """Looks up and formats the report's text for one locale."""
+
+    def __init__(self, locale: str = "ru", currency: str = "RUB"):
+        if locale not in LOCALES:
+            raise ValueError(f"locale must be one of {LOCALES}, got {locale!r}")
+        self.locale = locale
+        self.fmt = Formatter(locale, currency)
+        self._formatter = _SpecFormatter(self.fmt)
+
+    def raw(self, key: str) -> Any:
+        """The message tree or string under a dotted key."""
+        node: Any = _catalog(self.locale)
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise KeyError(f"no message {key!r} for locale {self.locale!r}")
+            node = node[part]
+        return node
+
+    def has(self, key: str) -> bool:
+        try:
+            self.raw(key)
+        except KeyError:
+            return False
+        return True
+
+    def __call__(self, key: str, **params: Any) -> str:
+        """The message under ``key`` with ``params`` formatted into it."""
+        text = self.raw(key)
+        if not isinstance(text, str):
+            raise KeyError(f"message {key!r} is not text")
+        return self._formatter.format(text, **params) if params or "{" in text else text

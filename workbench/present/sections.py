@@ -1,0 +1,500 @@
+"""Build each report section from the audit's result objects: view models, charts, then the template.
+
+Nothing here computes a metric: values come from the analysis results and are only formatted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from workbench import findings as fnd
+from workbench.analysis.funnel import FunnelResult
+from workbench.audit import AuditResult
+from workbench.present import charts
+from workbench.present.html import Section, render
+from workbench.present.i18n import Messages
+
+SECTION_ORDER = ("summary", "data", "funnel", "customers", "plan", "activity", "actions", "methodology",
+                 "appendix_data")
+TOP_CUSTOMERS = 10
+MAX_WEEKS_IN_TABLE = 60
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """Provenance printed on the cover and in the footer."""
+
+    generated_at: str
+    version: str
+
+
+def rule_sentence(t: Messages, funnel: FunnelResult) -> str:
+    """The counting rule and the basis of the stages, in one or two sentences."""
+    return f"{t('funnel.rule_' + funnel.rule)} {t('funnel.basis_' + funnel.basis)}"
+
+
+def finding_texts(t: Messages, finding: fnd.Finding) -> dict[str, str]:
+    """Title, evidence and recommendation of a finding in the report's language."""
+    key = f"findings.{finding.code}"
+    params = {**finding.params, "impact": finding.impact_per_month}
+    evidence = t(f"{key}.evidence", **params)
+    if t.has(f"{key}.evidence_best") and params.get("impact_best"):
+        evidence += t(f"{key}.evidence_best", **params)
+    return {
+        "title": t(f"{key}.title", **params),
+        "evidence": evidence,
+        "recommendation": t(f"{key}.recommendation", **params),
+    }
+
+
+def layer_name(t: Messages, layer: int | None) -> str:
+    return t(f"layers.{layer}") if layer is not None else t("layers.data")
+
+
+def _finding_rows(t: Messages, audit: AuditResult) -> list[dict[str, Any]]:
+    rows = []
+    for number, finding in enumerate(audit.findings, start=1):
+        rows.append(
+            {
+                "no": number,
+                "id": finding.id,
+                "layer": layer_name(t, finding.layer),
+                "layer_no": finding.layer,
+                "severity": finding.severity,
+                "severity_label": t(f"severity.{finding.severity}"),
+                "impact": t.fmt.money(finding.impact_per_month) if finding.impact_per_month else None,
+                "section": finding.section,
+                "horizon": finding.horizon,
+                **finding_texts(t, finding),
+            }
+        )
+    return rows
+
+
+def assessed_layers(audit: AuditResult) -> set[int]:
+    """Layers the data let the audit look at."""
+    layers = {1, 4, 6}
+    if audit.plan.available and audit.plan.has_manager_plans:
+        layers.add(2)
+    if audit.activity.available:
+        layers.add(5)
+    if audit.abc is not None:
+        layers.add(9)
+    return layers
+
+
+def cover(t: Messages, audit: AuditResult, run: RunInfo) -> Section:
+    config = audit.config
+    return render(
+        "cover.html.j2", t, client=config.name, consultant=config.consultant, industry=config.industry,
+        period=t.fmt.period(config.period.start, config.period.end), date=t.fmt.date(audit.as_of),
+        generated=t("report.generated", when=run.generated_at, version=run.version),
+    )
+
+
+def contents(t: Messages, audit: AuditResult) -> Section:
+    return render("contents.html.j2", t, sections=[(s, t(f"sections.{s}")) for s in SECTION_ORDER])
+
+
+def summary(t: Messages, audit: AuditResult) -> Section:
+    f, funnel, plan = t.fmt, audit.funnel, audit.plan
+    months = funnel.months
+    closed = funnel.won + funnel.lost
+    revenue = plan.fact_total if plan.available and plan.fact_total else _won_revenue(audit)
+    kpis = [
+        (t("summary.kpi_revenue"), f.money(revenue, compact=True),
+         t("summary.kpi_revenue_note", per_month=revenue / months)),
+        (t("summary.kpi_deals"), f.num(funnel.deals_in_cohort),
+         t("summary.kpi_deals_note", per_month=funnel.deals_in_cohort / months)),
+        (t("summary.kpi_win_rate"), f.pct(funnel.win_rate), t("summary.kpi_win_rate_note", won=funnel.won,
+                                                              closed=closed)),
+        (t("summary.kpi_avg_check"), f.money(funnel.avg_check),
+         t("summary.kpi_avg_check_note", count=funnel.won_with_amount)),
+        (t("summary.kpi_cycle"), f.days(funnel.cycle_days_median), t("summary.kpi_cycle_note")),
+        (t("summary.kpi_plan"), f.pct(plan.attainment) if plan.available else "—",
+         t("summary.kpi_plan_note", plan=plan.plan_total, fact=plan.fact_total) if plan.available
+         else t("summary.kpi_plan_none")),
+    ]
+    rows = _finding_rows(t, audit)
+    assessed = assessed_layers(audit)
+    layers = []
+    for number in range(1, 12):
+        found = [r for r in rows if r["layer_no"] == number]
+        worst = min((fnd.SEVERITIES.index(r["severity"]) for r in found), default=None)
+        status = "problems" if found else "ok" if number in assessed else "not_assessed"
+        layers.append(
+            {
+                "number": number,
+                "name": t(f"layers.{number}"),
+                "status": status,
+                "severity": fnd.SEVERITIES[worst] if worst is not None else None,
+                "text": t("summary.layer_problems", count=len(found)) if found
+                else t("summary.layer_ok") if number in assessed else t("summary.layer_not_assessed"),
+            }
+        )
+    customers = audit.abc.concentration.customers if audit.abc else 0
+    intro = t(
+        "summary.intro",
+        deals=funnel.deals_in_cohort,
+        start=audit.config.period.start,
+        end=audit.config.period.end,
+        managers=len([m for m in funnel.managers]),
+        customers_part=t("summary.customers_part", customers=customers) if customers else "",
+    )
+    return render("summary.html.j2", t, intro=intro, kpis=kpis, findings=rows, layers=layers)
+
+
+def _won_revenue(audit: AuditResult) -> float:
+    from workbench.analysis.plan import won_in_period
+
+    return float(won_in_period(audit.data.deals, audit.config.period)["amount"].sum())
+
+
+def data_overview(t: Messages, audit: AuditResult) -> Section:
+    f = t.fmt
+    files = []
+    for table, report in audit.data.reports.items():
+        files.append(
+            {
+                "table": t(f"data.tables.{table}"),
+                "file": report.file,
+                "read": f.num(report.rows_read),
+                "used": f.num(report.rows_used),
+                "quarantined": f.num(report.rows_quarantined),
+                "format": _format_text(t, report),
+            }
+        )
+    caveats = []
+    for report in audit.data.reports.values():
+        for code, count in report.warnings.items():
+            caveats.append(f"{report.file}: {t('appendix_data.warnings.' + code)} — {f.num(count)}")
+    scope = t(
+        "data.scope",
+        period=f.period(audit.config.period.start, audit.config.period.end),
+        cohort=audit.funnel.deals_in_cohort,
+        total=audit.funnel.deals_total,
+    )
+    return render("data.html.j2", t, files=files, scope=scope, caveats=caveats)
+
+
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "cp1251": "Windows-1251",
+                  "windows-1251": "Windows-1251", "utf-16": "UTF-16", "latin-1": "Latin-1"}
+
+
+def _format_text(t: Messages, report) -> str:
+    if report.sheet:
+        return t("appendix_data.format_sheet", sheet=report.sheet)
+    delimiter = {"\t": "Tab", ",": ",", ";": ";", "|": "|"}.get(report.delimiter or "", report.delimiter or "")
+    encoding = ENCODING_NAMES.get(report.encoding or "", report.encoding or "—")
+    return t("appendix_data.format", encoding=encoding, delimiter=delimiter)
+
+
+def example_label(t: Messages, example: dict[str, object]) -> str:
+    """One example row of a data-quality reason, in the report's language."""
+    parts = []
+    if example.get("row") is not None:
+        parts.append(t("appendix_data.example_row", row=example["row"]))
+    if example.get("value"):
+        parts.append(f"«{example['value']}»" if t.locale == "ru" else f"“{example['value']}”")
+    text = ": ".join(parts)
+    if example.get("hint"):
+        text += " " + t("appendix_data.example_hint", hint=example["hint"])
+    return text
+
+
+def funnel_section(t: Messages, audit: AuditResult) -> Section:
+    f, funnel = t.fmt, audit.funnel
+    neck = funnel.bottleneck
+    chart = charts.to_data_uri(
+        charts.funnel_chart(
+            [s.stage for s in funnel.stages],
+            [s.reached for s in funnel.stages],
+            [s.conversion for s in funnel.stages],
+            f,
+            highlight=neck.index if neck else None,
+        )
+    )
+    stages = [
+        {
+            "stage": s.stage,
+            "reached": f.num(s.reached),
+            "left": f.num(s.left) if s.index < len(funnel.stages) - 1 else "",
+            "advanced": f.num(s.advanced) if s.index < len(funnel.stages) - 1 else "",
+            "lost": f.num(s.lost) if s.index < len(funnel.stages) - 1 else "",
+            "open": f.num(s.open) if s.index < len(funnel.stages) - 1 else "",
+            "conversion": f.pct(s.conversion) if s.conversion is not None else "",
+            "ci": f"{f.pct(s.ci_low)} – {f.pct(s.ci_high)}" if s.ci_low is not None else "",
+            "cumulative": f.pct(s.cumulative),
+            "is_bottleneck": neck is not None and s.index == neck.index,
+        }
+        for s in funnel.stages
+    ]
+    impacts = [
+        {
+            "rank": i + 1,
+            "step": f"{imp.stage} → {funnel.stages[imp.index + 1].stage}",
+            "conversion": f.pct(imp.conversion),
+            "equal": f.money(imp.impact_equal_effort),
+            "best_rate": f.pct(imp.best_practice),
+            "best": f.money(imp.impact_best_practice),
+            "is_bottleneck": i == 0,
+        }
+        for i, imp in enumerate(funnel.impacts)
+    ]
+    managers = [
+        {
+            "manager": m.manager,
+            "deals": f.num(m.deals),
+            "won": f.num(m.won),
+            "win_rate": f.pct(m.win_rate),
+            "ci": f"{f.pct(m.ci_low)} – {f.pct(m.ci_high)}" if m.ci_low is not None else "",
+            "revenue": f.money(m.revenue),
+            "avg_check": f.money(m.avg_check),
+        }
+        for m in funnel.managers
+    ]
+    heatmap = _heatmap(t, funnel)
+    flagged = [
+        {
+            "manager": m.manager,
+            "step": f"{m.stage} → {funnel.stages[m.index + 1].stage}",
+            "rate": f.pct(m.conversion),
+            "ci": f"{f.pct(m.ci_low)} – {f.pct(m.ci_high)}",
+            "department": f.pct(m.department_rate),
+            "deals": f.num(m.left),
+            "flag": t("funnel.flag_" + m.flag),
+            "impact": f.money(m.impact_per_month) if m.impact_per_month else "—",
+            "low": m.flag == "low",
+        }
+        for m in sorted(funnel.manager_stages, key=lambda m: (m.flag != "low", m.index, m.manager))
+        if m.flag
+    ]
+    tests = [
+        {
+            "step": f"{s.stage} →",
+            "managers": f.num(s.managers),
+            "p": _p_value(f, s.p_value),
+            "verdict": t("funnel.p_significant") if s.p_value < 0.01 else t("funnel.p_not_significant"),
+            "significant": s.p_value < 0.01,
+        }
+        for s in funnel.tests
+    ]
+    return render(
+        "funnel.html.j2", t,
+        rule_sentence=rule_sentence(t, funnel), chart=chart, stages=stages, impacts=impacts,
+        managers=managers, heatmap=heatmap, flagged=flagged, tests=tests,
+        lost_unknown=funnel.lost_stage_unknown, share=funnel.equal_effort_share,
+        min_deals=audit.config.funnel.min_deals_for_flag,
+    )
+
+
+def _p_value(f, p: float) -> str:
+    return "< 0,001" if p < 0.001 and f.locale == "ru" else "< 0.001" if p < 0.001 else f.num(p, 3)
+
+
+def _heatmap(t: Messages, funnel: FunnelResult) -> str | None:
+    frame = funnel.manager_stage_frame()
+    if frame.empty:
+        return None
+    step = {s.index: f"{s.stage} →" for s in funnel.stages}
+    frame["step"] = frame["index"].map(step)
+    order = [step[i] for i in sorted(frame["index"].unique())]
+    rates = frame.pivot(index="manager", columns="step", values="conversion").reindex(columns=order)
+    marks = frame.assign(
+        mark=np.select(
+            [frame["flag"] == "low", frame["flag"] == "high", frame["watch"] == "low", frame["watch"] == "high"],
+            ["▼", "▲", "▽", "△"],
+            default="",
+        )
+    ).pivot(index="manager", columns="step", values="mark").reindex(columns=order)
+    return charts.to_data_uri(charts.conversion_heatmap(rates, marks, t.fmt))
+
+
+def customers_section(t: Messages, audit: AuditResult) -> Section:
+    abc = audit.abc
+    if abc is None:
+        return render("customers.html.j2", t, abc=None)
+    f = t.fmt
+    c = abc.concentration
+    kpis = [
+        (t("customers.kpi_customers"), f.num(c.customers), None),
+        (t("customers.kpi_top1"), f.pct(c.top1_share), c.top1_name),
+        (t("customers.kpi_top10"), f.pct(c.top10_share), None),
+        (t("customers.kpi_gini"), f.num(c.gini, 2), None),
+    ]
+    chart = None
+    if len(abc.items):
+        chart = charts.to_data_uri(
+            charts.pareto_chart(abc.items["cum_share"].to_numpy(), abc.thresholds, abc.items["cls"].tolist(), f,
+                                t("customers.pareto_x"), t("customers.pareto_y"))
+        )
+    classes = [
+        {
+            "cls": cls,
+            "count": f.num(s.count),
+            "count_share": f.pct(s.count_share),
+            "value": f.money(s.revenue) if abc.metric != "quantity" else f.num(s.revenue),
+            "share": f.pct(s.share),
+        }
+        for cls, s in abc.classes.items()
+    ]
+    top = [
+        {
+            "customer": row.id,
+            "value": f.money(row.value),
+            "share": f.pct(row.share),
+            "cum": f.pct(row.cum_share),
+            "cls": row.cls,
+        }
+        for row in abc.items.head(TOP_CUSTOMERS).itertuples(index=False)
+    ]
+    p = abc.profitability
+    profit = None
+    if p.available and p.unprofitable_count:
+        profit = t("customers.profit_text", count=p.unprofitable_count, customers=p.customers,
+                   share=p.unprofitable_count / p.customers, revenue=p.unprofitable_revenue,
+                   margin=p.unprofitable_margin, total=p.total_margin)
+    return render(
+        "customers.html.j2", t, abc=abc, kpis=kpis, chart=chart, classes=classes, top=top, profit=profit,
+        metric=t(f"customers.metric_{abc.metric}"),
+    )
+
+
+def plan_section(t: Messages, audit: AuditResult) -> Section:
+    plan = audit.plan
+    if not plan.available:
+        return render("plan.html.j2", t, plan=None)
+    f = t.fmt
+    dept_months = [r for r in plan.monthly if r.manager is None]
+    monthly_chart = charts.to_data_uri(
+        charts.plan_fact_chart([f.month_short(r.period_start) for r in dept_months], [r.plan_revenue for r in dept_months],
+                               [r.fact_revenue for r in dept_months], f,
+                               (t("plan.legend_plan"), t("plan.legend_fact")), plan.attainment_warning)
+    )
+    weekly_chart = charts.to_data_uri(
+        charts.plan_fact_chart([f.week(r.period_start) for r in plan.weekly], [r.plan_revenue for r in plan.weekly],
+                               [r.fact_revenue for r in plan.weekly], f,
+                               (t("plan.legend_plan"), t("plan.legend_fact")), plan.attainment_warning,
+                               ax=charts.new_axes(height=2.8), rotate=True)
+    )
+    months = [
+        {"month": f.month_long(r.period_start), "plan": f.money(r.plan_revenue), "fact": f.money(r.fact_revenue),
+         "attainment": f.pct(r.attainment), "deals": f.num(r.fact_deals),
+         "below": r.attainment is not None and r.attainment < plan.attainment_warning}
+        for r in dept_months
+    ]
+    managers = [
+        {"manager": m.manager, "plan": f.money(m.plan_revenue), "fact": f.money(m.fact_revenue),
+         "attainment": f.pct(m.attainment), "met": f"{m.months_met} / {m.months_planned}",
+         "below": m.attainment is not None and m.attainment < fnd.MANAGER_ATTAINMENT_LOW}
+        for m in plan.managers
+    ]
+    return render(
+        "plan.html.j2", t, plan=plan, monthly_chart=monthly_chart, weekly_chart=weekly_chart, months=months,
+        managers=managers, basis=t(f"plan.basis_{audit.config.plan.weekly_split}"),
+    )
+
+
+def activity_section(t: Messages, audit: AuditResult) -> Section:
+    activity = audit.activity
+    if not activity.available:
+        return render("activity.html.j2", t, activity=None, threshold=activity.threshold)
+    f = t.fmt
+    chart = charts.to_data_uri(charts.activity_heatmap(activity.weekly, f))
+    rows = [
+        {"manager": m.manager, "total": f.num(m.total), "mean": f.num(m.weekly_mean, 1),
+         "cv": f.pct(m.weekly_cv, 0), "zero": f"{m.zero_weeks} / {m.weeks}", "irregular": m.irregular}
+        for m in activity.managers
+    ]
+    types = activity.by_type
+    type_rows = [
+        {"manager": str(name), "values": [f.num(v) for v in row.to_numpy()]} for name, row in types.iterrows()
+    ]
+    return render("activity.html.j2", t, activity=activity, chart=chart, rows=rows, types=list(types.columns),
+                  type_rows=type_rows, threshold=activity.threshold)
+
+
+def actions_section(t: Messages, audit: AuditResult) -> Section:
+    rows = _finding_rows(t, audit)
+    horizons = [(h, t(f"actions.horizon_{h}"), [r for r in rows if r["horizon"] == h]) for h in (30, 60, 90)]
+    return render("actions.html.j2", t, horizons=horizons)
+
+
+def methodology_section(t: Messages, audit: AuditResult) -> Section:
+    config = audit.config
+    return render(
+        "methodology.html.j2", t,
+        rule_sentence=rule_sentence(t, audit.funnel),
+        min_deals=config.funnel.min_deals_for_flag,
+        share=audit.funnel.equal_effort_share,
+        critical=fnd.CRITICAL_SHARE_OF_REVENUE,
+        high=fnd.HIGH_SHARE_OF_REVENUE,
+        a=config.abc.thresholds[0],
+        b=config.abc.thresholds[1],
+        top1=fnd.TOP1_DEPENDENCE,
+        top3=fnd.TOP3_DEPENDENCE,
+        basis=t(f"plan.basis_{config.plan.weekly_split}"),
+        threshold=config.activity.irregular_cv,
+    )
+
+
+def reason_label(t: Messages, reason: str) -> str:
+    """'invalid_date:created_at' -> 'Неверная дата в поле «created_at»'."""
+    code, _, field = reason.partition(":")
+    key = f"appendix_data.reasons.{code}"
+    return t(key, field=field) if t.has(key) else reason
+
+
+def appendix_data_section(t: Messages, audit: AuditResult) -> Section:
+    f = t.fmt
+    files = []
+    for table, report in audit.data.reports.items():
+        reasons = [
+            {"reason": reason_label(t, r), "count": f.num(n),
+             "examples": [example_label(t, e) for e in report.examples.get(r, [])]}
+            for r, n in report.reasons.items()
+        ]
+        warnings = [
+            {"reason": t(f"appendix_data.warnings.{w}"), "count": f.num(n),
+             "examples": [example_label(t, e) for e in report.examples.get(w, [])]}
+            for w, n in report.warnings.items()
+        ]
+        files.append(
+            {
+                "table": t(f"data.tables.{table}"),
+                "file": report.file,
+                "format": _format_text(t, report),
+                "balance": t("appendix_data.balanced", read=report.rows_read, used=report.rows_used,
+                             quarantined=report.rows_quarantined),
+                "reasons": reasons,
+                "warnings": warnings,
+                "columns": report.columns,
+            }
+        )
+    return render("appendix_data.html.j2", t, files=files)
+
+
+def all_sections(t: Messages, audit: AuditResult, run: RunInfo) -> list[Section]:
+    """The whole report body in order (used by tests and by the notebook)."""
+    return [
+        cover(t, audit, run),
+        contents(t, audit),
+        summary(t, audit),
+        data_overview(t, audit),
+        funnel_section(t, audit),
+        customers_section(t, audit),
+        plan_section(t, audit),
+        activity_section(t, audit),
+        actions_section(t, audit),
+        methodology_section(t, audit),
+        appendix_data_section(t, audit),
+    ]
+
+
+def to_frame(rows: list[object]) -> pd.DataFrame:
+    """Rows of dataclasses as a DataFrame (for analysts)."""
+    return pd.DataFrame([vars(r) for r in rows])

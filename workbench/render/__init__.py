@@ -1,0 +1,1 @@
+"""Rendering: HTML and PDF of executed notebooks, metrics.json, atomic writes."""

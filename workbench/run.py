@@ -1,0 +1,161 @@
+"""One audit run: execute the audit notebook with papermill, render HTML and PDF, place outputs atomically.
+
+Everything is produced in a hidden staging folder next to the output folder and moved in only when the
+whole run succeeded. A failed run writes no report.html or report.pdf: it keeps the failed notebook as
+``audit.failed.ipynb`` with a ``FAILED.txt`` that says which cell failed and why, and removes stale
+report files from the output folder so that nothing looks like a finished report of this run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from workbench.config import load_config
+from workbench.errors import RunError
+from workbench.render.atomic import write_bytes, write_text
+from workbench.render.exporters import WorkbenchHTMLExporter
+from workbench.render.pdf import html_to_pdf
+from workbench.report import METRICS_FILE, QUARANTINE_FILE, parse_as_of
+from workbench.resources import REPO_ROOT, notebook_path
+
+FORMATS = ("html", "pdf")
+NOTEBOOK_FILE = "audit.ipynb"
+FAILED_NOTEBOOK = "audit.failed.ipynb"
+FAILED_NOTE = "FAILED.txt"
+REPORT_FILES = ("report.html", "report.pdf", METRICS_FILE, QUARANTINE_FILE, NOTEBOOK_FILE)
+CELL_TIMEOUT_SECONDS = 600
+
+Step = Callable[[str], None]
+
+
+@dataclass
+class RunResult:
+    """Where a successful run put its files, and how long each step took."""
+
+    out_dir: Path
+    files: dict[str, Path]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def default_out_dir(client_dir: Path, as_of: dt.date) -> Path:
+    return client_dir / "reports" / as_of.isoformat()
+
+
+def run_audit(
+    client_dir: Path | str,
+    out: Path | str | None = None,
+    formats: tuple[str, ...] = FORMATS,
+    locale: str | None = None,
+    as_of: str | dt.date | None = None,
+    step: Step | None = None,
+    progress_bar: bool = False,
+    kernel_name: str = "python3",
+) -> RunResult:
+    """Audit ``client_dir`` and write report.html / report.pdf, metrics.json, the executed notebook and
+    the quarantined rows into ``out`` (default ``<client>/reports/<date>/``)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    step = step or (lambda _message: None)
+    unknown = set(formats) - set(FORMATS)
+    if unknown or not formats:
+        raise RunError(f"--format: expected html, pdf or both, got {','.join(formats) or 'nothing'}")
+    client_dir = Path(client_dir).resolve()
+    step("config")
+    config = load_config(client_dir)
+    report_date = parse_as_of(as_of) or dt.date.today()
+    out_dir = Path(out).resolve() if out else default_out_dir(client_dir, report_date)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    timings: dict[str, float] = {}
+    executed = staging / NOTEBOOK_FILE
+    parameters = {
+        "client_dir": str(client_dir),
+        "output_dir": str(staging),
+        "locale": locale or "",
+        "as_of": report_date.isoformat(),
+    }
+    try:
+        step("execute")
+        started = time.perf_counter()
+        try:
+            papermill.execute_notebook(
+                str(notebook_path()),
+                str(executed),
+                parameters=parameters,
+                kernel_name=kernel_name,
+                progress_bar=progress_bar,
+                cwd=str(REPO_ROOT),
+                execution_timeout=CELL_TIMEOUT_SECONDS,
+                start_timeout=120,
+            )
+        except PapermillExecutionError as exc:
+            _keep_failure(staging, out_dir, exc)
+            raise RunError(
+                f"The audit of {config.name} stopped at cell {exc.cell_index} of {NOTEBOOK_FILE}: "
+                f"{exc.ename}: {exc.evalue}. No report was written; the failed notebook is "
+                f"{out_dir / FAILED_NOTEBOOK}.",
+                notebook_path=str(out_dir / FAILED_NOTEBOOK),
+                cell_index=exc.cell_index,
+                cause=f"{exc.ename}: {exc.evalue}",
+            ) from None
+        timings["execute"] = time.perf_counter() - started
+        nb = nbformat.read(executed, as_version=4)
+        step("html")
+        started = time.perf_counter()
+        html, _ = WorkbenchHTMLExporter().from_notebook_node(nb)
+        timings["html"] = time.perf_counter() - started
+        if "html" in formats:
+            write_text(staging / "report.html", html)
+        if "pdf" in formats:
+            step("pdf")
+            started = time.perf_counter()
+            write_bytes(staging / "report.pdf", html_to_pdf(html))
+            timings["pdf"] = time.perf_counter() - started
+        files = _publish(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return RunResult(out_dir, files, timings)
+
+
+def _publish(staging: Path, out_dir: Path) -> dict[str, Path]:
+    """Move the finished files into the output folder, one atomic rename each."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in (FAILED_NOTEBOOK, FAILED_NOTE, "report.html", "report.pdf"):
+        (out_dir / stale).unlink(missing_ok=True)
+    files = {}
+    for name in REPORT_FILES:
+        source = staging / name
+        if source.exists():
+            target = out_dir / name
+            os.replace(source, target)
+            files[name] = target
+    return files
+
+
+def _keep_failure(staging: Path, out_dir: Path, exc: Exception) -> None:
+    """Keep the failed notebook for the analyst and remove anything that looks like a finished report."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in REPORT_FILES:
+        (out_dir / name).unlink(missing_ok=True)
+    failed = staging / NOTEBOOK_FILE
+    if failed.exists():
+        os.replace(failed, out_dir / FAILED_NOTEBOOK)
+    cell = getattr(exc, "cell_index", "?")
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    write_text(
+        out_dir / FAILED_NOTE,
+        f"The audit failed at cell {cell} of {NOTEBOOK_FILE}.\n{ename}: {evalue}\n"
+        f"No report was written. Open {FAILED_NOTEBOOK} in JupyterLab to see the failing cell.\n",
+    )
