@@ -48,6 +48,8 @@ def run_analyses(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
     return AuditResult(data, funnel, abc, plan, activity, findings, as_of or dt.date.today())
 
 
-def build_audit(client_dir: Path | str, as_of: dt.date | None = None, progress: Progress | None = None) -> AuditResult:
+def build_audit(
+    client_dir: Path | str, as_of: dt.date | None = None, progress: Progress | None = None
+) -> AuditResult:
     """Load ``client_dir`` and audit it."""
     return run_analyses(load_client(client_dir, progress), as_of)

@@ -52,7 +52,9 @@ def format_check(result: CheckResult) -> str:
         lines.append(_table_line(report))
         for reason, count in report.reasons.items():
             examples = "; ".join(example_text(e) for e in report.examples.get(reason, [])[:2])
-            lines.append(f"    quarantined  {count:>6}  {reason}" + (f"  e.g. {examples}" if examples else ""))
+            lines.append(
+                f"    quarantined  {count:>6}  {reason}" + (f"  e.g. {examples}" if examples else "")
+            )
         for warning, count in report.warnings.items():
             lines.append(f"    caveat       {count:>6}  {warning}")
     if result.notes:

@@ -47,7 +47,7 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         except (KeyboardInterrupt, click.Abort):
             click.echo("Interrupted.", err=True)
             sys.exit(130)
-        except Exception as error:  # noqa: BLE001 - the CLI turns every error into a message
+        except Exception as error:
             _fail(error)
 
     wrapper.__name__ = func.__name__
@@ -63,15 +63,19 @@ def main() -> None:
 
 @main.command()
 @click.argument("client_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder "
-              "(default: CLIENT_DIR/reports/<date>).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: CLIENT_DIR/reports/<date>).",
+)
 @click.option("--format", "formats", default="html,pdf", show_default=True, help="html, pdf or both.")
 @click.option("--locale", type=click.Choice(["ru", "en"]), help="Report language (default: client.yaml).")
 @click.option("--as-of", help="Report date YYYY-MM-DD (default: today).")
 @click.option("--quiet", is_flag=True, help="Print only the paths of the results.")
 @_guarded
-def audit(client_dir: Path, out: Path | None, formats: str, locale: str | None, as_of: str | None,
-          quiet: bool) -> None:
+def audit(
+    client_dir: Path, out: Path | None, formats: str, locale: str | None, as_of: str | None, quiet: bool
+) -> None:
     """Audit CLIENT_DIR and write report.html, report.pdf, metrics.json and the executed notebook."""
     from workbench.run import run_audit
 
@@ -93,7 +97,9 @@ def audit(client_dir: Path, out: Path | None, formats: str, locale: str | None, 
         progress_bar=not quiet,
     )
     if not quiet:
-        click.echo(f"Done in {time.perf_counter() - started:.1f} s. Report folder: {result.out_dir}", err=True)
+        click.echo(
+            f"Done in {time.perf_counter() - started:.1f} s. Report folder: {result.out_dir}", err=True
+        )
     for name in ("report.html", "report.pdf", "metrics.json"):
         if name in result.files:
             click.echo(str(result.files[name]))
@@ -101,8 +107,14 @@ def audit(client_dir: Path, out: Path | None, formats: str, locale: str | None, 
 
 @main.command("new-client")
 @click.argument("name")
-@click.option("--dir", "clients_dir", default="clients", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Folder that holds client folders.")
+@click.option(
+    "--dir",
+    "clients_dir",
+    default="clients",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder that holds client folders.",
+)
 @click.option("--slug", help="Folder name (default: transliterated NAME).")
 @_guarded
 def new_client(name: str, clients_dir: Path, slug: str | None) -> None:
@@ -110,8 +122,10 @@ def new_client(name: str, clients_dir: Path, slug: str | None) -> None:
     from workbench.scaffold import new_client as scaffold
 
     folder = scaffold(name, clients_dir, slug)
-    click.echo(f"Created {folder}. Put the client's exports into {folder / 'data'}, edit "
-               f"{folder / 'client.yaml'}, then run: workbench check {folder}")
+    click.echo(
+        f"Created {folder}. Put the client's exports into {folder / 'data'}, edit "
+        f"{folder / 'client.yaml'}, then run: workbench check {folder}"
+    )
 
 
 @main.command()

@@ -45,7 +45,9 @@ class TableSource(_Model):
     """Where one canonical table comes from and how its columns map onto the canonical names."""
 
     file: str = Field(description="path of the file inside the client folder")
-    sheet: str | int | None = Field(None, description="XLSX sheet name or 0-based index; first sheet if empty")
+    sheet: str | int | None = Field(
+        None, description="XLSX sheet name or 0-based index; first sheet if empty"
+    )
     encoding: str = Field("auto", description="auto, utf-8, utf-8-sig or cp1251")
     delimiter: Literal["auto", ",", ";", "\t", "|"] = "auto"
     header_row: int = Field(1, ge=1, description="1-based row that holds the column names")
@@ -56,7 +58,7 @@ class TableSource(_Model):
     )
     type_columns: dict[str, str] = Field(
         default_factory=dict,
-        description="activities kept one column per action type (wide form): action type: header of its column",
+        description="activities with one count column per action type: action type: header of its column",
     )
 
     @field_validator("encoding")
@@ -125,12 +127,14 @@ class FunnelConfig(_Model):
     )
     counting: Literal["credit_skipped", "strict"] = Field(
         "credit_skipped",
-        description="credit_skipped: a deal reached every stage up to its furthest; strict: only stages entered",
+        description="credit_skipped: a deal reached every stage up to its furthest; strict: stages entered",
     )
     status_values: dict[Literal["open", "won", "lost"], list[str]] = Field(
         default_factory=dict, description="when the export has a status column: its values per status"
     )
-    min_deals_for_flag: int = Field(30, ge=1, description="a manager is compared at a stage only with this many")
+    min_deals_for_flag: int = Field(
+        30, ge=1, description="a manager is compared at a stage only with this many"
+    )
 
     @model_validator(mode="after")
     def _distinct(self) -> FunnelConfig:
@@ -144,7 +148,9 @@ class FunnelConfig(_Model):
         all_stages = set(self.stages) | set(self.won_stages) | set(self.lost_stages)
         for alias, target in self.stage_aliases.items():
             if target not in all_stages:
-                raise ValueError(f"stage_aliases: {alias!r} points to {target!r}, which is not a configured stage")
+                raise ValueError(
+                    f"stage_aliases: {alias!r} points to {target!r}, which is not a configured stage"
+                )
         return self
 
     @property
@@ -179,7 +185,9 @@ class PlanConfig(_Model):
 class ActivityConfig(_Model):
     """Thresholds for the regularity of managers' actions."""
 
-    irregular_cv: float = Field(0.6, gt=0, description="weekly coefficient of variation above which work is irregular")
+    irregular_cv: float = Field(
+        0.6, gt=0, description="weekly coefficient of variation above which work is irregular"
+    )
 
 
 class CommissionTier(_Model):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import sys
 import zipfile
 from dataclasses import dataclass
@@ -53,8 +54,14 @@ WEAKEST_STEP = 2  # "Коммерческое предложение" -> "Вст
 # Median days spent at each stage before moving on or being lost.
 STAGE_DAYS = [1.0, 3.0, 7.0, 2.0, 5.0, 6.0, 8.0]
 
-MANAGERS = ["Анна Соколова", "Игорь Петров", "Мария Кузнецова", "Дмитрий Волков", "Елена Морозова",
-            "Сергей Новиков"]
+MANAGERS = [
+    "Анна Соколова",
+    "Игорь Петров",
+    "Мария Кузнецова",
+    "Дмитрий Волков",
+    "Елена Морозова",
+    "Сергей Новиков",
+]
 WEAK_MANAGER = "Игорь Петров"
 WEAK_MANAGER_STEP = 1  # "Холодный звонок" -> "Коммерческое предложение"
 WEAK_MANAGER_RATE = 0.33
@@ -67,18 +74,91 @@ SOURCES = {  # share of leads, multiplier on the first two steps
     "Выставка": (0.08, 1.05),
     "Агрегатор заявок": (0.18, 0.45),  # brings volume, hardly any sales
 }
-LOSS_REASONS = ["Дорого", "Нет бюджета", "Выбрали конкурента", "Не выходит на связь", "Неактуально",
-                "Долгие сроки поставки"]
+LOSS_REASONS = [
+    "Дорого",
+    "Нет бюджета",
+    "Выбрали конкурента",
+    "Не выходит на связь",
+    "Неактуально",
+    "Долгие сроки поставки",
+]
 
-_ROOTS = ["Альфа", "Вектор", "Гранит", "Дельта", "Енисей", "Зенит", "Импульс", "Кристалл", "Лидер", "Магистраль",
-          "Меридиан", "Нева", "Олимп", "Прогресс", "Ресурс", "Сибирь", "Стандарт", "Техно", "Урал", "Феникс",
-          "Форвард", "Химпром", "Центр", "Эталон", "Ютекс", "Ямал", "Волга", "Кубань", "Балтика", "Каскад",
-          "Орион", "Пульсар", "Радуга", "Север", "Тайга", "Арктика", "Восток", "Горизонт", "Днепр", "Заря"]
-_SUFFIXES = ["Строй", "Маш", "Снаб", "Торг", "Пром", "Сервис", "Логистик", "Энерго", "Монтаж", "Проект",
-             "Комплект"]
+_ROOTS = [
+    "Альфа",
+    "Вектор",
+    "Гранит",
+    "Дельта",
+    "Енисей",
+    "Зенит",
+    "Импульс",
+    "Кристалл",
+    "Лидер",
+    "Магистраль",
+    "Меридиан",
+    "Нева",
+    "Олимп",
+    "Прогресс",
+    "Ресурс",
+    "Сибирь",
+    "Стандарт",
+    "Техно",
+    "Урал",
+    "Феникс",
+    "Форвард",
+    "Химпром",
+    "Центр",
+    "Эталон",
+    "Ютекс",
+    "Ямал",
+    "Волга",
+    "Кубань",
+    "Балтика",
+    "Каскад",
+    "Орион",
+    "Пульсар",
+    "Радуга",
+    "Север",
+    "Тайга",
+    "Арктика",
+    "Восток",
+    "Горизонт",
+    "Днепр",
+    "Заря",
+]
+_SUFFIXES = [
+    "Строй",
+    "Маш",
+    "Снаб",
+    "Торг",
+    "Пром",
+    "Сервис",
+    "Логистик",
+    "Энерго",
+    "Монтаж",
+    "Проект",
+    "Комплект",
+]
 _FORMS = ["ООО", "ООО", "ООО", "АО", "ИП"]
-_SURNAMES = ["Иванов", "Смирнов", "Кузьмин", "Попов", "Лебедев", "Козлов", "Новиков", "Морозов", "Павлов",
-             "Голубев", "Виноградов", "Богданов", "Воробьёв", "Фёдоров", "Михайлов", "Беляев", "Тарасов", "Белов"]
+_SURNAMES = [
+    "Иванов",
+    "Смирнов",
+    "Кузьмин",
+    "Попов",
+    "Лебедев",
+    "Козлов",
+    "Новиков",
+    "Морозов",
+    "Павлов",
+    "Голубев",
+    "Виноградов",
+    "Богданов",
+    "Воробьёв",
+    "Фёдоров",
+    "Михайлов",
+    "Беляев",
+    "Тарасов",
+    "Белов",
+]
 _INITIALS = "АБВГДЕИКЛМНОПРСТ"
 
 PLANTED = {
@@ -173,8 +253,9 @@ def _step_rate(manager: str, source: str, step: int) -> float:
     return min(rate, 0.97)
 
 
-def _simulate_deal(rng: np.random.Generator, deal_id: int, created: dt.datetime, customers: list[str],
-                   weights: np.ndarray) -> _Deal:
+def _simulate_deal(
+    rng: np.random.Generator, deal_id: int, created: dt.datetime, customers: list[str], weights: np.ndarray
+) -> _Deal:
     manager = MANAGERS[int(rng.integers(len(MANAGERS)))]
     source = rng.choice(list(SOURCES), p=[v[0] for v in SOURCES.values()])
     customer = customers[int(rng.choice(len(customers), p=weights))]
@@ -186,12 +267,15 @@ def _simulate_deal(rng: np.random.Generator, deal_id: int, created: dt.datetime,
         wait = float(rng.lognormal(np.log(STAGE_DAYS[stage]), 0.6))
         at = at + dt.timedelta(days=wait, minutes=int(rng.integers(0, 600)))
         if at > EXPORT_AT:
-            return _Deal(deal_id, manager, source, customer, created, amount, "open", STAGES[stage], None, "",
-                         history)
+            return _Deal(
+                deal_id, manager, source, customer, created, amount, "open", STAGES[stage], None, "", history
+            )
         if rng.random() >= _step_rate(manager, source, stage):
             reason = LOSS_REASONS[int(rng.integers(len(LOSS_REASONS)))]
             history.append((AMO_LOST, at))
-            return _Deal(deal_id, manager, source, customer, created, amount, "lost", AMO_LOST, at, reason, history)
+            return _Deal(
+                deal_id, manager, source, customer, created, amount, "lost", AMO_LOST, at, reason, history
+            )
         stage += 1
         if stage == len(STAGES):
             history.append((AMO_WON, at))
@@ -209,16 +293,19 @@ def _simulate_deal(rng: np.random.Generator, deal_id: int, created: dt.datetime,
         history.append((STAGES[stage], at))
 
 
-def simulate_deals(rng: np.random.Generator, size: DemoSize, customers: list[str],
-                   weights: np.ndarray) -> list[_Deal]:
+def simulate_deals(
+    rng: np.random.Generator, size: DemoSize, customers: list[str], weights: np.ndarray
+) -> list[_Deal]:
     """Deals created in the period (``size.deals``) plus two months of carry-over before it."""
     period_days = (PERIOD_END - PERIOD_START).days + 1
     carry_days = (PERIOD_START - CARRY_OVER_START).days
     carry = int(size.deals * carry_days / period_days)
     deals = []
     deal_id = 24_100_000
-    plan = [(CARRY_OVER_START, PERIOD_START - dt.timedelta(days=1), carry),
-            (PERIOD_START, PERIOD_END, size.deals)]
+    plan = [
+        (CARRY_OVER_START, PERIOD_START - dt.timedelta(days=1), carry),
+        (PERIOD_START, PERIOD_END, size.deals),
+    ]
     for start, end, count in plan:
         days = sorted(_business_day(rng, start, end) for _ in range(count))
         for day in days:
@@ -228,9 +315,22 @@ def simulate_deals(rng: np.random.Generator, size: DemoSize, customers: list[str
 
 
 def _deals_csv(deals: list[_Deal], rng: np.random.Generator, broken: bool) -> str:
-    header = ["ID", "Название сделки", "Бюджет ", "Ответственный", "Дата создания сделки", "Кем создана сделка",
-              "Дата закрытия", "Теги", "Этап сделки", "Воронка", "Компания", "Источник", "Причина отказа",
-              "Примечание"]
+    header = [
+        "ID",
+        "Название сделки",
+        "Бюджет ",
+        "Ответственный",
+        "Дата создания сделки",
+        "Кем создана сделка",
+        "Дата закрытия",
+        "Теги",
+        "Этап сделки",
+        "Воронка",
+        "Компания",
+        "Источник",
+        "Причина отказа",
+        "Примечание",
+    ]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
@@ -238,27 +338,100 @@ def _deals_csv(deals: list[_Deal], rng: np.random.Generator, broken: bool) -> st
         note = ""
         if rng.random() < 0.03:
             note = "Клиент просил перезвонить\nпосле согласования бюджета"
-        writer.writerow([
-            d.deal_id, f"Поставка оборудования №{d.deal_id % 100000}", d.amount, d.manager, _fmt_dt(d.created),
-            d.manager, _fmt_dt(d.closed) if d.closed else "не закрыта", "", d.stage, "Продажи B2B", d.customer,
-            d.source, d.loss_reason, note,
-        ])
+        writer.writerow(
+            [
+                d.deal_id,
+                f"Поставка оборудования №{d.deal_id % 100000}",
+                d.amount,
+                d.manager,
+                _fmt_dt(d.created),
+                d.manager,
+                _fmt_dt(d.closed) if d.closed else "не закрыта",
+                "",
+                d.stage,
+                "Продажи B2B",
+                d.customer,
+                d.source,
+                d.loss_reason,
+                note,
+            ]
+        )
     if broken:
         first = deals[10]
         # A mistyped date, a stage that is not in the pipeline, a repeated row, a row cut short.
-        writer.writerow([first.deal_id + 1, "Поставка (ошибка даты)", 90000, MANAGERS[0], "31.02.2026 10:00:00",
-                         MANAGERS[0], "не закрыта", "", STAGES[1], "Продажи B2B", "ООО «Тест»", "Сайт", "", ""])
-        writer.writerow([first.deal_id + 2, "Поставка (старый этап)", 120000, MANAGERS[2], "15.03.2026 11:00:00",
-                         MANAGERS[2], "не закрыта", "", "Переговоры", "Продажи B2B", "ООО «Тест»", "Сайт", "", ""])
-        writer.writerow([first.deal_id + 3, "Поставка (опечатка этапа)", 75000, MANAGERS[3], "16.03.2026 12:00:00",
-                         MANAGERS[3], "не закрыта", "", "Коммерческое предложенние", "Продажи B2B", "ООО «Тест»",
-                         "Сайт", "", ""])
+        writer.writerow(
+            [
+                first.deal_id + 1,
+                "Поставка (ошибка даты)",
+                90000,
+                MANAGERS[0],
+                "31.02.2026 10:00:00",
+                MANAGERS[0],
+                "не закрыта",
+                "",
+                STAGES[1],
+                "Продажи B2B",
+                "ООО «Тест»",
+                "Сайт",
+                "",
+                "",
+            ]
+        )
+        writer.writerow(
+            [
+                first.deal_id + 2,
+                "Поставка (старый этап)",
+                120000,
+                MANAGERS[2],
+                "15.03.2026 11:00:00",
+                MANAGERS[2],
+                "не закрыта",
+                "",
+                "Переговоры",
+                "Продажи B2B",
+                "ООО «Тест»",
+                "Сайт",
+                "",
+                "",
+            ]
+        )
+        writer.writerow(
+            [
+                first.deal_id + 3,
+                "Поставка (опечатка этапа)",
+                75000,
+                MANAGERS[3],
+                "16.03.2026 12:00:00",
+                MANAGERS[3],
+                "не закрыта",
+                "",
+                "Коммерческое предложенние",
+                "Продажи B2B",
+                "ООО «Тест»",
+                "Сайт",
+                "",
+                "",
+            ]
+        )
         d = deals[20]
-        writer.writerow([
-            d.deal_id, f"Поставка оборудования №{d.deal_id % 100000}", d.amount, d.manager, _fmt_dt(d.created),
-            d.manager, _fmt_dt(d.closed) if d.closed else "не закрыта", "", d.stage, "Продажи B2B", d.customer,
-            d.source, d.loss_reason, "",
-        ])
+        writer.writerow(
+            [
+                d.deal_id,
+                f"Поставка оборудования №{d.deal_id % 100000}",
+                d.amount,
+                d.manager,
+                _fmt_dt(d.created),
+                d.manager,
+                _fmt_dt(d.closed) if d.closed else "не закрыта",
+                "",
+                d.stage,
+                "Продажи B2B",
+                d.customer,
+                d.source,
+                d.loss_reason,
+                "",
+            ]
+        )
         out.write(f"{first.deal_id + 4},Обрезанная строка,50000\n")
     return out.getvalue()
 
@@ -290,10 +463,24 @@ def customer_profile(rng: np.random.Generator, count: int) -> tuple[np.ndarray, 
     return weights / weights.sum(), margin
 
 
-def _sales_rows(rng: np.random.Generator, customers: list[str], weights: np.ndarray, margin: np.ndarray,
-                deals: list[_Deal], yearly_revenue: float) -> list[list[object]]:
-    products = ["Насос центробежный", "Задвижка клиновая", "Электродвигатель", "Частотный преобразователь",
-                "Сервисное обслуживание", "Доставка", "Монтажные работы", "Фильтр сетчатый"]
+def _sales_rows(
+    rng: np.random.Generator,
+    customers: list[str],
+    weights: np.ndarray,
+    margin: np.ndarray,
+    deals: list[_Deal],
+    yearly_revenue: float,
+) -> list[list[object]]:
+    products = [
+        "Насос центробежный",
+        "Задвижка клиновая",
+        "Электродвигатель",
+        "Частотный преобразователь",
+        "Сервисное обслуживание",
+        "Доставка",
+        "Монтажные работы",
+        "Фильтр сетчатый",
+    ]
     rows: list[list[object]] = []
     months = [dt.date(2026, m, 1) for m in range(1, 10)]
     monthly = yearly_revenue / 12
@@ -314,19 +501,46 @@ def _sales_rows(rng: np.random.Generator, customers: list[str], weights: np.ndar
                 product = products[int(rng.integers(len(products)))]
                 qty = int(rng.integers(1, 12))
                 doc += 1
-                rows.append([dt.datetime.combine(day, dt.time()), f"РН-{doc:06d}", name, product, qty, amount,
-                             round(amount * float(margin[i]), 2)])
+                rows.append(
+                    [
+                        dt.datetime.combine(day, dt.time()),
+                        f"РН-{doc:06d}",
+                        name,
+                        product,
+                        qty,
+                        amount,
+                        round(amount * float(margin[i]), 2),
+                    ]
+                )
                 if rng.random() < 0.015:
                     doc += 1
                     refund = -round(amount * float(rng.uniform(0.2, 1.0)), 2)
-                    rows.append([dt.datetime.combine(day + dt.timedelta(days=5), dt.time()), f"ВЗ-{doc:06d}", name,
-                                 product, -1, refund, round(refund * float(margin[i]), 2)])
+                    rows.append(
+                        [
+                            dt.datetime.combine(day + dt.timedelta(days=5), dt.time()),
+                            f"ВЗ-{doc:06d}",
+                            name,
+                            product,
+                            -1,
+                            refund,
+                            round(refund * float(margin[i]), 2),
+                        ]
+                    )
     for d in deals:
         if d.status == "won" and d.closed and PERIOD_START <= d.closed.date() <= PERIOD_END:
             doc += 1
             rate = float(margin[index[d.customer]])
-            rows.append([dt.datetime.combine(d.closed.date(), dt.time()), f"РН-{doc:06d}", d.customer,
-                         "Поставка по сделке", 1, float(d.amount), round(d.amount * rate, 2)])
+            rows.append(
+                [
+                    dt.datetime.combine(d.closed.date(), dt.time()),
+                    f"РН-{doc:06d}",
+                    d.customer,
+                    "Поставка по сделке",
+                    1,
+                    float(d.amount),
+                    round(d.amount * rate, 2),
+                ]
+            )
     rows.sort(key=lambda r: (r[0], r[1]))
     return rows
 
@@ -375,7 +589,9 @@ def _plan_rows(deals: list[_Deal], rng: np.random.Generator) -> list[list[object
 _FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
 
-def _write_xlsx(path: Path, sheet: str, header: list[str], rows: list[list[object]], formats: dict[int, str]) -> None:
+def _write_xlsx(
+    path: Path, sheet: str, header: list[str], rows: list[list[object]], formats: dict[int, str]
+) -> None:
     """A workbook with typed cells whose bytes depend only on its content."""
     from openpyxl import Workbook
 
@@ -401,13 +617,17 @@ def _normalise_zip(data: bytes, path: Path) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in sorted(src.infolist(), key=lambda i: i.filename):
             content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time into "modified"
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", content)
             fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, content)
 
 
-def generate_demo(dest: Path | str, seed: int = SEED, size: DemoSize = FULL, name: str = "ООО «Промтехснаб»") -> Path:
+def generate_demo(
+    dest: Path | str, seed: int = SEED, size: DemoSize = FULL, name: str = "ООО «Промтехснаб»"
+) -> Path:
     """Write a complete demo client folder into ``dest`` (created if missing). Returns ``dest``."""
     dest = Path(dest)
     data = dest / "data"
@@ -423,12 +643,21 @@ def generate_demo(dest: Path | str, seed: int = SEED, size: DemoSize = FULL, nam
     (data / "deals.csv").write_text(_deals_csv(deals, rng, size.broken_rows), encoding="utf-8")
     (data / "stage_history.csv").write_bytes(_history_csv(deals).encode("cp1251"))
     sales = _sales_rows(rng, customers, weights, margin, deals, yearly_revenue=won_yearly * 2.2)
-    _write_xlsx(data / "sales.xlsx", "Продажи",
-                ["Дата", "Документ", "Контрагент", "Номенклатура", "Количество", "Сумма, руб.", "Валовая прибыль"],
-                sales, {1: "DD.MM.YYYY", 6: "#,##0.00", 7: "#,##0.00"})
+    _write_xlsx(
+        data / "sales.xlsx",
+        "Продажи",
+        ["Дата", "Документ", "Контрагент", "Номенклатура", "Количество", "Сумма, руб.", "Валовая прибыль"],
+        sales,
+        {1: "DD.MM.YYYY", 6: "#,##0.00", 7: "#,##0.00"},
+    )
     (data / "activities.csv").write_text(_activities_csv(rng), encoding="utf-8-sig")
-    _write_xlsx(data / "plans.xlsx", "План продаж", ["Менеджер", "Месяц", "План выручки, руб.", "План сделок"],
-                _plan_rows(deals, rng), {2: "MM.YYYY", 3: "#,##0"})
+    _write_xlsx(
+        data / "plans.xlsx",
+        "План продаж",
+        ["Менеджер", "Месяц", "План выручки, руб.", "План сделок"],
+        _plan_rows(deals, rng),
+        {2: "MM.YYYY", 3: "#,##0"},
+    )
     (dest / "client.yaml").write_text(_client_yaml(name), encoding="utf-8")
     (dest / "intake.yaml").write_text(_intake_yaml(), encoding="utf-8")
     (dest / "README.md").write_text(_readme(size), encoding="utf-8")
@@ -561,9 +790,9 @@ def _readme(size: DemoSize) -> str:
 
 ## Заложенные проблемы — отчёт должен их найти
 
-1. **Самый слабый этап**: шаг «{PLANTED['weakest_step']}» — конверсия около 22 % при 55–85 % на остальных
+1. **Самый слабый этап**: шаг «{PLANTED["weakest_step"]}» — конверсия около 22 % при 55–85 % на остальных
    шагах. Отчёт называет его узким местом воронки с наибольшим эффектом в рублях.
-2. **Слабый менеджер на одном шаге**: {WEAK_MANAGER} на шаге «{PLANTED['weak_manager_step']}» — около
+2. **Слабый менеджер на одном шаге**: {WEAK_MANAGER} на шаге «{PLANTED["weak_manager_step"]}» — около
    33 % против 55 % у остальных; на других шагах он как все. Отчёт отмечает его за контрольными границами 99,8 %;
    остальные менеджеры сгенерированы одинаковыми и не отмечаются.
 3. **Длинный хвост убыточных клиентов**: около четверти клиентов (мелкие) с отрицательной маржой.

@@ -203,8 +203,12 @@ def _customer_findings(abc: AbcResult) -> list[Finding]:
                 impact_per_month=None,
                 section="customers",
                 horizon=30,
-                params={"a_count": a.count, "a_share": a.share, "a_count_share": a.count_share,
-                        "customers": len(abc.items)},
+                params={
+                    "a_count": a.count,
+                    "a_share": a.share,
+                    "a_count_share": a.count_share,
+                    "customers": len(abc.items),
+                },
             )
         )
     return out
@@ -225,8 +229,11 @@ def _plan_findings(plan: PlanResult, months: float) -> list[Finding]:
                 impact_per_month=None,
                 section="plan",
                 horizon=30,
-                params={"weeks_below": plan.weeks_below, "weeks": plan.weeks_total,
-                        "warning": plan.attainment_warning},
+                params={
+                    "weeks_below": plan.weeks_below,
+                    "weeks": plan.weeks_total,
+                    "warning": plan.attainment_warning,
+                },
             )
         )
     if not plan.has_manager_plans:
@@ -244,7 +251,12 @@ def _plan_findings(plan: PlanResult, months: float) -> list[Finding]:
                 impact_per_month=None,
                 section="plan",
                 horizon=30,
-                params={"attainment": attainment, "gap": gap, "plan": plan.plan_total, "fact": plan.fact_total},
+                params={
+                    "attainment": attainment,
+                    "gap": gap,
+                    "plan": plan.plan_total,
+                    "fact": plan.fact_total,
+                },
             )
         )
     weak = [m for m in plan.managers if m.attainment is not None and m.attainment < MANAGER_ATTAINMENT_LOW]
@@ -258,8 +270,11 @@ def _plan_findings(plan: PlanResult, months: float) -> list[Finding]:
                 impact_per_month=None,
                 section="plan",
                 horizon=60,
-                params={"managers": ", ".join(f"{m.manager}" for m in weak), "count": len(weak),
-                        "threshold": MANAGER_ATTAINMENT_LOW},
+                params={
+                    "managers": ", ".join(f"{m.manager}" for m in weak),
+                    "count": len(weak),
+                    "threshold": MANAGER_ATTAINMENT_LOW,
+                },
             )
         )
     return out
@@ -282,8 +297,14 @@ def _activity_findings(activity: ActivityResult) -> list[Finding]:
                 impact_per_month=None,
                 section="activity",
                 horizon=30,
-                params={"manager": m.manager, "cv": m.weekly_cv, "usual": usual, "zero_weeks": m.zero_weeks,
-                        "weeks": m.weeks, "mean": m.weekly_mean},
+                params={
+                    "manager": m.manager,
+                    "cv": m.weekly_cv,
+                    "usual": usual,
+                    "zero_weeks": m.zero_weeks,
+                    "weeks": m.weeks,
+                    "mean": m.weekly_mean,
+                },
             )
         )
     return out
@@ -317,8 +338,12 @@ def _data_findings(data: ClientData, funnel: FunnelResult) -> list[Finding]:
                     impact_per_month=None,
                     section="appendix-data",
                     horizon=30,
-                    params={"file": report.file, "count": report.rows_quarantined, "read": report.rows_read,
-                            "share": report.rows_quarantined / report.rows_read},
+                    params={
+                        "file": report.file,
+                        "count": report.rows_quarantined,
+                        "read": report.rows_read,
+                        "share": report.rows_quarantined / report.rows_read,
+                    },
                 )
             )
     return out

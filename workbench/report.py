@@ -14,7 +14,8 @@ from workbench.present import sections
 from workbench.present.html import Section
 from workbench.present.i18n import LOCALES, Messages
 from workbench.render.atomic import write_csv, write_text
-from workbench.render.metrics import build_metrics, dumps, validate_metrics
+from workbench.render.metrics import build_metrics, dumps
+from workbench.resources import REPO_ROOT
 
 METRICS_FILE = "metrics.json"
 QUARANTINE_FILE = "quarantine.csv"
@@ -32,6 +33,15 @@ def parse_as_of(value: str | dt.date | None) -> dt.date | None:
         raise ConfigError("parameters", [f"as_of: expected a date like 2026-11-23, got {value!r}"]) from None
 
 
+def resolve_client_dir(client_dir: str | Path) -> Path:
+    """A client folder as given, or relative to the repository (a notebook in notebooks/ runs there)."""
+    path = Path(client_dir)
+    if path.is_absolute() or path.is_dir():
+        return path
+    candidate = REPO_ROOT / path
+    return candidate if candidate.is_dir() else path
+
+
 class Report:
     """One client's audit report, section by section."""
 
@@ -45,13 +55,11 @@ class Report:
         self.run = sections.RunInfo(generated_at=self.t.fmt.date(audit.as_of), version=__version__)
 
     @classmethod
-    def from_parameters(
-        cls, client_dir: str, locale: str = "", as_of: str = "", **extra: Any
-    ) -> Report:
+    def from_parameters(cls, client_dir: str, locale: str = "", as_of: str = "", **extra: Any) -> Report:
         """Build the report from the notebook's parameters (empty locale = the client's own)."""
         if not client_dir:
             raise ConfigError("parameters", ["client_dir: expected the path of a client folder"])
-        audit = build_audit(Path(client_dir), parse_as_of(as_of))
+        audit = build_audit(resolve_client_dir(client_dir), parse_as_of(as_of))
         parameters = {"client_dir": str(client_dir), "locale": locale, "as_of": as_of, **extra}
         return cls(audit, locale or audit.config.locale, parameters)
 
@@ -94,10 +102,8 @@ class Report:
         return sections.appendix_data_section(self.t, self.audit)
 
     def metrics(self) -> dict[str, Any]:
-        """metrics.json as a dict, validated against the schema."""
-        document = build_metrics(self.audit, self.parameters, self.locale)
-        validate_metrics(document)
-        return document
+        """metrics.json as a dict (the contract is schemas/metrics.schema.json)."""
+        return build_metrics(self.audit, self.parameters, self.locale)
 
     def write_outputs(self, output_dir: str | Path) -> list[Path]:
         """Write metrics.json and the quarantined rows into ``output_dir`` (atomically)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,7 +62,6 @@ def run_audit(
 ) -> RunResult:
     """Audit ``client_dir`` and write report.html / report.pdf, metrics.json, the executed notebook and
     the quarantined rows into ``out`` (default ``<client>/reports/<date>/``)."""
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     step = step or (lambda _message: None)
@@ -89,16 +89,7 @@ def run_audit(
         step("execute")
         started = time.perf_counter()
         try:
-            papermill.execute_notebook(
-                str(notebook_path()),
-                str(executed),
-                parameters=parameters,
-                kernel_name=kernel_name,
-                progress_bar=progress_bar,
-                cwd=str(REPO_ROOT),
-                execution_timeout=CELL_TIMEOUT_SECONDS,
-                start_timeout=120,
-            )
+            _execute(executed, parameters, kernel_name, progress_bar)
         except PapermillExecutionError as exc:
             _keep_failure(staging, out_dir, exc)
             raise RunError(
@@ -126,6 +117,33 @@ def run_audit(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return RunResult(out_dir, files, timings)
+
+
+def _execute(executed: Path, parameters: dict[str, str], kernel_name: str, progress_bar: bool) -> None:
+    """Run the audit notebook in a fresh kernel on local sockets (not TCP), with a per-cell timeout."""
+    import papermill
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    sockets = tempfile.mkdtemp(prefix="workbench-kernel-")
+    km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(sockets, "k"))
+    try:
+        papermill.execute_notebook(
+            str(notebook_path()),
+            str(executed),
+            parameters=parameters,
+            kernel_name=kernel_name,
+            km=km,
+            progress_bar=progress_bar,
+            cwd=str(REPO_ROOT),
+            execution_timeout=CELL_TIMEOUT_SECONDS,
+            start_timeout=120,
+        )
+    finally:
+        # A kernel manager passed in is not shut down by papermill: stop the kernel here.
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=False)
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def _publish(staging: Path, out_dir: Path) -> dict[str, Path]:

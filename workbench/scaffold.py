@@ -15,8 +15,41 @@ from workbench.resources import client_template_dir
 _TRANSLIT = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
-         "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
         strict=True,
     )
 )
@@ -52,16 +85,20 @@ def blank_intake() -> str:
 def new_client(name: str, clients_dir: Path | str = "clients", slug: str | None = None) -> Path:
     """Create ``clients_dir/<slug>/`` with client.yaml, intake.yaml, README.md, data/ and reports/."""
     if not name.strip():
-        raise ConfigError("new-client", ["NAME: expected the client's name, e.g. \"ООО Ромашка\""])
+        raise ConfigError("new-client", ['NAME: expected the client\'s name, e.g. "ООО Ромашка"'])
     slug = slug or slugify(name)
     if not slug or not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", slug):
-        raise ConfigError("new-client", [f"slug {slug!r}: expected latin letters, digits and '-' (use --slug)"])
+        raise ConfigError(
+            "new-client", [f"slug {slug!r}: expected latin letters, digits and '-' (use --slug)"]
+        )
     folder = Path(clients_dir) / slug
     if folder.exists():
         raise ConfigError(str(folder), ["already exists; choose another --slug or remove the folder"])
     template_dir = client_template_dir()
-    values = {"name": yaml.safe_dump(name, allow_unicode=True).strip().removesuffix("...").strip(),
-              "slug": slug}
+    values = {
+        "name": yaml.safe_dump(name, allow_unicode=True).strip().removesuffix("...").strip(),
+        "slug": slug,
+    }
     (folder / "data").mkdir(parents=True)
     (folder / "reports").mkdir()
     for source in sorted(template_dir.iterdir()):

@@ -39,7 +39,9 @@ class ActivityResult:
     threshold: float
 
 
-def analyze_activity(activities: pd.DataFrame | None, config: ActivityConfig, period: Period) -> ActivityResult:
+def analyze_activity(
+    activities: pd.DataFrame | None, config: ActivityConfig, period: Period
+) -> ActivityResult:
     """Weekly totals and regularity per manager."""
     if activities is None or activities.empty:
         return ActivityResult(False, pd.DataFrame(), pd.DataFrame(), [], config.irregular_cv)
@@ -48,14 +50,22 @@ def analyze_activity(activities: pd.DataFrame | None, config: ActivityConfig, pe
     end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
     # Whole weeks: a week that starts before the period but holds its first day counts.
     rows = activities[(activities["date"] >= first) & (activities["date"] < end)]
-    week = (rows["date"] - pd.to_timedelta(rows["date"].dt.weekday, unit="D")).dt.normalize()
-    frame = pd.DataFrame({"manager": rows["manager"].astype(str), "week": week, "type": rows["type"].astype(str),
-                          "count": rows["count"].astype(float)})
+    week = (rows["date"] - pd.to_timedelta(rows["date"].dt.day_of_week, unit="D")).dt.normalize()
+    frame = pd.DataFrame(
+        {
+            "manager": rows["manager"].astype(str),
+            "week": week,
+            "type": rows["type"].astype(str),
+            "count": rows["count"].astype(float),
+        }
+    )
     weeks = pd.date_range(first, pd.Timestamp(period.end), freq="7D")
     weekly = frame.pivot_table(index="week", columns="manager", values="count", aggfunc="sum", fill_value=0.0)
     weekly = weekly.reindex(weeks, fill_value=0.0)
     weekly.index.name = "week"
-    by_type = frame.pivot_table(index="manager", columns="type", values="count", aggfunc="sum", fill_value=0.0)
+    by_type = frame.pivot_table(
+        index="manager", columns="type", values="count", aggfunc="sum", fill_value=0.0
+    )
     managers = []
     for name in weekly.columns:
         series = weekly[name].to_numpy(dtype=float)

@@ -252,16 +252,37 @@ def analyze_funnel(
         if k < k_won:
             rows.append(
                 StageRow(
-                    label, k, int(reached_n[k]), int(adv_n[k]), int(lost_n[k]), int(open_here[:, k].sum()),
-                    int(left_n[k]), conversions[k], _opt(ci_low[k]), _opt(ci_high[k]), cumulative,
+                    label,
+                    k,
+                    int(reached_n[k]),
+                    int(adv_n[k]),
+                    int(lost_n[k]),
+                    int(open_here[:, k].sum()),
+                    int(left_n[k]),
+                    conversions[k],
+                    _opt(ci_low[k]),
+                    _opt(ci_high[k]),
+                    cumulative,
                     float(reached_n[k] / first_reached),
                 )
             )
             cumulative = None if cumulative is None or conversions[k] is None else cumulative * conversions[k]
         else:
             rows.append(
-                StageRow(label, k, int(reached_n[k]), 0, 0, 0, 0, None, None, None, cumulative,
-                         float(reached_n[k] / first_reached))
+                StageRow(
+                    label,
+                    k,
+                    int(reached_n[k]),
+                    0,
+                    0,
+                    0,
+                    0,
+                    None,
+                    None,
+                    None,
+                    cumulative,
+                    float(reached_n[k] / first_reached),
+                )
             )
 
     won, lost, open_ = int(is_won.sum()), int(is_lost.sum()), int(is_open.sum())
@@ -276,11 +297,19 @@ def analyze_funnel(
     managers = _managers(base, is_won, is_lost, is_open)
     months = max(period.months, 1e-9)
     manager_stages, tests = _manager_stages(
-        base, labels[:k_won], advanced, lost_here, conversions, funnel.min_deals_for_flag, months,
-        _downstream(conversions), avg_check,
+        base,
+        labels[:k_won],
+        advanced,
+        lost_here,
+        conversions,
+        funnel.min_deals_for_flag,
+        months,
+        _downstream(conversions),
+        avg_check,
     )
-    impacts = _impacts(labels[:k_won], left_n, conversions, manager_stages, months, avg_check,
-                       funnel.min_deals_for_flag)
+    impacts = _impacts(
+        labels[:k_won], left_n, conversions, manager_stages, months, avg_check, funnel.min_deals_for_flag
+    )
     return FunnelResult(
         rule=rule,
         basis="history" if has_history else "snapshot",
@@ -307,7 +336,9 @@ def analyze_funnel(
     )
 
 
-def _managers(base: pd.DataFrame, is_won: np.ndarray, is_lost: np.ndarray, is_open: np.ndarray) -> list[ManagerRow]:
+def _managers(
+    base: pd.DataFrame, is_won: np.ndarray, is_lost: np.ndarray, is_open: np.ndarray
+) -> list[ManagerRow]:
     frame = pd.DataFrame(
         {
             "manager": base["manager"].astype(str).to_numpy(),
@@ -320,16 +351,27 @@ def _managers(base: pd.DataFrame, is_won: np.ndarray, is_lost: np.ndarray, is_op
     )
     g = frame.groupby("manager", sort=True)
     agg = g.agg(
-        deals=("won", "size"), won=("won", "sum"), lost=("lost", "sum"), open=("open", "sum"),
-        revenue=("revenue", "sum"), known=("won_amount_known", "sum"),
+        deals=("won", "size"),
+        won=("won", "sum"),
+        lost=("lost", "sum"),
+        open=("open", "sum"),
+        revenue=("revenue", "sum"),
+        known=("won_amount_known", "sum"),
     )
     low, high = stats.wilson_interval(agg["won"].to_numpy(), (agg["won"] + agg["lost"]).to_numpy())
     out = []
     for (name, row), lo, hi in zip(agg.iterrows(), low, high, strict=True):
         out.append(
             ManagerRow(
-                str(name), int(row.deals), int(row.won), int(row.lost), int(row.open),
-                _rate(row.won, row.won + row.lost), _opt(lo), _opt(hi), float(row.revenue),
+                str(name),
+                int(row.deals),
+                int(row.won),
+                int(row.lost),
+                int(row.open),
+                _rate(row.won, row.won + row.lost),
+                _opt(lo),
+                _opt(hi),
+                float(row.revenue),
                 _rate(row.revenue, row.known),
             )
         )
@@ -378,22 +420,40 @@ def _manager_stages(
             alarm = alert = np.zeros(len(names), dtype=int)
         test = stats.chi_square_across(adv, left)
         if test is not None:
-            tests.append(StageTest(label, int((left > 0).sum()), test.statistic, test.dof, test.p_value,
-                                   test.low_expected))
+            tests.append(
+                StageTest(
+                    label, int((left > 0).sum()), test.statistic, test.dof, test.p_value, test.low_expected
+                )
+            )
         for i, name in enumerate(names):
             if left[i] == 0:
                 continue
             enough = left[i] >= min_deals
             flag = ("low" if alarm[i] < 0 else "high" if alarm[i] > 0 else None) if enough else None
-            watch = ("low" if alert[i] < 0 else "high" if alert[i] > 0 else None) if enough and not flag else None
+            watch = (
+                ("low" if alert[i] < 0 else "high" if alert[i] > 0 else None) if enough and not flag else None
+            )
             own = adv[i] / left[i]
             impact = None
             if flag == "low" and rate is not None and avg_check:
                 impact = float(left[i] / months * (rate - own) * downstream[k] * avg_check)
             out.append(
                 ManagerStage(
-                    str(name), label, k, int(left[i]), int(adv[i]), float(own), _opt(low[i]), _opt(high[i]),
-                    _opt(shrunk[i]), rate, _opt(lim_low[i]), _opt(lim_high[i]), flag, watch, impact,
+                    str(name),
+                    label,
+                    k,
+                    int(left[i]),
+                    int(adv[i]),
+                    float(own),
+                    _opt(low[i]),
+                    _opt(high[i]),
+                    _opt(shrunk[i]),
+                    rate,
+                    _opt(lim_low[i]),
+                    _opt(lim_high[i]),
+                    flag,
+                    watch,
+                    impact,
                 )
             )
     return out, tests
@@ -419,9 +479,15 @@ def _impacts(
         flow = left_n[k] / months
         equal = flow * EQUAL_EFFORT_SHARE * (1 - rate) * downstream[k] * avg_check
         shrunk = [
-            m.shrunk_rate for m in manager_stages if m.index == k and m.left >= min_deals and m.shrunk_rate is not None
+            m.shrunk_rate
+            for m in manager_stages
+            if m.index == k and m.left >= min_deals and m.shrunk_rate is not None
         ]
         best = float(np.quantile(shrunk, BEST_PRACTICE_QUANTILE)) if len(shrunk) >= 2 else None
         best_gain = flow * max(0.0, best - rate) * downstream[k] * avg_check if best is not None else None
-        out.append(StageImpact(label, k, rate, best, float(equal), _opt(best_gain) if best_gain is not None else None))
+        out.append(
+            StageImpact(
+                label, k, rate, best, float(equal), _opt(best_gain) if best_gain is not None else None
+            )
+        )
     return sorted(out, key=lambda s: (-s.impact_equal_effort, s.index))

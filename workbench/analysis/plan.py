@@ -81,28 +81,44 @@ def won_in_period(deals: pd.DataFrame, period: Period) -> pd.DataFrame:
 def split_month_into_weeks(month_start: pd.Timestamp, value: float, basis: str) -> pd.Series:
     """A month's plan spread over the weeks (keyed by Monday) by the month's working or calendar days."""
     days = pd.date_range(month_start, month_start + pd.offsets.MonthEnd(0), freq="D")
-    weights = (days.weekday < 5).astype(float) if basis == "working_days" else np.ones(len(days))
+    weights = (days.day_of_week < 5).astype(float) if basis == "working_days" else np.ones(len(days))
     if weights.sum() == 0:
         weights = np.ones(len(days))
-    mondays = days - pd.to_timedelta(days.weekday, unit="D")
+    mondays = days - pd.to_timedelta(days.day_of_week, unit="D")
     shares = pd.Series(weights, index=mondays).groupby(level=0).sum() / weights.sum()
     return shares * value
 
 
-def analyze_plan(deals: pd.DataFrame, plans: pd.DataFrame | None, config: PlanConfig, period: Period) -> PlanResult:
+def analyze_plan(
+    deals: pd.DataFrame, plans: pd.DataFrame | None, config: PlanConfig, period: Period
+) -> PlanResult:
     """Compare plans with the revenue of won deals per month and per week."""
     won = won_in_period(deals, period)
     fact = pd.DataFrame(
         {
             "manager": won["manager"].astype(str),
             "month": won["closed_at"].dt.to_period("M").dt.start_time,
-            "week": (won["closed_at"] - pd.to_timedelta(won["closed_at"].dt.weekday, unit="D")).dt.normalize(),
+            "week": (
+                won["closed_at"] - pd.to_timedelta(won["closed_at"].dt.day_of_week, unit="D")
+            ).dt.normalize(),
             "revenue": won["amount"].fillna(0.0),
         }
     )
     if plans is None or plans.empty:
-        return PlanResult(False, [], False, [], [], False, [], 0.0, float(fact["revenue"].sum()), 0, 0,
-                          config.attainment_warning)
+        return PlanResult(
+            False,
+            [],
+            False,
+            [],
+            [],
+            False,
+            [],
+            0.0,
+            float(fact["revenue"].sum()),
+            0,
+            0,
+            config.attainment_warning,
+        )
     start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
     plans = plans.copy()
     granularities = sorted(set(plans["period"].dropna()), key=["day", "week", "month"].index)
@@ -131,12 +147,18 @@ def analyze_plan(deals: pd.DataFrame, plans: pd.DataFrame | None, config: PlanCo
             fact_sum = sum(r.fact_revenue for r in planned)
             managers.append(
                 ManagerAttainment(
-                    str(manager), plan_sum, fact_sum, fact_sum / plan_sum if plan_sum else None,
-                    sum(1 for r in planned if (r.attainment or 0) >= 1), len(planned),
+                    str(manager),
+                    plan_sum,
+                    fact_sum,
+                    fact_sum / plan_sum if plan_sum else None,
+                    sum(1 for r in planned if (r.attainment or 0) >= 1),
+                    len(planned),
                 )
             )
     weekly: list[PlanRow] = []
-    dept_week_source = weekly_plan[weekly_plan["manager"].isna()] if weekly_plan["manager"].isna().any() else weekly_plan
+    dept_week_source = (
+        weekly_plan[weekly_plan["manager"].isna()] if weekly_plan["manager"].isna().any() else weekly_plan
+    )
     dept_week_plan = dept_week_source.groupby("week")[["revenue", "deals"]].sum(min_count=1)
     fact_week = fact.groupby("week")["revenue"].agg(["sum", "size"])
     first_week = start - pd.Timedelta(days=start.weekday())
@@ -170,7 +192,9 @@ def _row(key: pd.Timestamp, manager: str | None, plan: pd.DataFrame, fact: pd.Da
     fact_revenue = float(fact["sum"].get(key, 0.0)) if len(fact) else 0.0
     fact_deals = int(fact["size"].get(key, 0)) if len(fact) else 0
     attainment = fact_revenue / plan_revenue if plan_revenue else None
-    return PlanRow(pd.Timestamp(start), manager, plan_revenue, fact_revenue, attainment, plan_deals, fact_deals)
+    return PlanRow(
+        pd.Timestamp(start), manager, plan_revenue, fact_revenue, attainment, plan_deals, fact_deals
+    )
 
 
 def _monthly_plan(plans: pd.DataFrame) -> pd.DataFrame:
@@ -195,12 +219,28 @@ def _weekly_plan(plans: pd.DataFrame, basis: str) -> tuple[pd.DataFrame, bool]:
             derived = True
             revenue = split_month_into_weeks(row.period_start, row.target_revenue, basis)
             deals = split_month_into_weeks(row.period_start, row.target_deals, basis)
-            parts.append(pd.DataFrame({"manager": row.manager, "week": revenue.index, "revenue": revenue.to_numpy(),
-                                       "deals": deals.to_numpy()}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "manager": row.manager,
+                        "week": revenue.index,
+                        "revenue": revenue.to_numpy(),
+                        "deals": deals.to_numpy(),
+                    }
+                )
+            )
         else:
             monday = row.period_start - pd.Timedelta(days=row.period_start.weekday())
-            parts.append(pd.DataFrame({"manager": [row.manager], "week": [monday], "revenue": [row.target_revenue],
-                                       "deals": [row.target_deals]}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "manager": [row.manager],
+                        "week": [monday],
+                        "revenue": [row.target_revenue],
+                        "deals": [row.target_deals],
+                    }
+                )
+            )
     frame = pd.concat(parts, ignore_index=True)
     frame["manager"] = frame["manager"].astype("string")
     return frame, derived

@@ -17,7 +17,9 @@ ALERT = 0.95  # inner funnel-plot limits (about 2 sigma)
 ALARM = 0.998  # outer limits (about 3 sigma): a manager is flagged only outside these
 
 
-def wilson_interval(successes: np.ndarray, trials: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def wilson_interval(
+    successes: np.ndarray, trials: np.ndarray, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval; NaN where there are no trials."""
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
@@ -73,7 +75,9 @@ class BetaPrior:
 
     def shrink(self, successes: np.ndarray, trials: np.ndarray) -> np.ndarray:
         """Posterior mean (k + alpha) / (n + alpha + beta)."""
-        return (np.asarray(successes, float) + self.alpha) / (np.asarray(trials, float) + self.alpha + self.beta)
+        return (np.asarray(successes, float) + self.alpha) / (
+            np.asarray(trials, float) + self.alpha + self.beta
+        )
 
 
 def fit_beta_prior(successes: np.ndarray, trials: np.ndarray, max_strength: float = 1e4) -> BetaPrior | None:

@@ -25,7 +25,7 @@ def normalize_header(name: str) -> str:
 
 
 def find_column(raw: RawTable, wanted: str) -> str | None:
-    """The raw column that matches header ``wanted`` (exactly, else after normalisation; first repeat wins)."""
+    """The raw column matching header ``wanted``: exactly, else after normalising (first repeat wins)."""
     if wanted in raw.frame.columns:
         return wanted
     key = normalize_header(wanted)

@@ -99,16 +99,26 @@ def _build(
     return frame, mapping
 
 
-def _build_wide_activities(raw: RawTable, source: TableSource, q: Quarantine) -> tuple[pd.DataFrame, dict[str, str]]:
+def _build_wide_activities(
+    raw: RawTable, source: TableSource, q: Quarantine
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """Activities kept as one count column per action type: one canonical row per (file row, type)."""
-    base, mapping = build_canonical(raw, source.model_copy(update={"defaults": {"type": "(by column)"}}), "activities", q)
+    base, mapping = build_canonical(
+        raw, source.model_copy(update={"defaults": {"type": "(by column)"}}), "activities", q
+    )
     counts: dict[str, pd.Series] = {}
     for action, header in source.type_columns.items():
         column = require_column(raw, header, f"activities.type_columns.{action}")
         mapping[f"count[{action}]"] = column
         values, bad = parse_numbers(raw.frame[column].reindex(base.index))
-        base = q.reject(base, bad | (values < 0), f"invalid_number:{action}", action,
-                        "expected a number of actions, 0 or more", raw_values=raw.frame[column])
+        base = q.reject(
+            base,
+            bad | (values < 0),
+            f"invalid_number:{action}",
+            action,
+            "expected a number of actions, 0 or more",
+            raw_values=raw.frame[column],
+        )
         counts[action] = values
     parts = []
     for action, values in counts.items():
@@ -123,7 +133,12 @@ def _build_wide_activities(raw: RawTable, source: TableSource, q: Quarantine) ->
 
 
 def _report(
-    table: str, source: TableSource, raw: RawTable, frame: pd.DataFrame, mapping: dict[str, str], q: Quarantine
+    table: str,
+    source: TableSource,
+    raw: RawTable,
+    frame: pd.DataFrame,
+    mapping: dict[str, str],
+    q: Quarantine,
 ) -> TableReport:
     rows_read = raw.rows_read
     report = TableReport(
@@ -142,7 +157,9 @@ def _report(
     )
     used_rows = frame.index.nunique()
     if used_rows != report.rows_used:
-        raise AssertionError(f"{source.file}: rows used {used_rows} != read {rows_read} - quarantined {q.count}")
+        raise AssertionError(
+            f"{source.file}: rows used {used_rows} != read {rows_read} - quarantined {q.count}"
+        )
     return report
 
 

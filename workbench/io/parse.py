@@ -80,7 +80,9 @@ def clean_text(values: pd.Series, extra_nulls: frozenset[str] = frozenset()) -> 
     if len(cells.numbers):
         result[cells.numbers.index] = cells.numbers.map(_number_to_text).astype("string")
     if len(cells.typed):
-        result[cells.typed.index] = cells.typed.map(lambda v: pd.Timestamp(v).isoformat(sep=" ")).astype("string")
+        result[cells.typed.index] = cells.typed.map(lambda v: pd.Timestamp(v).isoformat(sep=" ")).astype(
+            "string"
+        )
     return result
 
 
@@ -90,7 +92,9 @@ def _number_to_text(value: object) -> str:
     return str(value)
 
 
-def parse_numbers(values: pd.Series, extra_nulls: frozenset[str] = frozenset()) -> tuple[pd.Series, pd.Series]:
+def parse_numbers(
+    values: pd.Series, extra_nulls: frozenset[str] = frozenset()
+) -> tuple[pd.Series, pd.Series]:
     """Parse money and quantities: '1 234 567,89', '1.234.567,89', '1,234.56', '12 500 ₽', '(300)'.
 
     Returns (float Series, bad mask).
@@ -117,7 +121,9 @@ def _numbers_from_text(text: pd.Series) -> pd.Series:
     both = has_comma & has_dot
     comma_last = text.str.rfind(",") > text.str.rfind(".")
     # Both separators: the last one is the decimal separator.
-    text = text.mask(both & comma_last, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    text = text.mask(
+        both & comma_last, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    )
     text = text.mask(both & ~comma_last, text.str.replace(",", "", regex=False))
     # Only commas: one comma is a decimal comma; several are thousands separators. Same for dots.
     only_comma = has_comma & ~has_dot

@@ -116,7 +116,9 @@ class Quarantine:
         self.warnings[code] = self.warnings.get(code, 0) + int(count)
         if examples:
             kept = self.examples.setdefault(code, [])
-            kept.extend({"row": None, "value": str(e), "hint": None} for e in examples[: MAX_EXAMPLES - len(kept)])
+            kept.extend(
+                {"row": None, "value": str(e), "hint": None} for e in examples[: MAX_EXAMPLES - len(kept)]
+            )
 
     @property
     def count(self) -> int:

@@ -200,7 +200,10 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
                 use_threads=False, column_names=names, skip_rows=header_lines, block_size=1 << 24
             ),
             parse_options=pa_csv.ParseOptions(
-                delimiter=sep, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
+                delimiter=sep,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
             ),
             convert_options=pa_csv.ConvertOptions(
                 column_types={n: pa.string() for n in names},
@@ -259,12 +262,16 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
     finally:
         workbook.close()
     if len(rows) < header_row:
-        raise DataError(name, f"sheet {sheet_name!r} has fewer than {header_row} row(s); expected a header row")
+        raise DataError(
+            name, f"sheet {sheet_name!r} has fewer than {header_row} row(s); expected a header row"
+        )
     raw_headers = ["" if v is None else str(v) for v in rows[header_row - 1]]
     while raw_headers and not raw_headers[-1].strip():
         raw_headers.pop()
     if not raw_headers:
-        raise DataError(name, f"sheet {sheet_name!r}, row {header_row} is empty; expected the column names there")
+        raise DataError(
+            name, f"sheet {sheet_name!r}, row {header_row} is empty; expected the column names there"
+        )
     headers = dedupe_headers(raw_headers)
     ncols = len(headers)
     body = rows[header_row:]

@@ -13,8 +13,25 @@ from workbench.io.canonical import normalize_header, suggest
 from workbench.io.quarantine import Quarantine
 
 DEFAULT_STATUS_VALUES = {
-    "won": {"won", "выиграна", "выиграно", "успешно", "успешно реализовано", "успех", "closed won", "closedwon"},
-    "lost": {"lost", "проиграна", "проиграно", "закрыто и не реализовано", "отказ", "closed lost", "closedlost"},
+    "won": {
+        "won",
+        "выиграна",
+        "выиграно",
+        "успешно",
+        "успешно реализовано",
+        "успех",
+        "closed won",
+        "closedwon",
+    },
+    "lost": {
+        "lost",
+        "проиграна",
+        "проиграно",
+        "закрыто и не реализовано",
+        "отказ",
+        "closed lost",
+        "closedlost",
+    },
     "open": {"open", "в работе", "открыта", "открыто", "active", "активна"},
 }
 PERIOD_VALUES = {
@@ -50,7 +67,9 @@ def nearest_stage(values: pd.Series, funnel: FunnelConfig) -> pd.Series:
     return values.map(mapping).astype("string")
 
 
-UNKNOWN_STAGE_DETAIL = "not a configured stage (add it to funnel.stages, or to funnel.stage_aliases if renamed)"
+UNKNOWN_STAGE_DETAIL = (
+    "not a configured stage (add it to funnel.stages, or to funnel.stage_aliases if renamed)"
+)
 
 
 def finish_deals(deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine) -> pd.DataFrame:
@@ -59,13 +78,24 @@ def finish_deals(deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine) -> pd
     raw_stage = deals["stage"]
     stage, unknown = normalise_stages(raw_stage, funnel)
     deals["stage"] = stage
-    deals = q.reject(deals, unknown, "unknown_stage", "stage", UNKNOWN_STAGE_DETAIL, raw_values=raw_stage,
-                     hint=nearest_stage(raw_stage[unknown], funnel))
+    deals = q.reject(
+        deals,
+        unknown,
+        "unknown_stage",
+        "stage",
+        UNKNOWN_STAGE_DETAIL,
+        raw_values=raw_stage,
+        hint=nearest_stage(raw_stage[unknown], funnel),
+    )
 
     won, lost = set(funnel.won_stages), set(funnel.lost_stages)
-    from_stage = deals["stage"].map(
-        lambda s: "won" if s in won else "lost" if s in lost else "open" if isinstance(s, str) else pd.NA
-    ).astype("string")
+    from_stage = (
+        deals["stage"]
+        .map(
+            lambda s: "won" if s in won else "lost" if s in lost else "open" if isinstance(s, str) else pd.NA
+        )
+        .astype("string")
+    )
     if deals["status"].notna().any():
         status_map = {k: {normalize_header(v) for v in vals} for k, vals in DEFAULT_STATUS_VALUES.items()}
         for key, values in funnel.status_values.items():
@@ -78,15 +108,23 @@ def finish_deals(deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine) -> pd
             lambda v: isinstance(v, str) and normalize_header(v) not in lookup
         ).astype(bool)
         deals["status"] = status
-        deals = q.reject(deals, bad_status, "unknown_status", "status",
-                         "expected won, lost or open (or set funnel.status_values)", raw_values=raw_status)
+        deals = q.reject(
+            deals,
+            bad_status,
+            "unknown_status",
+            "status",
+            "expected won, lost or open (or set funnel.status_values)",
+            raw_values=raw_status,
+        )
     else:
         deals["status"] = from_stage
     deals = q.reject(deals, deals["status"].isna(), "missing_value:stage", "stage")
 
     # A lost deal that still sits in a working stage (Pipedrive, HubSpot) was lost at that stage.
     working = set(funnel.stages)
-    lost_in_working = (deals["status"] == "lost") & deals["stage"].isin(working) & deals["lost_at_stage"].isna()
+    lost_in_working = (
+        (deals["status"] == "lost") & deals["stage"].isin(working) & deals["lost_at_stage"].isna()
+    )
     deals.loc[lost_in_working, "lost_at_stage"] = deals.loc[lost_in_working, "stage"]
     if deals["lost_at_stage"].notna().any():
         raw_lost_at = deals["lost_at_stage"]
@@ -104,7 +142,9 @@ def finish_deals(deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine) -> pd
     q.warn("negative_amount", int(negative.sum()), deals.loc[negative, "deal_id"].head(3).tolist())
     deals.loc[negative, "amount"] = float("nan")
     won_no_amount = (deals["status"] == "won") & deals["amount"].isna()
-    q.warn("won_without_amount", int(won_no_amount.sum()), deals.loc[won_no_amount, "deal_id"].head(3).tolist())
+    q.warn(
+        "won_without_amount", int(won_no_amount.sum()), deals.loc[won_no_amount, "deal_id"].head(3).tolist()
+    )
     closed = deals["status"].isin(["won", "lost"])
     no_close = closed & deals["closed_at"].isna()
     q.warn("closed_without_date", int(no_close.sum()), deals.loc[no_close, "deal_id"].head(3).tolist())
@@ -128,18 +168,29 @@ def reject_duplicates(frame: pd.DataFrame, keys: list[str], q: Quarantine) -> pd
     return q.reject(frame, repeated, f"duplicate_id:{keys[0]}", keys[0], detail)
 
 
-def finish_stage_events(events: pd.DataFrame, deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine) -> pd.DataFrame:
+def finish_stage_events(
+    events: pd.DataFrame, deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine
+) -> pd.DataFrame:
     """Normalise stages of the history and drop events of deals that are not in the deals table."""
     events = events.copy()
     raw_stage = events["stage"]
     stage, unknown = normalise_stages(raw_stage, funnel)
     events["stage"] = stage
-    events = q.reject(events, unknown, "unknown_stage", "stage", UNKNOWN_STAGE_DETAIL, raw_values=raw_stage,
-                      hint=nearest_stage(raw_stage[unknown], funnel))
+    events = q.reject(
+        events,
+        unknown,
+        "unknown_stage",
+        "stage",
+        UNKNOWN_STAGE_DETAIL,
+        raw_values=raw_stage,
+        hint=nearest_stage(raw_stage[unknown], funnel),
+    )
     orphan = ~events["deal_id"].isin(set(deals["deal_id"].dropna()))
     events = q.reject(events, orphan, "unknown_deal", "deal_id", "no deal with this id in the deals file")
     identical = events.duplicated(subset=["deal_id", "stage", "entered_at"], keep="first")
-    return q.reject(events, identical, "duplicate_row", "deal_id", "the same event appears earlier in the file")
+    return q.reject(
+        events, identical, "duplicate_row", "deal_id", "the same event appears earlier in the file"
+    )
 
 
 def finish_transactions(lines: pd.DataFrame, q: Quarantine) -> pd.DataFrame:
@@ -157,7 +208,9 @@ def finish_activities(activities: pd.DataFrame, counted: bool, q: Quarantine) ->
     empty = activities["count"].isna()
     q.warn("empty_count_as_zero", int(empty.sum()))
     activities["count"] = activities["count"].fillna(0.0)
-    return q.reject(activities, activities["count"] < 0, "negative_count", "count", "expected 0 or more actions")
+    return q.reject(
+        activities, activities["count"] < 0, "negative_count", "count", "expected 0 or more actions"
+    )
 
 
 def finish_plans(plans: pd.DataFrame, q: Quarantine) -> pd.DataFrame:
@@ -167,17 +220,23 @@ def finish_plans(plans: pd.DataFrame, q: Quarantine) -> pd.DataFrame:
     raw_period = plans["period"]
     period = raw_period.fillna("month").map(lambda v: lookup.get(str(v).strip().casefold()))
     plans["period"] = period.astype("string")
-    plans = q.reject(plans, period.isna(), "invalid_period", "period", "expected month, week or day",
-                     raw_values=raw_period)
+    plans = q.reject(
+        plans, period.isna(), "invalid_period", "period", "expected month, week or day", raw_values=raw_period
+    )
     no_target = plans["target_revenue"].isna() & plans["target_deals"].isna()
-    plans = q.reject(plans, no_target, "missing_value:target", "target_revenue",
-                     "neither target_revenue nor target_deals is given")
+    plans = q.reject(
+        plans,
+        no_target,
+        "missing_value:target",
+        "target_revenue",
+        "neither target_revenue nor target_deals is given",
+    )
     start = plans["period_start"].dt.normalize()
     aligned = start.copy()
     month = plans["period"] == "month"
     week = plans["period"] == "week"
     aligned[month] = start[month].dt.to_period("M").dt.start_time
-    aligned[week] = start[week] - pd.to_timedelta(start[week].dt.weekday, unit="D")
+    aligned[week] = start[week] - pd.to_timedelta(start[week].dt.day_of_week, unit="D")
     q.warn("period_start_aligned", int((aligned != start).sum()))
     plans["period_start"] = aligned.astype("datetime64[ns]")
     plans["manager"] = plans["manager"].astype("string")

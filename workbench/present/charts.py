@@ -1,4 +1,4 @@
-"""Report charts: one style, a font with Cyrillic, print quality. Each function takes data and returns Axes."""
+"""Report charts: one style, a font with Cyrillic, print quality. Each takes data and returns Axes."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.ticker import FuncFormatter
 
-from workbench.present.fmt import Formatter  # noqa: E402
+from workbench.present.fmt import Formatter
 
 INK = "#1f2d3d"
 PRIMARY = "#1f4e79"
@@ -63,7 +63,7 @@ def use_report_style() -> None:
 def new_axes(height: float = 3.0, width: float = FULL_WIDTH) -> Axes:
     """A fresh figure of the report's width."""
     use_report_style()
-    fig, ax = plt.subplots(figsize=(width, height))
+    _, ax = plt.subplots(figsize=(width, height))
     return ax
 
 
@@ -93,18 +93,40 @@ def funnel_chart(
     colours = [GOOD if i == n - 1 else PRIMARY for i in range(n)]
     ax.barh(y, widths, color=colours, height=0.62, zorder=2)
     for i in range(n):
-        ax.text(widths[i] + 0.012 * top, y[i], fmt.num(widths[i]), ha="left", va="center", fontsize=8, color=INK,
-                fontweight="bold")
+        ax.text(
+            widths[i] + 0.012 * top,
+            y[i],
+            fmt.num(widths[i]),
+            ha="left",
+            va="center",
+            fontsize=8,
+            color=INK,
+            fontweight="bold",
+        )
     for i in range(n - 1):
         rate = conversions[i]
         if rate is None:
             continue
         hot = i == highlight
-        ax.text(1.30 * top, y[i] - 0.5, f"{fmt.pct(rate)} ↓", ha="right", va="center", fontsize=8,
-                color=ALERT if hot else INK, fontweight="bold" if hot else "normal")
+        ax.text(
+            1.30 * top,
+            y[i] - 0.5,
+            f"{fmt.pct(rate)} ↓",
+            ha="right",
+            va="center",
+            fontsize=8,
+            color=ALERT if hot else INK,
+            fontweight="bold" if hot else "normal",
+        )
     if highlight is not None and 0 <= highlight < n - 1:
-        ax.axhspan(y[highlight] - 0.5 - 0.42, y[highlight] - 0.5 + 0.42, xmin=0.79, xmax=1.0, color="#fbeceb",
-                   zorder=0)
+        ax.axhspan(
+            y[highlight] - 0.5 - 0.42,
+            y[highlight] - 0.5 + 0.42,
+            xmin=0.79,
+            xmax=1.0,
+            color="#fbeceb",
+            zorder=0,
+        )
     ax.set_yticks(y)
     ax.set_yticklabels(stages, fontsize=8)
     ax.set_xlim(0, 1.32 * top)
@@ -174,7 +196,9 @@ def pareto_chart(
             continue
         end = start + count / n
         ax.axvspan(start, end, color=colours[cls], alpha=0.8, zorder=0)
-        ax.text((start + end) / 2, 0.04, cls, ha="center", va="bottom", fontsize=11, fontweight="bold", color=INK)
+        ax.text(
+            (start + end) / 2, 0.04, cls, ha="center", va="bottom", fontsize=11, fontweight="bold", color=INK
+        )
         start = end
     for t in thresholds:
         ax.axhline(t, color=MUTED, linewidth=0.8, linestyle=":")
@@ -207,13 +231,23 @@ def plan_fact_chart(
         below = fact_arr < warning * plan_arr
     colours = [ALERT if b else ACCENT for b in below]
     ax.bar(x, fact_arr, color=colours, width=0.7, label=legend[1], zorder=2)
-    ax.step(np.concatenate([x - 0.5, [x[-1] + 0.5]]) if len(x) else x,
-            np.concatenate([plan_arr, plan_arr[-1:]]) if len(x) else plan_arr,
-            where="post", color=INK, linewidth=1.6, label=legend[0], zorder=3)
+    ax.step(
+        np.concatenate([x - 0.5, [x[-1] + 0.5]]) if len(x) else x,
+        np.concatenate([plan_arr, plan_arr[-1:]]) if len(x) else plan_arr,
+        where="post",
+        color=INK,
+        linewidth=1.6,
+        label=legend[0],
+        zorder=3,
+    )
     step = max(1, int(np.ceil(len(labels) / 20)))
     ax.set_xticks(x[::step])
-    ax.set_xticklabels(list(labels)[::step], rotation=60 if rotate else 0, ha="right" if rotate else "center",
-                       fontsize=7 if rotate else 8)
+    ax.set_xticklabels(
+        list(labels)[::step],
+        rotation=60 if rotate else 0,
+        ha="right" if rotate else "center",
+        fontsize=7 if rotate else 8,
+    )
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.money(v, compact=True)))
     ax.set_xlim(-0.6, len(x) - 0.4)
     ax.legend(loc="upper left", ncols=2)
@@ -225,10 +259,17 @@ def activity_heatmap(weekly: pd.DataFrame, fmt: Formatter, ax: Axes | None = Non
     matrix = weekly.T
     ax = ax or new_axes(height=0.32 * len(matrix) + 1.0)
     labels = [fmt.week(w) for w in weekly.index]
-    sns.heatmap(matrix.astype(float), cmap="Blues", cbar=False, linewidths=0.5, linecolor="white", ax=ax,
-                xticklabels=labels)
+    sns.heatmap(
+        matrix.astype(float),
+        cmap="Blues",
+        cbar=False,
+        linewidths=0.5,
+        linecolor="white",
+        ax=ax,
+        xticklabels=labels,
+    )
     zero = matrix.to_numpy() == 0
-    for (r, c) in zip(*np.nonzero(zero), strict=True):
+    for r, c in zip(*np.nonzero(zero), strict=True):
         ax.add_patch(plt.Rectangle((c, r), 1, 1, fill=False, edgecolor=ALERT, linewidth=1.0))
     ax.set_xlabel("")
     ax.set_ylabel("")

@@ -95,8 +95,11 @@ class Formatter:
         if _missing(value):
             return DASH
         day = pd.Timestamp(value).date()
-        return format_date(day, format=style if style != "short" else "dd.MM.yyyy" if self.locale == "ru"
-                           else "yyyy-MM-dd", locale=self.locale)
+        return format_date(
+            day,
+            format=style if style != "short" else "dd.MM.yyyy" if self.locale == "ru" else "yyyy-MM-dd",
+            locale=self.locale,
+        )
 
     def month(self, value: dt.date | pd.Timestamp) -> str:
         """``нояб. 2026`` / ``Nov 2026``."""

@@ -18,8 +18,17 @@ from workbench.present import charts
 from workbench.present.html import Section, render
 from workbench.present.i18n import Messages
 
-SECTION_ORDER = ("summary", "data", "funnel", "customers", "plan", "activity", "actions", "methodology",
-                 "appendix_data")
+SECTION_ORDER = (
+    "summary",
+    "data",
+    "funnel",
+    "customers",
+    "plan",
+    "activity",
+    "actions",
+    "methodology",
+    "appendix_data",
+)
 TOP_CUSTOMERS = 10
 MAX_WEEKS_IN_TABLE = 60
 
@@ -90,8 +99,13 @@ def assessed_layers(audit: AuditResult) -> set[int]:
 def cover(t: Messages, audit: AuditResult, run: RunInfo) -> Section:
     config = audit.config
     return render(
-        "cover.html.j2", t, client=config.name, consultant=config.consultant, industry=config.industry,
-        period=t.fmt.period(config.period.start, config.period.end), date=t.fmt.date(audit.as_of),
+        "cover.html.j2",
+        t,
+        client=config.name,
+        consultant=config.consultant,
+        industry=config.industry,
+        period=t.fmt.period(config.period.start, config.period.end),
+        date=t.fmt.date(audit.as_of),
         generated=t("report.generated", when=run.generated_at, version=run.version),
     )
 
@@ -106,18 +120,34 @@ def summary(t: Messages, audit: AuditResult) -> Section:
     closed = funnel.won + funnel.lost
     revenue = plan.fact_total if plan.available and plan.fact_total else _won_revenue(audit)
     kpis = [
-        (t("summary.kpi_revenue"), f.money(revenue, compact=True),
-         t("summary.kpi_revenue_note", per_month=revenue / months)),
-        (t("summary.kpi_deals"), f.num(funnel.deals_in_cohort),
-         t("summary.kpi_deals_note", per_month=funnel.deals_in_cohort / months)),
-        (t("summary.kpi_win_rate"), f.pct(funnel.win_rate), t("summary.kpi_win_rate_note", won=funnel.won,
-                                                              closed=closed)),
-        (t("summary.kpi_avg_check"), f.money(funnel.avg_check),
-         t("summary.kpi_avg_check_note", count=funnel.won_with_amount)),
+        (
+            t("summary.kpi_revenue"),
+            f.money(revenue, compact=True),
+            t("summary.kpi_revenue_note", per_month=revenue / months),
+        ),
+        (
+            t("summary.kpi_deals"),
+            f.num(funnel.deals_in_cohort),
+            t("summary.kpi_deals_note", per_month=funnel.deals_in_cohort / months),
+        ),
+        (
+            t("summary.kpi_win_rate"),
+            f.pct(funnel.win_rate),
+            t("summary.kpi_win_rate_note", won=funnel.won, closed=closed),
+        ),
+        (
+            t("summary.kpi_avg_check"),
+            f.money(funnel.avg_check),
+            t("summary.kpi_avg_check_note", count=funnel.won_with_amount),
+        ),
         (t("summary.kpi_cycle"), f.days(funnel.cycle_days_median), t("summary.kpi_cycle_note")),
-        (t("summary.kpi_plan"), f.pct(plan.attainment) if plan.available else "—",
-         t("summary.kpi_plan_note", plan=plan.plan_total, fact=plan.fact_total) if plan.available
-         else t("summary.kpi_plan_none")),
+        (
+            t("summary.kpi_plan"),
+            f.pct(plan.attainment) if plan.available else "—",
+            t("summary.kpi_plan_note", plan=plan.plan_total, fact=plan.fact_total)
+            if plan.available
+            else t("summary.kpi_plan_none"),
+        ),
     ]
     rows = _finding_rows(t, audit)
     assessed = assessed_layers(audit)
@@ -132,8 +162,11 @@ def summary(t: Messages, audit: AuditResult) -> Section:
                 "name": t(f"layers.{number}"),
                 "status": status,
                 "severity": fnd.SEVERITIES[worst] if worst is not None else None,
-                "text": t("summary.layer_problems", count=len(found)) if found
-                else t("summary.layer_ok") if number in assessed else t("summary.layer_not_assessed"),
+                "text": t("summary.layer_problems", count=len(found))
+                if found
+                else t("summary.layer_ok")
+                if number in assessed
+                else t("summary.layer_not_assessed"),
             }
         )
     customers = audit.abc.concentration.customers if audit.abc else 0
@@ -181,14 +214,22 @@ def data_overview(t: Messages, audit: AuditResult) -> Section:
     return render("data.html.j2", t, files=files, scope=scope, caveats=caveats)
 
 
-ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "cp1251": "Windows-1251",
-                  "windows-1251": "Windows-1251", "utf-16": "UTF-16", "latin-1": "Latin-1"}
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (BOM)",
+    "cp1251": "Windows-1251",
+    "windows-1251": "Windows-1251",
+    "utf-16": "UTF-16",
+    "latin-1": "Latin-1",
+}
 
 
 def _format_text(t: Messages, report) -> str:
     if report.sheet:
         return t("appendix_data.format_sheet", sheet=report.sheet)
-    delimiter = {"\t": "Tab", ",": ",", ";": ";", "|": "|"}.get(report.delimiter or "", report.delimiter or "")
+    delimiter = {"\t": "Tab", ",": ",", ";": ";", "|": "|"}.get(
+        report.delimiter or "", report.delimiter or ""
+    )
     encoding = ENCODING_NAMES.get(report.encoding or "", report.encoding or "—")
     return t("appendix_data.format", encoding=encoding, delimiter=delimiter)
 
@@ -284,10 +325,18 @@ def funnel_section(t: Messages, audit: AuditResult) -> Section:
         for s in funnel.tests
     ]
     return render(
-        "funnel.html.j2", t,
-        rule_sentence=rule_sentence(t, funnel), chart=chart, stages=stages, impacts=impacts,
-        managers=managers, heatmap=heatmap, flagged=flagged, tests=tests,
-        lost_unknown=funnel.lost_stage_unknown, share=funnel.equal_effort_share,
+        "funnel.html.j2",
+        t,
+        rule_sentence=rule_sentence(t, funnel),
+        chart=chart,
+        stages=stages,
+        impacts=impacts,
+        managers=managers,
+        heatmap=heatmap,
+        flagged=flagged,
+        tests=tests,
+        lost_unknown=funnel.lost_stage_unknown,
+        share=funnel.equal_effort_share,
         min_deals=audit.config.funnel.min_deals_for_flag,
     )
 
@@ -304,13 +353,22 @@ def _heatmap(t: Messages, funnel: FunnelResult) -> str | None:
     frame["step"] = frame["index"].map(step)
     order = [step[i] for i in sorted(frame["index"].unique())]
     rates = frame.pivot(index="manager", columns="step", values="conversion").reindex(columns=order)
-    marks = frame.assign(
-        mark=np.select(
-            [frame["flag"] == "low", frame["flag"] == "high", frame["watch"] == "low", frame["watch"] == "high"],
-            ["▼", "▲", "▽", "△"],
-            default="",
+    marks = (
+        frame.assign(
+            mark=np.select(
+                [
+                    frame["flag"] == "low",
+                    frame["flag"] == "high",
+                    frame["watch"] == "low",
+                    frame["watch"] == "high",
+                ],
+                ["▼", "▲", "▽", "△"],
+                default="",
+            )
         )
-    ).pivot(index="manager", columns="step", values="mark").reindex(columns=order)
+        .pivot(index="manager", columns="step", values="mark")
+        .reindex(columns=order)
+    )
     return charts.to_data_uri(charts.conversion_heatmap(rates, marks, t.fmt))
 
 
@@ -329,8 +387,14 @@ def customers_section(t: Messages, audit: AuditResult) -> Section:
     chart = None
     if len(abc.items):
         chart = charts.to_data_uri(
-            charts.pareto_chart(abc.items["cum_share"].to_numpy(), abc.thresholds, abc.items["cls"].tolist(), f,
-                                t("customers.pareto_x"), t("customers.pareto_y"))
+            charts.pareto_chart(
+                abc.items["cum_share"].to_numpy(),
+                abc.thresholds,
+                abc.items["cls"].tolist(),
+                f,
+                t("customers.pareto_x"),
+                t("customers.pareto_y"),
+            )
         )
     classes = [
         {
@@ -355,11 +419,24 @@ def customers_section(t: Messages, audit: AuditResult) -> Section:
     p = abc.profitability
     profit = None
     if p.available and p.unprofitable_count:
-        profit = t("customers.profit_text", count=p.unprofitable_count, customers=p.customers,
-                   share=p.unprofitable_count / p.customers, revenue=p.unprofitable_revenue,
-                   margin=p.unprofitable_margin, total=p.total_margin)
+        profit = t(
+            "customers.profit_text",
+            count=p.unprofitable_count,
+            customers=p.customers,
+            share=p.unprofitable_count / p.customers,
+            revenue=p.unprofitable_revenue,
+            margin=p.unprofitable_margin,
+            total=p.total_margin,
+        )
     return render(
-        "customers.html.j2", t, abc=abc, kpis=kpis, chart=chart, classes=classes, top=top, profit=profit,
+        "customers.html.j2",
+        t,
+        abc=abc,
+        kpis=kpis,
+        chart=chart,
+        classes=classes,
+        top=top,
+        profit=profit,
         metric=t(f"customers.metric_{abc.metric}"),
     )
 
@@ -371,31 +448,58 @@ def plan_section(t: Messages, audit: AuditResult) -> Section:
     f = t.fmt
     dept_months = [r for r in plan.monthly if r.manager is None]
     monthly_chart = charts.to_data_uri(
-        charts.plan_fact_chart([f.month_short(r.period_start) for r in dept_months], [r.plan_revenue for r in dept_months],
-                               [r.fact_revenue for r in dept_months], f,
-                               (t("plan.legend_plan"), t("plan.legend_fact")), plan.attainment_warning)
+        charts.plan_fact_chart(
+            [f.month_short(r.period_start) for r in dept_months],
+            [r.plan_revenue for r in dept_months],
+            [r.fact_revenue for r in dept_months],
+            f,
+            (t("plan.legend_plan"), t("plan.legend_fact")),
+            plan.attainment_warning,
+        )
     )
     weekly_chart = charts.to_data_uri(
-        charts.plan_fact_chart([f.week(r.period_start) for r in plan.weekly], [r.plan_revenue for r in plan.weekly],
-                               [r.fact_revenue for r in plan.weekly], f,
-                               (t("plan.legend_plan"), t("plan.legend_fact")), plan.attainment_warning,
-                               ax=charts.new_axes(height=2.8), rotate=True)
+        charts.plan_fact_chart(
+            [f.week(r.period_start) for r in plan.weekly],
+            [r.plan_revenue for r in plan.weekly],
+            [r.fact_revenue for r in plan.weekly],
+            f,
+            (t("plan.legend_plan"), t("plan.legend_fact")),
+            plan.attainment_warning,
+            ax=charts.new_axes(height=2.8),
+            rotate=True,
+        )
     )
     months = [
-        {"month": f.month_long(r.period_start), "plan": f.money(r.plan_revenue), "fact": f.money(r.fact_revenue),
-         "attainment": f.pct(r.attainment), "deals": f.num(r.fact_deals),
-         "below": r.attainment is not None and r.attainment < plan.attainment_warning}
+        {
+            "month": f.month_long(r.period_start),
+            "plan": f.money(r.plan_revenue),
+            "fact": f.money(r.fact_revenue),
+            "attainment": f.pct(r.attainment),
+            "deals": f.num(r.fact_deals),
+            "below": r.attainment is not None and r.attainment < plan.attainment_warning,
+        }
         for r in dept_months
     ]
     managers = [
-        {"manager": m.manager, "plan": f.money(m.plan_revenue), "fact": f.money(m.fact_revenue),
-         "attainment": f.pct(m.attainment), "met": f"{m.months_met} / {m.months_planned}",
-         "below": m.attainment is not None and m.attainment < fnd.MANAGER_ATTAINMENT_LOW}
+        {
+            "manager": m.manager,
+            "plan": f.money(m.plan_revenue),
+            "fact": f.money(m.fact_revenue),
+            "attainment": f.pct(m.attainment),
+            "met": f"{m.months_met} / {m.months_planned}",
+            "below": m.attainment is not None and m.attainment < fnd.MANAGER_ATTAINMENT_LOW,
+        }
         for m in plan.managers
     ]
     return render(
-        "plan.html.j2", t, plan=plan, monthly_chart=monthly_chart, weekly_chart=weekly_chart, months=months,
-        managers=managers, basis=t(f"plan.basis_{audit.config.plan.weekly_split}"),
+        "plan.html.j2",
+        t,
+        plan=plan,
+        monthly_chart=monthly_chart,
+        weekly_chart=weekly_chart,
+        months=months,
+        managers=managers,
+        basis=t(f"plan.basis_{audit.config.plan.weekly_split}"),
     )
 
 
@@ -406,16 +510,30 @@ def activity_section(t: Messages, audit: AuditResult) -> Section:
     f = t.fmt
     chart = charts.to_data_uri(charts.activity_heatmap(activity.weekly, f))
     rows = [
-        {"manager": m.manager, "total": f.num(m.total), "mean": f.num(m.weekly_mean, 1),
-         "cv": f.pct(m.weekly_cv, 0), "zero": f"{m.zero_weeks} / {m.weeks}", "irregular": m.irregular}
+        {
+            "manager": m.manager,
+            "total": f.num(m.total),
+            "mean": f.num(m.weekly_mean, 1),
+            "cv": f.pct(m.weekly_cv, 0),
+            "zero": f"{m.zero_weeks} / {m.weeks}",
+            "irregular": m.irregular,
+        }
         for m in activity.managers
     ]
     types = activity.by_type
     type_rows = [
         {"manager": str(name), "values": [f.num(v) for v in row.to_numpy()]} for name, row in types.iterrows()
     ]
-    return render("activity.html.j2", t, activity=activity, chart=chart, rows=rows, types=list(types.columns),
-                  type_rows=type_rows, threshold=activity.threshold)
+    return render(
+        "activity.html.j2",
+        t,
+        activity=activity,
+        chart=chart,
+        rows=rows,
+        types=list(types.columns),
+        type_rows=type_rows,
+        threshold=activity.threshold,
+    )
 
 
 def actions_section(t: Messages, audit: AuditResult) -> Section:
@@ -427,7 +545,8 @@ def actions_section(t: Messages, audit: AuditResult) -> Section:
 def methodology_section(t: Messages, audit: AuditResult) -> Section:
     config = audit.config
     return render(
-        "methodology.html.j2", t,
+        "methodology.html.j2",
+        t,
         rule_sentence=rule_sentence(t, audit.funnel),
         min_deals=config.funnel.min_deals_for_flag,
         share=audit.funnel.equal_effort_share,
@@ -454,13 +573,19 @@ def appendix_data_section(t: Messages, audit: AuditResult) -> Section:
     files = []
     for table, report in audit.data.reports.items():
         reasons = [
-            {"reason": reason_label(t, r), "count": f.num(n),
-             "examples": [example_label(t, e) for e in report.examples.get(r, [])]}
+            {
+                "reason": reason_label(t, r),
+                "count": f.num(n),
+                "examples": [example_label(t, e) for e in report.examples.get(r, [])],
+            }
             for r, n in report.reasons.items()
         ]
         warnings = [
-            {"reason": t(f"appendix_data.warnings.{w}"), "count": f.num(n),
-             "examples": [example_label(t, e) for e in report.examples.get(w, [])]}
+            {
+                "reason": t(f"appendix_data.warnings.{w}"),
+                "count": f.num(n),
+                "examples": [example_label(t, e) for e in report.examples.get(w, [])],
+            }
             for w, n in report.warnings.items()
         ]
         files.append(
@@ -468,8 +593,12 @@ def appendix_data_section(t: Messages, audit: AuditResult) -> Section:
                 "table": t(f"data.tables.{table}"),
                 "file": report.file,
                 "format": _format_text(t, report),
-                "balance": t("appendix_data.balanced", read=report.rows_read, used=report.rows_used,
-                             quarantined=report.rows_quarantined),
+                "balance": t(
+                    "appendix_data.balanced",
+                    read=report.rows_read,
+                    used=report.rows_used,
+                    quarantined=report.rows_quarantined,
+                ),
                 "reasons": reasons,
                 "warnings": warnings,
                 "columns": report.columns,

@@ -34,8 +34,10 @@ def check_executed(nb: NotebookNode, name: str = "notebook") -> None:
             break
     if papermill.get("exception") or failed_cell is not None:
         where = f" at cell {failed_cell}" if failed_cell is not None else ""
-        raise RunError(f"{name}: the notebook's execution failed{where}; no report is rendered from it",
-                       cell_index=failed_cell)
+        raise RunError(
+            f"{name}: the notebook's execution failed{where}; no report is rendered from it",
+            cell_index=failed_cell,
+        )
     if not any(cell.get("outputs") for cell in nb.cells if cell.get("cell_type") == "code"):
         raise RunError(f"{name}: the notebook has no outputs; execute it with papermill first")
 

@@ -12,8 +12,6 @@ import math
 from functools import cache
 from typing import Any
 
-import jsonschema
-
 from workbench import __version__
 from workbench.audit import AuditResult
 from workbench.present.i18n import Messages
@@ -40,7 +38,9 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def build_metrics(audit: AuditResult, parameters: dict[str, Any], locale: str | None = None) -> dict[str, Any]:
+def build_metrics(
+    audit: AuditResult, parameters: dict[str, Any], locale: str | None = None
+) -> dict[str, Any]:
     """The metrics.json document of one audit."""
     config = audit.config
     locale = locale or config.locale
@@ -170,7 +170,9 @@ def _abc(audit: AuditResult) -> dict[str, Any]:
             "mode": abc.mode,
             "metric": abc.metric,
             "thresholds": list(abc.thresholds),
-            "classes": {k: {"count": v.count, "revenue": v.revenue, "share": v.share} for k, v in abc.classes.items()},
+            "classes": {
+                k: {"count": v.count, "revenue": v.revenue, "share": v.share} for k, v in abc.classes.items()
+            },
             "excluded": {"count": abc.excluded_count, "value": abc.excluded_value},
         },
         "concentration": vars(abc.concentration),
@@ -201,7 +203,13 @@ def schema() -> dict[str, Any]:
 
 
 def validate_metrics(document: dict[str, Any]) -> None:
-    """Raise ``jsonschema.ValidationError`` when the document breaks the contract."""
+    """Raise ``jsonschema.ValidationError`` when the document breaks the contract.
+
+    The tests validate every document they produce; a run does not, because importing jsonschema (with
+    its format checkers) costs seconds in every kernel.
+    """
+    import jsonschema
+
     jsonschema.validate(document, schema(), format_checker=jsonschema.FormatChecker())
 
 

@@ -1,4 +1,4 @@
-"""PDF from the report's HTML with WeasyPrint (pure pip; paged-media CSS: A4, running headers, page numbers)."""
+"""PDF from the report's HTML with WeasyPrint (pure pip; paged media: A4, running headers, page numbers)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,113 @@
+"""The `workbench` command: thin over the library, errors as one paragraph without a traceback."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from workbench import __version__
+from workbench.cli import main
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_version(runner):
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_new_client_scaffolds_a_folder(runner, tmp_path):
+    result = runner.invoke(main, ["new-client", "ООО «Ромашка»", "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "romashka"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "README.md",
+        "client.yaml",
+        "data",
+        "intake.yaml",
+        "reports",
+    ]
+    config = yaml.safe_load((folder / "client.yaml").read_text(encoding="utf-8"))
+    assert config["name"] == "ООО «Ромашка»"
+    intake = yaml.safe_load((folder / "intake.yaml").read_text(encoding="utf-8"))
+    assert sorted(intake["layers"]) == list(range(1, 12))
+    assert all(q["score"] is None for layer in intake["layers"].values() for q in layer.values())
+    assert "workbench check" in result.output
+
+
+def test_new_client_refuses_an_existing_folder(runner, tmp_path):
+    assert runner.invoke(main, ["new-client", "Ромашка", "--dir", str(tmp_path)]).exit_code == 0
+    result = runner.invoke(main, ["new-client", "Ромашка", "--dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "already exists" in result.output and "Traceback" not in result.output
+
+
+def test_check_of_a_fresh_scaffold_names_the_missing_file(runner, tmp_path):
+    runner.invoke(main, ["new-client", "Ромашка", "--dir", str(tmp_path)])
+    result = runner.invoke(main, ["check", str(tmp_path / "romashka")])
+    assert result.exit_code == 2
+    assert "data.deals.file" in result.output and "data/deals.csv" in result.output
+    assert "not found" in result.output and "Traceback" not in result.output
+
+
+def test_check_prints_the_data_quality_summary(runner, small_client):
+    result = runner.invoke(main, ["check", str(small_client)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    deals = next(line for line in lines if line.startswith("deals"))
+    assert "data/deals.csv" in deals and "quarantined" in deals
+    assert "unknown_stage" in result.output
+    assert "-> 'Коммерческое предложение'" in result.output
+    assert result.output.rstrip().endswith("(rows read = used + quarantined for every file).")
+
+
+def test_check_reports_a_config_error_as_one_paragraph(runner, small_client, tmp_path):
+    client = tmp_path / "c"
+    shutil.copytree(small_client, client)
+    text = (client / "client.yaml").read_text(encoding="utf-8").replace("end: 2026-09-30", "end: сентябрь")
+    (client / "client.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["check", str(client)])
+    assert result.exit_code == 2
+    assert "period.end: expected a date like 2026-09-30, got 'сентябрь'" in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_audit_of_a_missing_folder(runner, tmp_path):
+    result = runner.invoke(main, ["audit", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "client folder not found" in result.output
+
+
+def test_audit_rejects_an_unknown_format(runner, small_client, tmp_path):
+    result = runner.invoke(main, ["audit", str(small_client), "--out", str(tmp_path), "--format", "docx"])
+    assert result.exit_code == 1
+    assert "--format" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_audit_html_only_prints_the_paths(runner, small_client, tmp_path):
+    result = runner.invoke(
+        main,
+        [
+            "audit",
+            str(small_client),
+            "--out",
+            str(tmp_path / "r"),
+            "--format",
+            "html",
+            "--as-of",
+            "2026-11-23",
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    printed = result.stdout.strip().splitlines()
+    assert printed == [str(tmp_path / "r" / "report.html"), str(tmp_path / "r" / "metrics.json")]
+    assert not (tmp_path / "r" / "report.pdf").exists()

@@ -1,0 +1,34 @@
+"""Shared fixtures: a small generated client, the public datasets, the repository's paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATASETS = REPO.parent / "shared" / "datasets"
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def small_client(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo client (about 700 deals) generated once per test session; treat it as read-only."""
+    from workbench.demo import SMALL, generate_demo
+
+    return generate_demo(tmp_path_factory.mktemp("clients") / "small", size=SMALL, name="ООО «Малый тест»")
+
+
+@pytest.fixture(scope="session")
+def datasets() -> Path:
+    """``../shared/datasets``; tests skip without it unless WORKBENCH_REQUIRE_DATASETS=1 (CI)."""
+    if not DATASETS.is_dir():
+        if os.environ.get("WORKBENCH_REQUIRE_DATASETS") == "1":
+            pytest.fail(f"public datasets required but not found at {DATASETS}")
+        pytest.skip(f"public datasets not found at {DATASETS} (a user's own clone); real-data tests skipped")
+    return DATASETS

@@ -1,0 +1,113 @@
+"""The audit notebook executed by papermill on a small generated client, as `workbench audit` runs it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from workbench.errors import RunError
+from workbench.render.metrics import validate_metrics
+from workbench.run import run_audit
+
+pytestmark = pytest.mark.slow
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def audited(small_client, tmp_path_factory):
+    """One successful run on a private copy of the small client."""
+    client = tmp_path_factory.mktemp("run") / "client"
+    shutil.copytree(small_client, client)
+    before = _digest(client / "data")
+    result = run_audit(client, as_of="2026-11-23")
+    return client, result, before
+
+
+def test_run_writes_every_output_into_the_dated_folder(audited):
+    client, result, _ = audited
+    assert result.out_dir == client / "reports" / "2026-11-23"
+    names = sorted(p.name for p in result.out_dir.iterdir())
+    assert names == ["audit.ipynb", "metrics.json", "quarantine.csv", "report.html", "report.pdf"]
+    leftovers = [p.name for p in result.out_dir.parent.iterdir() if p.name.startswith(".")]
+    assert leftovers == [], "the staging folder must be removed"
+
+
+def test_client_input_files_are_not_modified(audited):
+    client, _, before = audited
+    assert _digest(client / "data") == before
+
+
+def test_executed_notebook_has_parameters_and_no_errors(audited):
+    _, result, _ = audited
+    nb = nbformat.read(result.out_dir / "audit.ipynb", as_version=4)
+    params = nb.metadata["papermill"]["parameters"]
+    assert params["as_of"] == "2026-11-23"
+    assert Path(params["client_dir"]).name == "client"
+    assert not nb.metadata["papermill"].get("exception")
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
+
+
+def test_metrics_follow_the_schema_and_the_report(audited):
+    _, result, _ = audited
+    metrics = json.loads((result.out_dir / "metrics.json").read_text(encoding="utf-8"))
+    validate_metrics(metrics)
+    assert metrics["client"]["name"] == "ООО «Малый тест»"
+    assert metrics["client"]["period"] == {"start": "2026-01-01", "end": "2026-09-30"}
+    for table in metrics["data_quality"].values():
+        assert table["rows_read"] == table["rows_used"] + table["rows_quarantined"]
+        assert sum(table["reasons"].values()) == table["rows_quarantined"]
+    funnel = metrics["funnel"]
+    assert funnel["won"] + funnel["lost"] + funnel["open"] == funnel["deals_in_cohort"]
+    assert funnel["win_rate"] == pytest.approx(funnel["won"] / (funnel["won"] + funnel["lost"]))
+    reached = [s["reached"] for s in funnel["stages"]]
+    assert reached == sorted(reached, reverse=True)
+    html = (result.out_dir / "report.html").read_text(encoding="utf-8")
+    assert metrics["findings"], "the small demo client has planted problems"
+    for finding in metrics["findings"]:
+        title = finding["title"].replace("«", "&laquo;").replace("»", "&raquo;")
+        assert finding["title"] in html or title in html
+
+
+def test_quarantine_csv_is_excel_safe(audited):
+    _, result, _ = audited
+    raw = (result.out_dir / "quarantine.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    header = text.splitlines()[0]
+    assert header == "table;file;row;reason;field;value;detail;hint"
+    assert "unknown_stage" in text and "invalid_date:created_at" in text
+
+
+def test_failed_run_writes_no_report_and_keeps_the_failed_notebook(small_client, tmp_path):
+    client = tmp_path / "broken"
+    shutil.copytree(small_client, client)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.html").write_text("stale report of an earlier run", encoding="utf-8")
+    config = (client / "client.yaml").read_text(encoding="utf-8")
+    # A header that is not in the file: the notebook's first cell stops with a DataError.
+    (client / "client.yaml").write_text(
+        config.replace("created_at: Дата создания сделки", "created_at: Дата создания"), encoding="utf-8"
+    )
+    with pytest.raises(RunError) as caught:
+        run_audit(client, out=out, as_of="2026-11-23")
+    message = str(caught.value)
+    assert "stopped at cell" in message and "DataError" in message and "Дата создания" in message
+    assert "No report was written" in message
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["FAILED.txt", "audit.failed.ipynb"]
+    assert "DataError" in (out / "FAILED.txt").read_text(encoding="utf-8")
+    assert not any(p.name.startswith(".") for p in tmp_path.iterdir())

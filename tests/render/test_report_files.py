@@ -1,0 +1,96 @@
+"""What the client receives: a self-contained HTML file and an A4 PDF with Cyrillic and the rouble sign."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from pypdf import PdfReader
+
+from workbench.run import run_audit
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def report_dir(small_client, tmp_path_factory):
+    out = tmp_path_factory.mktemp("render")
+    return run_audit(small_client, out=out / "ru", as_of="2026-11-23").out_dir
+
+
+@pytest.fixture(scope="module")
+def html(report_dir) -> str:
+    return (report_dir / "report.html").read_text(encoding="utf-8")
+
+
+def test_html_is_self_contained(html):
+    assert "<script" not in html.lower()
+    assert not re.search(r"<link[^>]+stylesheet", html, re.IGNORECASE)
+    assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", html, re.IGNORECASE)
+    assert not re.search(r"url\(\s*['\"]?https?:", html, re.IGNORECASE)
+    assert "@import" not in html
+    images = re.findall(r"<img[^>]+src=\"([^\"]+)\"", html)
+    assert images and all(src.startswith("data:image/png;base64,") for src in images)
+
+
+def test_html_has_no_code_prompts_or_tracebacks(html):
+    for marker in (
+        "Traceback",
+        "In&nbsp;[",
+        "Out[",
+        "jp-InputArea",
+        'class="input"',
+        "highlight",
+        "Report.from_parameters",
+        "report.summary()",
+        "injected-parameters",
+        "client_dir",
+    ):
+        assert marker not in html, marker
+
+
+def test_html_is_russian_with_the_client_and_roubles(html):
+    assert '<html lang="ru">' in html
+    assert "ООО «Малый тест»" in html
+    assert "₽" in html
+    for section in (
+        "Резюме для руководства",
+        "Воронка продаж",
+        "Клиентская база",
+        "План и факт",
+        "Приложение А. Методика",
+        "Приложение Б. Качество данных",
+    ):
+        assert section in html
+
+
+def test_pdf_is_a4_with_several_pages_and_the_text(report_dir):
+    reader = PdfReader(report_dir / "report.pdf")
+    assert len(reader.pages) > 5
+    box = reader.pages[0].mediabox
+    assert round(float(box.width)) == 595 and round(float(box.height)) == 842
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Малый тест" in text
+    assert "₽" in text
+    assert "Воронка продаж" in text
+    last = reader.pages[-1].extract_text()
+    assert re.search(rf"Стр\.\s*{len(reader.pages)}\s*из\s*{len(reader.pages)}", last)
+    assert reader.metadata.title == "Аудит системы продаж — ООО «Малый тест»"
+
+
+def test_english_report(small_client, tmp_path):
+    client = tmp_path / "client"
+    shutil.copytree(small_client, client)
+    out = run_audit(client, out=tmp_path / "en", locale="en", as_of="2026-11-23", formats=("html",)).out_dir
+    assert sorted(p.name for p in out.iterdir()) == [
+        "audit.ipynb",
+        "metrics.json",
+        "quarantine.csv",
+        "report.html",
+    ]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    for text in ("Executive summary", "Sales funnel", "Appendix A. Method", "November 23, 2026"):
+        assert text in html
+    assert "Резюме" not in html
