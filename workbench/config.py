@@ -7,6 +7,7 @@ Validation errors name the field (as a dotted path) and what was expected, e.g.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,7 +33,7 @@ class Period(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.end < self.start:
-            raise ValueError(f"period.end ({self.end}) is before period.start ({self.start})")
+            raise ValueError(f"the end date {self.end} is before the start date {self.start}")
         return self
 
     @property
@@ -91,7 +92,7 @@ class DataSources(_Model):
             for name in list(source.columns) + list(source.defaults):
                 if name not in known:
                     problems.append(
-                        f"data.{table}.columns: unknown canonical column {name!r}; expected one of "
+                        f"{table}.columns: unknown canonical column {name!r}; expected one of "
                         + ", ".join(sorted(known))
                     )
             missing = [
@@ -101,18 +102,18 @@ class DataSources(_Model):
             ]
             if missing:
                 problems.append(
-                    f"data.{table}.columns: required column(s) {', '.join(missing)} not mapped "
+                    f"{table}.columns: required column(s) {', '.join(missing)} not mapped "
                     "(add 'canonical_name: header in the file')"
                 )
         if self.deals and "stage" not in self.deals.columns and "status" not in self.deals.columns:
-            problems.append("data.deals.columns: map 'stage' or 'status' (or both)")
+            problems.append("deals.columns: map 'stage' or 'status' (or both)")
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
 
 def _has_fallback(table: str, column: str) -> bool:
-    """Required columns that have a documented default when absent."""
+    """Required columns that have a documented default when absent (activities without a type: 'total')."""
     return (table, column) in {("activities", "type")}
 
 
@@ -254,8 +255,10 @@ def _describe(error: dict[str, Any]) -> str:
     loc = ".".join(str(p) for p in error["loc"]) or "(top level)"
     expected = _EXPECTED.get(error["type"])
     if expected is None:
-        msg = error["msg"]
-        msg = msg.removeprefix("Value error, ")
+        msg = error["msg"].removeprefix("Value error, ")
+        # Model-level checks name the nested field themselves ("deals.columns: ..."): join the paths.
+        if error["loc"] and re.match(r"^[a-z_]+\.[a-z_]+", msg):
+            return f"{loc}.{msg}"
         return f"{loc}: {msg}"
     got = error.get("input")
     got_text = "" if error["type"] in {"missing", "extra_forbidden"} else f", got {got!r}"

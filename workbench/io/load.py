@@ -17,6 +17,7 @@ from workbench.io.read import RawTable, read_raw
 from workbench.tables import column_names
 
 Progress = Callable[[str], None]
+ALL_ACTIONS = "total"  # action type of activities exported without a type column
 
 
 @dataclass
@@ -83,6 +84,8 @@ def _build(
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     if table == "activities" and source.type_columns:
         return _build_wide_activities(raw, source, q)
+    if table == "activities" and "type" not in source.columns and "type" not in source.defaults:
+        source = source.model_copy(update={"defaults": {**source.defaults, "type": ALL_ACTIONS}})
     frame, mapping = build_canonical(raw, source, table, q)
     if table == "deals":
         frame = rules.finish_deals(frame, config.funnel, q)
@@ -103,14 +106,14 @@ def _build_wide_activities(
     raw: RawTable, source: TableSource, q: Quarantine
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Activities kept as one count column per action type: one canonical row per (file row, type)."""
-    base, mapping = build_canonical(
-        raw, source.model_copy(update={"defaults": {"type": "(by column)"}}), "activities", q
-    )
+    defaults = {**source.defaults, "type": "(by column)"}
+    base, mapping = build_canonical(raw, source.model_copy(update={"defaults": defaults}), "activities", q)
+    nulls = frozenset(v.strip().casefold() for v in source.null_values)
     counts: dict[str, pd.Series] = {}
     for action, header in source.type_columns.items():
         column = require_column(raw, header, f"activities.type_columns.{action}")
         mapping[f"count[{action}]"] = column
-        values, bad = parse_numbers(raw.frame[column].reindex(base.index))
+        values, bad = parse_numbers(raw.frame[column].reindex(base.index), nulls)
         base = q.reject(
             base,
             bad | (values < 0),

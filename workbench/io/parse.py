@@ -36,8 +36,7 @@ EXPECTED_NUMBER = "a number like 1 234 567,89"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EXCEL_MIN, _EXCEL_MAX = 20_000, 80_000
 
-_CURRENCY = r"(?i)(руб(лей|ля|ль)?\.?|р\.|₽|rub|rur|usd|eur|\$|€|£)"
-_SPACES = r"[\s\u00a0\u202f\u2009\u2007']"
+_CURRENCY = r"(?i)(руб(лей|ля|ль)?\.?|р\.?|₽|rub|rur|usd|eur|\$|€|£)"
 
 
 class _Cells:
@@ -110,31 +109,37 @@ def parse_numbers(
     return result, bad
 
 
+# Accepted shapes of a number once currency and signs are handled; anything else is a bad cell.
+_PLAIN = r"\d+(?:[.,]\d+)?|[.,]\d+"  # 1234, 1234,5 (a single comma is a decimal comma), 1234.5, .5
+_SPACED = r"\d{1,3}(?:[ ']\d{3})+(?:[.,]\d+)?"  # 1 234 567,89 (spaces of any kind, apostrophes)
+_COMMA_GROUPS = r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?|\d{1,3},\d{3}\.\d+"  # 1,234,567 or 1,234.56
+_DOT_GROUPS = r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}\.\d{3},\d+"  # 1.234.567 or 1.234,56
+_SCIENTIFIC = r"\d+(?:\.\d+)?[eE][-+]?\d+"
+_SHAPES = {"plain": _PLAIN, "spaced": _SPACED, "comma": _COMMA_GROUPS, "dot": _DOT_GROUPS, "sci": _SCIENTIFIC}
+
+
 def _numbers_from_text(text: pd.Series) -> pd.Series:
-    text = text.str.replace(_SPACES, "", regex=True)
-    text = text.str.replace(_CURRENCY, "", regex=True)
+    text = text.str.replace(r"[\s\u00a0\u202f\u2009\u2007]+", " ", regex=True)
+    text = text.str.replace(_CURRENCY, "", regex=True).str.strip().str.rstrip(".").str.strip()
     text = text.str.replace("\u2212", "-", regex=False)
     negative = text.str.match(r"^\(.*\)$").fillna(False).astype(bool)
-    text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.rstrip(".")
-    has_comma = text.str.contains(",", regex=False)
-    has_dot = text.str.contains(".", regex=False)
-    both = has_comma & has_dot
-    comma_last = text.str.rfind(",") > text.str.rfind(".")
-    # Both separators: the last one is the decimal separator.
-    text = text.mask(
-        both & comma_last, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    )
-    text = text.mask(both & ~comma_last, text.str.replace(",", "", regex=False))
-    # Only commas: one comma is a decimal comma; several are thousands separators. Same for dots.
-    only_comma = has_comma & ~has_dot
-    many_commas = text.str.count(",") > 1
-    text = text.mask(only_comma & many_commas, text.str.replace(",", "", regex=False))
-    text = text.mask(only_comma & ~many_commas, text.str.replace(",", ".", regex=False))
-    many_dots = ~has_comma & (text.str.count(r"\.") > 1)
-    text = text.mask(many_dots, text.str.replace(".", "", regex=False))
-    ok = text.str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?").fillna(False).astype(bool)
-    parsed = pd.to_numeric(text.where(ok), errors="coerce").astype("float64")
-    return parsed.where(~negative, -parsed)
+    text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.strip()
+    sign = text.str.extract(r"^([-+]?)", expand=False).fillna("")
+    body = text.str.replace(r"^[-+]\s*", "", regex=True)
+    result = pd.Series(np.nan, index=text.index, dtype="float64")
+    for shape, pattern in _SHAPES.items():
+        hit = body.str.fullmatch(pattern).fillna(False).astype(bool) & result.isna()
+        if not hit.any():
+            continue
+        part = body[hit]
+        if shape in {"plain", "spaced"}:
+            part = part.str.replace(r"[ ']", "", regex=True).str.replace(",", ".", regex=False)
+        elif shape == "comma":
+            part = part.str.replace(",", "", regex=False)
+        elif shape == "dot":
+            part = part.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        result[hit] = pd.to_numeric(sign[hit] + part, errors="coerce").astype("float64")
+    return result.where(~negative, -result)
 
 
 def parse_dates(values: pd.Series, extra_nulls: frozenset[str] = frozenset()) -> tuple[pd.Series, pd.Series]:
@@ -165,7 +170,9 @@ def parse_dates(values: pd.Series, extra_nulls: frozenset[str] = frozenset()) ->
             remaining = remaining[~hit]
     if not remaining.empty:
         iso = remaining[remaining.str.match(r"^\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)]
-        parsed = pd.to_datetime(iso, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
+        # Keep the wall time written in the file: a time-zone suffix is dropped, not converted to UTC.
+        iso = iso.str.replace(r"(?:Z|[+-]\d{2}:?\d{2})$", "", regex=True)
+        parsed = pd.to_datetime(iso, format="ISO8601", errors="coerce")
         hit = parsed.notna()
         result[parsed[hit].index] = parsed[hit].astype("datetime64[ns]")
     bad = ~cells.empty & result.isna()

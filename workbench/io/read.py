@@ -20,7 +20,8 @@ import pyarrow.csv as pa_csv
 
 from workbench.errors import DataError
 
-DELIMITERS = (",", ";", "\t", "|")
+# In a tie the earlier wins: Russian exports that use ";" often hold decimal commas in their values.
+DELIMITERS = (";", "\t", ",", "|")
 DEFAULT_MAX_FILE_MB = 1024
 SAMPLE_BYTES = 256 * 1024
 
@@ -193,6 +194,11 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
         return "skip"
 
     names = [f"c{i}" for i in range(ncols)]
+    body_start = _offset_after_lines(text, header_lines)
+    if not text[body_start:].strip():
+        frame = pd.DataFrame({h: pd.Series(dtype="string") for h in headers})
+        frame.index = pd.Index(np.empty(0, dtype=np.int64), name="row")
+        return RawTable(name, frame, headers, chosen_encoding, sep, None, [])
     try:
         table = pa_csv.read_csv(
             io.BytesIO(text.encode("utf-8")),
@@ -225,6 +231,17 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
     return RawTable(name, frame, headers, chosen_encoding, sep, None, broken)
 
 
+def _offset_after_lines(text: str, lines: int) -> int:
+    """Character offset just after the first ``lines`` physical lines of ``text``."""
+    offset = 0
+    for _ in range(lines):
+        newline = text.find("\n", offset)
+        if newline < 0:
+            return len(text)
+        offset = newline + 1
+    return offset
+
+
 def _row_numbers(first: int, n_good: int, skipped: set[int]) -> np.ndarray:
     """Row numbers of the rows Arrow kept, given the numbers of the rows it skipped."""
     candidates = np.arange(first, first + n_good + len(skipped), dtype=np.int64)
@@ -241,8 +258,9 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        # A file object, not the path: openpyxl refuses a workbook whose name does not end in .xlsx.
+        workbook = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise DataError(
             name, f"is not a readable XLSX workbook (corrupt, truncated or another format): {exc}"
         ) from None

@@ -129,7 +129,7 @@ def finish_deals(deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine) -> pd
     if deals["lost_at_stage"].notna().any():
         raw_lost_at = deals["lost_at_stage"]
         lost_at, _ = normalise_stages(raw_lost_at, funnel)
-        not_working = raw_lost_at.notna() & ~lost_at.isin(working)
+        not_working = raw_lost_at.notna() & ~lost_at.isin(working) & (deals["status"] == "lost")
         q.warn("unknown_lost_at_stage", int(not_working.sum()), raw_lost_at[not_working].head(3).tolist())
         deals["lost_at_stage"] = lost_at.where(lost_at.isin(working))
     deals.loc[deals["status"] != "lost", "lost_at_stage"] = pd.NA
@@ -137,6 +137,7 @@ def finish_deals(deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine) -> pd
     deals = reject_duplicates(deals, ["deal_id"], q)
 
     zero = deals["amount"].eq(0)
+    q.warn("zero_amount_as_unknown", int(zero.sum()), deals.loc[zero, "deal_id"].head(3).tolist())
     deals.loc[zero, "amount"] = float("nan")
     negative = deals["amount"] < 0
     q.warn("negative_amount", int(negative.sum()), deals.loc[negative, "deal_id"].head(3).tolist())
@@ -186,7 +187,13 @@ def finish_stage_events(
         hint=nearest_stage(raw_stage[unknown], funnel),
     )
     orphan = ~events["deal_id"].isin(set(deals["deal_id"].dropna()))
-    events = q.reject(events, orphan, "unknown_deal", "deal_id", "no deal with this id in the deals file")
+    events = q.reject(
+        events,
+        orphan,
+        "unknown_deal",
+        "deal_id",
+        "no usable deal with this id (missing from the deals file, or quarantined there)",
+    )
     identical = events.duplicated(subset=["deal_id", "stage", "entered_at"], keep="first")
     return q.reject(
         events, identical, "duplicate_row", "deal_id", "the same event appears earlier in the file"

@@ -1,0 +1,117 @@
+"""Formatting per locale, the message catalogues, and escaping of client text in the report's HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import yaml
+
+from workbench.findings import Finding
+from workbench.present.fmt import Formatter
+from workbench.present.html import render
+from workbench.present.i18n import Messages
+from workbench.present.sections import finding_texts
+
+NBSP = "\u00a0"
+
+
+def test_russian_formats():
+    f = Formatter("ru")
+    assert f.money(1_234_567.8) == f"1{NBSP}234{NBSP}568{NBSP}₽"
+    assert f.money(-5_000) == f"-5{NBSP}000{NBSP}₽"
+    assert f.money(1_234_567, compact=True) == f"1,2{NBSP}млн{NBSP}₽"
+    assert f.pct(0.125) == f"12,5{NBSP}%"
+    assert f.pct(0.125, 0) == f"12{NBSP}%"
+    assert f.pp(-0.031) == f"−3,1{NBSP}п.{NBSP}п."
+    assert f.num(1234567) == f"1{NBSP}234{NBSP}567"
+    assert f.date(dt.date(2026, 11, 23)) == "23 ноября 2026\u202fг."
+    assert f.date(dt.date(2026, 11, 23), "short") == "23.11.2026"
+    assert f.month_long(dt.date(2026, 11, 1)) == "ноябрь 2026"
+    assert f.days(37.9) == f"38{NBSP}дн."
+
+
+def test_english_formats():
+    f = Formatter("en")
+    assert f.money(1_234_567.8) == "₽1,234,568"
+    assert f.pct(0.125) == "12.5%"
+    assert f.date(dt.date(2026, 11, 23)) == "November 23, 2026"
+    assert f.days(3.25) == f"3.2{NBSP}days"
+
+
+def test_other_currency_uses_its_symbol():
+    assert Formatter("en", "USD").money(1500) == "$1,500"
+
+
+@pytest.mark.parametrize("value", [None, float("nan")])
+def test_missing_values_print_as_a_dash(value):
+    f = Formatter("ru")
+    assert f.money(value) == f.pct(value) == f.num(value) == f.days(value) == "—"
+
+
+def _keys(tree, prefix=""):
+    out = set()
+    for key, value in tree.items():
+        out |= _keys(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}"}
+    return out
+
+
+def test_catalogues_have_the_same_keys_and_placeholders(repo):
+    folder = repo / "workbench" / "present" / "messages"
+    ru = yaml.safe_load((folder / "ru.yaml").read_text(encoding="utf-8"))
+    en = yaml.safe_load((folder / "en.yaml").read_text(encoding="utf-8"))
+    assert _keys(ru) == _keys(en)
+    for key in _keys(ru):
+        node_ru, node_en = ru, en
+        for part in key.split("."):
+            node_ru, node_en = node_ru[part], node_en[part]
+        placeholders = lambda text: sorted(set(re.findall(r"{(\w+)", text)))  # noqa: E731
+        assert placeholders(node_ru) == placeholders(node_en), key
+
+
+def test_every_finding_code_has_its_three_texts():
+    from pathlib import Path
+
+    import workbench.findings as findings_module
+
+    source = Path(findings_module.__file__).read_text(encoding="utf-8")
+    codes = set(re.findall(r'code="(\w+)"', source)) | set(re.findall(r'Finding\("[\w-]+", "(\w+)"', source))
+    assert len(codes) >= 10
+    for locale in ("ru", "en"):
+        t = Messages(locale)
+        for code in codes:
+            for part in ("title", "evidence", "recommendation"):
+                assert t.has(f"findings.{code}.{part}"), (locale, code, part)
+
+
+def test_finding_texts_are_formatted():
+    finding = Finding(
+        id="funnel-bottleneck",
+        code="funnel_bottleneck",
+        layer=6,
+        severity="critical",
+        impact_per_month=560_457.6,
+        section="funnel",
+        horizon=30,
+        params={
+            "stage": "КП",
+            "next_stage": "Встреча",
+            "rate": 0.242,
+            "loss": 0.758,
+            "share": 0.1,
+            "best": 0.3,
+            "impact_best": 120_000.0,
+        },
+    )
+    texts = finding_texts(Messages("ru"), finding)
+    assert texts["title"] == "Узкое место воронки — шаг «КП» → «Встреча»"
+    assert f"560{NBSP}458{NBSP}₽" in texts["evidence"]
+    assert f"24,2{NBSP}%" in texts["evidence"]
+    assert f"120{NBSP}000{NBSP}₽" in texts["evidence"]
+
+
+def test_client_text_is_escaped_in_sections():
+    section = render("contents.html.j2", Messages("ru"), sections=[("x", "<script>alert(1)</script>")])
+    assert "<script>" not in section.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section.html
