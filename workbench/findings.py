@@ -152,7 +152,7 @@ def _customer_findings(abc: AbcResult) -> list[Finding]:
     out = []
     c = abc.concentration
     if c.customers and (c.top1_share >= TOP1_DEPENDENCE or c.top3_share >= TOP3_DEPENDENCE):
-        monthly = abc.total / abc.months if abc.months else 0.0
+        monthly = c.total / abc.months if abc.months else 0.0
         out.append(
             Finding(
                 id="customers-dependence",

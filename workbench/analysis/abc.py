@@ -40,6 +40,7 @@ class Concentration:
     top10_share: float
     gini: float
     hhi: float  # Herfindahl-Hirschman index on shares, 0..1
+    total: float  # the positive revenue the shares are of
 
 
 @dataclass(frozen=True)
@@ -112,10 +113,13 @@ def gini(values: np.ndarray) -> float:
 
 def concentration(values: pd.Series) -> Concentration:
     """Top shares, Gini and HHI of positive customer totals."""
-    positive = values[values > 0].sort_values(ascending=False)
+    positive = values[values > 0]
+    order = pd.DataFrame({"id": positive.index.astype(str), "value": positive.to_numpy(dtype=float)})
+    order = order.sort_values(["value", "id"], ascending=[False, True], kind="stable")
+    positive = pd.Series(order["value"].to_numpy(), index=order["id"].to_numpy())
     total = float(positive.sum())
     if total <= 0:
-        return Concentration(0, 0.0, None, 0.0, 0.0, 0.0, 0.0)
+        return Concentration(0, 0.0, None, 0.0, 0.0, 0.0, 0.0, 0.0)
     shares = positive / total
     return Concentration(
         customers=len(positive),
@@ -125,6 +129,7 @@ def concentration(values: pd.Series) -> Concentration:
         top10_share=float(shares.iloc[:10].sum()),
         gini=gini(positive.to_numpy()),
         hhi=float((shares**2).sum()),
+        total=total,
     )
 
 

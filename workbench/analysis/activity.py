@@ -1,8 +1,8 @@
 """Regular actions (layer 5): are calls and meetings done steadily, week after week, by every manager?
 
-Regularity is measured on weekly totals of all actions within the period: the coefficient of variation
-(standard deviation / mean) across weeks and the share of weeks without any action. A manager is
-irregular when the coefficient of variation is above the configured threshold.
+Regularity is measured on weekly totals of all actions in the whole weeks (Monday to Sunday) that hold
+the period: the coefficient of variation (standard deviation / mean) across weeks and the number of weeks
+without any action. A manager is irregular when the coefficient of variation is above the threshold.
 """
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ def analyze_activity(
         return ActivityResult(False, pd.DataFrame(), pd.DataFrame(), [], config.irregular_cv)
     start = pd.Timestamp(period.start)
     first = start - pd.Timedelta(days=start.weekday())
-    end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
-    # Whole weeks: a week that starts before the period but holds its first day counts.
+    last = pd.Timestamp(period.end)
+    end = last + pd.Timedelta(days=7 - last.weekday())
+    # Whole weeks: the weeks holding the period's first and last days count in full.
     rows = activities[(activities["date"] >= first) & (activities["date"] < end)]
     week = (rows["date"] - pd.to_timedelta(rows["date"].dt.day_of_week, unit="D")).dt.normalize()
     frame = pd.DataFrame(

@@ -163,7 +163,8 @@ def furthest_stage(
     """Index of each deal's furthest stage (K = won, -1 = unknown) and, with history, the entered matrix.
 
     The entered matrix (deals x K+1, booleans) says which stages a deal actually entered; it is what the
-    strict rule counts.
+    strict rule counts. A deal without any event in the history is credited like in the snapshot rule
+    (every stage up to its furthest): there is nothing to be strict about.
     """
     stages = funnel.stages
     k_won = len(stages)
@@ -192,6 +193,12 @@ def furthest_stage(
         entered[ev["pos"].to_numpy(), ev["idx"].to_numpy()] = True
         known = snap >= 0
         entered[np.flatnonzero(known), snap[known].astype(int)] = True
+        entered[~is_won, k_won] = False
+        without_history = np.ones(len(deals), dtype=bool)
+        without_history[grouped.index.to_numpy()] = False
+        levels = np.arange(k_won + 1)
+        credited = (snap[:, None] >= levels[None, :]) & known[:, None]
+        entered[without_history] = credited[without_history]
     return snap.astype(int), entered
 
 
@@ -379,12 +386,15 @@ def _managers(
 
 
 def _downstream(conversions: list[float | None]) -> list[float]:
-    """P(win | the deal has just advanced past stage k), from the department's step conversions."""
+    """P(win | the deal has just advanced past stage k), from the department's step conversions.
+
+    A step nobody left (conversion unknown, e.g. a stage every deal skips in strict mode) loses nothing.
+    """
     out = [0.0] * len(conversions)
     acc = 1.0
     for k in range(len(conversions) - 1, -1, -1):
         out[k] = acc
-        acc *= conversions[k] if conversions[k] is not None else 0.0
+        acc *= conversions[k] if conversions[k] is not None else 1.0
     return out
 
 
