@@ -65,10 +65,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     runs = [one_run(Path(args.client)) for _ in range(args.repeat)]
-    print(f"Audit of {args.client} ({args.repeat} run(s); best of runs shown)")
+    print(f"Audit of {args.client}: the first run (a fresh process, as `workbench audit`) and the best of {args.repeat}")
+    print(f"  {'step':<34} {'first':>7} {'best':>7}")
     for key in runs[0]:
         best = min(r[key] for r in runs)
-        print(f"  {key:<34} {best:6.2f} s")
+        print(f"  {key:<34} {runs[0][key]:6.2f}s {best:6.2f}s")
     kernel_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  {'peak memory, kernel process':<34} {kernel_peak:6.0f} MB")

@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,6 +89,9 @@ def run_audit(
     try:
         step("execute")
         started = time.perf_counter()
+        if "pdf" in formats:
+            # This process only waits while the kernel works: load the PDF engine meanwhile.
+            threading.Thread(target=_warm_up_pdf_engine, daemon=True).start()
         try:
             _execute(executed, parameters, kernel_name, progress_bar)
         except PapermillExecutionError as exc:
@@ -144,6 +148,13 @@ def _execute(executed: Path, parameters: dict[str, str], kernel_name: str, progr
         if km.has_kernel:
             run_sync(km.shutdown_kernel)(now=False)
         shutil.rmtree(sockets, ignore_errors=True)
+
+
+def _warm_up_pdf_engine() -> None:
+    try:
+        import weasyprint  # noqa: F401
+    except Exception:  # noqa: BLE001 - a failure surfaces, with its message, when the PDF is rendered
+        pass
 
 
 def _publish(staging: Path, out_dir: Path) -> dict[str, Path]:
