@@ -65,7 +65,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     runs = [one_run(Path(args.client)) for _ in range(args.repeat)]
-    print(f"Audit of {args.client}: the first run (a fresh process, as `workbench audit`) and the best of {args.repeat}")
+    print(f"Audit of {args.client}: the first run (a fresh process) and the best of {args.repeat}")
     print(f"  {'step':<34} {'first':>7} {'best':>7}")
     for key in runs[0]:
         best = min(r[key] for r in runs)

@@ -8,6 +8,7 @@ report files from the output folder so that nothing looks like a finished report
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -151,10 +152,9 @@ def _execute(executed: Path, parameters: dict[str, str], kernel_name: str, progr
 
 
 def _warm_up_pdf_engine() -> None:
-    try:
+    # A failure here surfaces, with its message, when the PDF is rendered.
+    with contextlib.suppress(Exception):
         import weasyprint  # noqa: F401
-    except Exception:  # noqa: BLE001 - a failure surfaces, with its message, when the PDF is rendered
-        pass
 
 
 def _publish(staging: Path, out_dir: Path) -> dict[str, Path]:
