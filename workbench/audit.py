@@ -12,8 +12,13 @@ from pathlib import Path
 
 from workbench.analysis.abc import AbcResult, analyze_customers
 from workbench.analysis.activity import ActivityResult, analyze_activity
-from workbench.analysis.funnel import FunnelResult, analyze_funnel
+from workbench.analysis.funnel import FunnelResult, analyze_frame
+from workbench.analysis.funnel_breakdown import CohortRow, LostReasons, cohorts_by_month, lost_reasons
+from workbench.analysis.funnel_time import TimeResult, analyze_time
+from workbench.analysis.funnel_weekly import WeeklyFunnel, weekly_funnel
 from workbench.analysis.plan import PlanResult, analyze_plan
+from workbench.analysis.position import prepare
+from workbench.analysis.velocity import Velocity, analyze_velocity
 from workbench.config import ClientConfig
 from workbench.findings import Finding, derive_findings
 from workbench.io.load import ClientData, Progress, load_client
@@ -30,6 +35,11 @@ class AuditResult:
     activity: ActivityResult
     findings: list[Finding]
     as_of: dt.date
+    funnel_time: TimeResult
+    weekly: WeeklyFunnel
+    cohorts: list[CohortRow]
+    reasons: LostReasons
+    velocity: Velocity
 
     @property
     def config(self) -> ClientConfig:
@@ -39,13 +49,30 @@ class AuditResult:
 def run_analyses(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
     """Run every analysis on loaded data."""
     config = data.config
-    funnel = analyze_funnel(data.deals, data.get("stage_events"), config.funnel, config.period)
+    frame = prepare(data.deals, data.get("stage_events"), config.funnel, config.period)
+    funnel = analyze_frame(frame, config.funnel, total_deals=len(data.deals))
+    funnel_time = analyze_time(frame)
+    weekly = weekly_funnel(frame)
+    velocity = analyze_velocity(frame, funnel, config.funnel.min_deals_for_flag)
     transactions = data.get("transactions")
     abc = analyze_customers(transactions, config.abc, config.period) if transactions is not None else None
     plan = analyze_plan(data.deals, data.get("plans"), config.plan, config.period)
     activity = analyze_activity(data.get("activities"), config.activity, config.period)
-    findings = derive_findings(data, funnel, abc, plan, activity)
-    return AuditResult(data, funnel, abc, plan, activity, findings, as_of or dt.date.today())
+    findings = derive_findings(data, funnel, abc, plan, activity, funnel_time=funnel_time, weekly=weekly)
+    return AuditResult(
+        data,
+        funnel,
+        abc,
+        plan,
+        activity,
+        findings,
+        as_of or dt.date.today(),
+        funnel_time,
+        weekly,
+        cohorts_by_month(frame),
+        lost_reasons(frame),
+        velocity,
+    )
 
 
 def build_audit(

@@ -14,6 +14,8 @@ from typing import Any
 from workbench.analysis.abc import AbcResult
 from workbench.analysis.activity import ActivityResult, department_cv
 from workbench.analysis.funnel import FunnelResult
+from workbench.analysis.funnel_time import TimeResult
+from workbench.analysis.funnel_weekly import WeeklyFunnel
 from workbench.analysis.plan import PlanResult
 from workbench.io.load import ClientData
 
@@ -28,6 +30,8 @@ TOP3_DEPENDENCE = 0.50
 PLAN_ATTAINMENT_LOW = 0.90
 MANAGER_ATTAINMENT_LOW = 0.80
 QUARANTINE_SHARE_WARNING = 0.02
+SOURCE_VOLUME_SHARE = 0.10  # a source bringing 10% of deals or more is a channel that matters
+STALLED_SHARE_WARNING = 0.10  # stalled deals holding 10% of the open pipeline's money or more
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ def derive_findings(
     abc: AbcResult | None,
     plan: PlanResult,
     activity: ActivityResult,
+    funnel_time: TimeResult | None = None,
+    weekly: WeeklyFunnel | None = None,
 ) -> list[Finding]:
     """Every finding the analyses support, ranked."""
     monthly_revenue = funnel.revenue / funnel.months if funnel.months else 0.0
@@ -85,6 +91,11 @@ def derive_findings(
         monthly_revenue = max(monthly_revenue, plan.fact_total / funnel.months)
     out: list[Finding] = []
     out += _funnel_findings(funnel, monthly_revenue)
+    out += _source_findings(funnel, monthly_revenue)
+    if funnel_time is not None:
+        out += _stalled_findings(funnel_time)
+    if weekly is not None:
+        out += _trend_findings(weekly)
     if abc is not None:
         out += _customer_findings(abc)
     out += _plan_findings(plan, funnel.months)
@@ -142,6 +153,87 @@ def _funnel_findings(funnel: FunnelResult, monthly_revenue: float) -> list[Findi
                     "low": m.ci_low,
                     "high": m.ci_high,
                     "deals": m.left,
+                },
+            )
+        )
+    return out
+
+
+def _source_findings(funnel: FunnelResult, monthly_revenue: float) -> list[Finding]:
+    """Channels that bring a real share of the deals but convert clearly worse than the department."""
+    out = []
+    for source in funnel.sources:
+        if source.flag != "low" or source.share_of_deals < SOURCE_VOLUME_SHARE or funnel.win_rate is None:
+            continue
+        closed_per_month = (source.won + source.lost) / funnel.months
+        impact = None
+        if funnel.avg_check and source.win_rate is not None:
+            impact = closed_per_month * (funnel.win_rate - source.win_rate) * funnel.avg_check
+        out.append(
+            Finding(
+                id=f"funnel-source-{_slug(source.name)}",
+                code="funnel_source_no_sales",
+                layer=6,
+                severity=_money_severity(impact, monthly_revenue),
+                impact_per_month=impact,
+                section="funnel",
+                horizon=30,
+                params={
+                    "source": source.name,
+                    "share": source.share_of_deals,
+                    "deals": source.deals,
+                    "rate": source.win_rate,
+                    "department_rate": funnel.win_rate,
+                    "won": source.won,
+                },
+            )
+        )
+    return out
+
+
+def _stalled_findings(time: TimeResult) -> list[Finding]:
+    if not time.stalled_count:
+        return []
+    share = time.stalled_amount / time.open_amount if time.open_amount else 0.0
+    return [
+        Finding(
+            id="funnel-stalled",
+            code="funnel_stalled",
+            layer=4,
+            severity="high" if share >= STALLED_SHARE_WARNING else "medium",
+            impact_per_month=None,
+            section="funnel",
+            horizon=30,
+            params={
+                "count": time.stalled_count,
+                "open": time.open_count,
+                "amount": time.stalled_amount,
+                "share": share,
+            },
+        )
+    ]
+
+
+def _trend_findings(weekly: WeeklyFunnel) -> list[Finding]:
+    out = []
+    for step in weekly.steps:
+        if step.change != "down":
+            continue
+        out.append(
+            Finding(
+                id=f"funnel-trend-{step.index}",
+                code="funnel_step_declining",
+                layer=4,
+                severity="medium",
+                impact_per_month=None,
+                section="funnel",
+                horizon=30,
+                params={
+                    "stage": step.stage,
+                    "recent": step.recent_rate,
+                    "previous": step.previous_rate,
+                    "weeks": weekly.compare_weeks,
+                    "p": step.change_p,
                 },
             )
         )

@@ -10,7 +10,7 @@ from workbench import __version__
 from workbench.audit import AuditResult, build_audit
 from workbench.errors import ConfigError
 from workbench.io.quarantine import QUARANTINE_COLUMNS
-from workbench.present import sections
+from workbench.present import funnel_section, sections
 from workbench.present.html import Section
 from workbench.present.i18n import LOCALES, Messages
 from workbench.render.atomic import write_csv, write_text
@@ -82,6 +82,16 @@ class Report:
 
     def funnel(self) -> Section:
         return sections.funnel_section(self.t, self.audit)
+
+    def funnel_deep_dive(self) -> Section:
+        """Extra funnel views for the analyst (funnel.ipynb)."""
+        return funnel_section.deep_dive(self.t, self.audit)
+
+    def funnel_whatif(self):
+        """Live what-if sliders over the funnel (ipywidgets)."""
+        from workbench.present.funnel_widgets import FunnelWhatIf
+
+        return FunnelWhatIf(self.audit.funnel, self.t).widget()
 
     def customers(self) -> Section:
         return sections.customers_section(self.t, self.audit)

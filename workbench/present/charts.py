@@ -278,3 +278,121 @@ def activity_heatmap(weekly: pd.DataFrame, fmt: Formatter, ax: Axes | None = Non
     ax.set_xticklabels(labels[::step], rotation=60, ha="right", fontsize=7)
     ax.tick_params(axis="y", labelrotation=0)
     return ax
+
+
+def funnel_plot_grid(
+    panels: Sequence[tuple[str, Sequence[str], Sequence[float], Sequence[float], float]],
+    fmt: Formatter,
+    x_label: str,
+    y_label: str,
+) -> Axes:
+    """Small multiples of funnel plots: one panel per (title, names, successes, trials, rate)."""
+    use_report_style()
+    cols = 2
+    rows = int(np.ceil(len(panels) / cols)) or 1
+    fig, axes = plt.subplots(rows, cols, figsize=(FULL_WIDTH, 2.3 * rows), squeeze=False)
+    for i, (title, names, successes, trials, rate) in enumerate(panels):
+        ax = axes[i // cols][i % cols]
+        funnel_plot(
+            names,
+            successes,
+            trials,
+            rate,
+            fmt,
+            x_label if i // cols == rows - 1 else "",
+            y_label if i % cols == 0 else "",
+            ax=ax,
+        )
+        ax.set_title(title, fontsize=7.5, loc="left")
+        ax.tick_params(labelsize=6.5)
+    for j in range(len(panels), rows * cols):
+        axes[j // cols][j % cols].set_visible(False)
+    fig.tight_layout(h_pad=0.8, w_pad=1.0)
+    return axes[0][0]
+
+
+def funnel_plot(
+    names: Sequence[str],
+    successes: Sequence[float],
+    trials: Sequence[float],
+    rate: float,
+    fmt: Formatter,
+    x_label: str,
+    y_label: str,
+    ax: Axes | None = None,
+) -> Axes:
+    """Rate against volume with exact binomial limits (95% and 99.8%) around the department's rate."""
+    from workbench.analysis import stats
+
+    ax = ax or new_axes(height=3.0)
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.where(n > 0, k / n, np.nan)
+    # Show the volumes the groups actually have: limits explode near zero deals and would flatten the rest.
+    left = max(1.0, 0.6 * float(np.nanmin(n[n > 0]))) if (n > 0).any() else 1.0
+    right = max(float(n.max()) * 1.1, left + 10)
+    grid = np.unique(np.linspace(left, right, 160).round())
+    lows, highs = [], []
+    for level, style in ((stats.ALERT, ":"), (stats.ALARM, "--")):
+        low, high = stats.funnel_limits(grid, rate, level)
+        ax.plot(grid, low, color=MUTED, linestyle=style, linewidth=1)
+        ax.plot(grid, high, color=MUTED, linestyle=style, linewidth=1)
+        lows.append(low)
+        highs.append(high)
+    ax.axhline(rate, color=INK, linewidth=1)
+    outside = stats.outside_limits(k, n, rate, stats.ALARM)
+    colours = [ALERT if o < 0 else GOOD if o > 0 else PRIMARY for o in outside]
+    ax.scatter(n, own, s=36, color=colours, zorder=3)
+    order = np.argsort(own)
+    for rank, i in enumerate(order):
+        if np.isfinite(own[i]):
+            ax.annotate(
+                str(names[i]),
+                (n[i], own[i]),
+                textcoords="offset points",
+                xytext=(6, -8 + 8 * (rank % 3)),
+                fontsize=7,
+                color=INK,
+            )
+    span = np.concatenate([own[np.isfinite(own)], lows[-1], highs[-1]])
+    bottom, top = float(np.nanmin(span)), float(np.nanmax(span))
+    pad = max((top - bottom) * 0.08, 0.005)
+    ax.set_ylim(max(0.0, bottom - pad), min(1.0, top + pad))
+    ax.set_xlim(left * 0.95, right)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.pct(v, 1 if top - bottom < 0.1 else 0)))
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    return ax
+
+
+def weekly_steps(rates: pd.DataFrame, left: pd.DataFrame, fmt: Formatter, min_exits: int = 5) -> Axes:
+    """Small multiples: each step's weekly conversion (dots where enough deals left) and its 4-week mean."""
+    use_report_style()
+    steps = list(rates.columns)
+    cols = 2
+    rows = int(np.ceil(len(steps) / cols)) or 1
+    fig, axes = plt.subplots(rows, cols, figsize=(FULL_WIDTH, 1.45 * rows + 0.3), sharex=True, squeeze=False)
+    x = np.arange(len(rates))
+    labels = [fmt.week(w) for w in rates.index]
+    for i, step in enumerate(steps):
+        ax = axes[i // cols][i % cols]
+        enough = left[step] >= min_exits
+        y = rates[step].where(enough)
+        ax.scatter(x, y, s=8, color=ACCENT, zorder=3)
+        rolling = (rates[step] * left[step]).rolling(4, min_periods=1).sum() / left[step].rolling(
+            4, min_periods=1
+        ).sum()
+        ax.plot(x, rolling, color=PRIMARY, linewidth=1.4)
+        ax.set_title(f"{step} →", fontsize=7.5, loc="left")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.pct(v, 0)))
+        ax.tick_params(labelsize=6.5)
+        ax.set_ylim(0, 1.02)
+    for j in range(len(steps), rows * cols):
+        axes[j // cols][j % cols].set_visible(False)
+    step_every = max(1, len(labels) // 6)
+    for ax in axes[-1]:
+        ax.set_xticks(x[::step_every])
+        ax.set_xticklabels(labels[::step_every], rotation=45, ha="right", fontsize=6.5)
+    fig.tight_layout(h_pad=0.6, w_pad=1.0)
+    return axes[0][0]

@@ -8,13 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from workbench import findings as fnd
-from workbench.analysis.funnel import FunnelResult
 from workbench.audit import AuditResult
 from workbench.present import charts
+from workbench.present.funnel_section import funnel_section, rule_sentence
 from workbench.present.html import Section, render
 from workbench.present.i18n import Messages
 
@@ -39,11 +38,6 @@ class RunInfo:
 
     generated_at: str
     version: str
-
-
-def rule_sentence(t: Messages, funnel: FunnelResult) -> str:
-    """The counting rule and the basis of the stages, in one or two sentences."""
-    return f"{t('funnel.rule_' + funnel.rule)} {t('funnel.basis_' + funnel.basis)}"
 
 
 def finding_texts(t: Messages, finding: fnd.Finding) -> dict[str, str]:
@@ -245,131 +239,6 @@ def example_label(t: Messages, example: dict[str, object]) -> str:
     if example.get("hint"):
         text += " " + t("appendix_data.example_hint", hint=example["hint"])
     return text
-
-
-def funnel_section(t: Messages, audit: AuditResult) -> Section:
-    f, funnel = t.fmt, audit.funnel
-    neck = funnel.bottleneck
-    chart = charts.to_data_uri(
-        charts.funnel_chart(
-            [s.stage for s in funnel.stages],
-            [s.reached for s in funnel.stages],
-            [s.conversion for s in funnel.stages],
-            f,
-            highlight=neck.index if neck else None,
-        )
-    )
-    stages = [
-        {
-            "stage": s.stage,
-            "reached": f.num(s.reached),
-            "left": f.num(s.left) if s.index < len(funnel.stages) - 1 else "",
-            "advanced": f.num(s.advanced) if s.index < len(funnel.stages) - 1 else "",
-            "lost": f.num(s.lost) if s.index < len(funnel.stages) - 1 else "",
-            "open": f.num(s.open) if s.index < len(funnel.stages) - 1 else "",
-            "conversion": f.pct(s.conversion) if s.conversion is not None else "",
-            "ci": f"{f.pct(s.ci_low)} – {f.pct(s.ci_high)}" if s.ci_low is not None else "",
-            "cumulative": f.pct(s.cumulative),
-            "is_bottleneck": neck is not None and s.index == neck.index,
-        }
-        for s in funnel.stages
-    ]
-    impacts = [
-        {
-            "rank": i + 1,
-            "step": f"{imp.stage} → {funnel.stages[imp.index + 1].stage}",
-            "conversion": f.pct(imp.conversion),
-            "equal": f.money(imp.impact_equal_effort),
-            "best_rate": f.pct(imp.best_practice),
-            "best": f.money(imp.impact_best_practice),
-            "is_bottleneck": i == 0,
-        }
-        for i, imp in enumerate(funnel.impacts)
-    ]
-    managers = [
-        {
-            "manager": m.manager,
-            "deals": f.num(m.deals),
-            "won": f.num(m.won),
-            "win_rate": f.pct(m.win_rate),
-            "ci": f"{f.pct(m.ci_low)} – {f.pct(m.ci_high)}" if m.ci_low is not None else "",
-            "revenue": f.money(m.revenue),
-            "avg_check": f.money(m.avg_check),
-        }
-        for m in funnel.managers
-    ]
-    heatmap = _heatmap(t, funnel)
-    flagged = [
-        {
-            "manager": m.manager,
-            "step": f"{m.stage} → {funnel.stages[m.index + 1].stage}",
-            "rate": f.pct(m.conversion),
-            "ci": f"{f.pct(m.ci_low)} – {f.pct(m.ci_high)}",
-            "department": f.pct(m.department_rate),
-            "deals": f.num(m.left),
-            "flag": t("funnel.flag_" + m.flag),
-            "impact": f.money(m.impact_per_month) if m.impact_per_month else "—",
-            "low": m.flag == "low",
-        }
-        for m in sorted(funnel.manager_stages, key=lambda m: (m.flag != "low", m.index, m.manager))
-        if m.flag
-    ]
-    tests = [
-        {
-            "step": f"{s.stage} →",
-            "managers": f.num(s.managers),
-            "p": _p_value(f, s.p_value),
-            "verdict": t("funnel.p_significant") if s.p_value < 0.01 else t("funnel.p_not_significant"),
-            "significant": s.p_value < 0.01,
-        }
-        for s in funnel.tests
-    ]
-    return render(
-        "funnel.html.j2",
-        t,
-        rule_sentence=rule_sentence(t, funnel),
-        chart=chart,
-        stages=stages,
-        impacts=impacts,
-        managers=managers,
-        heatmap=heatmap,
-        flagged=flagged,
-        tests=tests,
-        lost_unknown=funnel.lost_stage_unknown,
-        share=funnel.equal_effort_share,
-        min_deals=audit.config.funnel.min_deals_for_flag,
-    )
-
-
-def _p_value(f, p: float) -> str:
-    return "< 0,001" if p < 0.001 and f.locale == "ru" else "< 0.001" if p < 0.001 else f.num(p, 3)
-
-
-def _heatmap(t: Messages, funnel: FunnelResult) -> str | None:
-    frame = funnel.manager_stage_frame()
-    if frame.empty:
-        return None
-    step = {s.index: f"{s.stage} →" for s in funnel.stages}
-    frame["step"] = frame["index"].map(step)
-    order = [step[i] for i in sorted(frame["index"].unique())]
-    rates = frame.pivot(index="manager", columns="step", values="conversion").reindex(columns=order)
-    marks = (
-        frame.assign(
-            mark=np.select(
-                [
-                    frame["flag"] == "low",
-                    frame["flag"] == "high",
-                    frame["watch"] == "low",
-                    frame["watch"] == "high",
-                ],
-                ["▼", "▲", "▽", "△"],
-                default="",
-            )
-        )
-        .pivot(index="manager", columns="step", values="mark")
-        .reindex(columns=order)
-    )
-    return charts.to_data_uri(charts.conversion_heatmap(rates, marks, t.fmt))
 
 
 def customers_section(t: Messages, audit: AuditResult) -> Section:

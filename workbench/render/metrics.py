@@ -12,13 +12,16 @@ import math
 from functools import cache
 from typing import Any
 
+import pandas as pd
+
 from workbench import __version__
+from workbench.analysis.groups import GroupRow, GroupStage
 from workbench.audit import AuditResult
 from workbench.present.i18n import Messages
 from workbench.present.sections import finding_texts
 from workbench.resources import schema_path
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 def _clean(value: Any) -> Any:
@@ -99,35 +102,25 @@ def build_metrics(
             "avg_check": funnel.avg_check,
             "revenue": funnel.revenue,
             "cycle_days_median": funnel.cycle_days_median,
-            "managers": [
+            "managers": [{"manager": m.name, **_group(m)} for m in funnel.managers],
+            "sources": [{"source": s.name, **_group(s)} for s in funnel.sources],
+            "manager_stages": [{"manager": m.name, **_group_stage(m)} for m in funnel.manager_stages],
+            "source_stages": [{"source": m.name, **_group_stage(m)} for m in funnel.source_stages],
+            "tests": [
                 {
-                    "manager": m.manager,
-                    "deals": m.deals,
-                    "won": m.won,
-                    "lost": m.lost,
-                    "open": m.open,
-                    "win_rate": m.win_rate,
-                    "ci_low": m.ci_low,
-                    "ci_high": m.ci_high,
-                    "revenue": m.revenue,
-                    "avg_check": m.avg_check,
+                    "stage": x.stage,
+                    "groups": x.managers,
+                    "statistic": x.statistic,
+                    "dof": x.dof,
+                    "p_value": x.p_value,
                 }
-                for m in funnel.managers
+                for x in ([funnel.manager_win_test] if funnel.manager_win_test else []) + funnel.tests
             ],
-            "manager_stages": [
-                {
-                    "manager": m.manager,
-                    "stage": m.stage,
-                    "left": m.left,
-                    "advanced": m.advanced,
-                    "conversion": m.conversion,
-                    "ci_low": m.ci_low,
-                    "ci_high": m.ci_high,
-                    "shrunk_rate": m.shrunk_rate,
-                    "flag": m.flag,
-                }
-                for m in funnel.manager_stages
-            ],
+            "time": _time(audit),
+            "weekly": _weekly(audit),
+            "velocity": _velocity(audit),
+            "lost_reasons": _reasons(audit),
+            "cohorts": [vars(c) for c in audit.cohorts],
             "bottlenecks": [
                 {
                     "stage": i.stage,
@@ -159,6 +152,111 @@ def build_metrics(
         ],
     }
     return _clean(document)
+
+
+def _group(row: GroupRow) -> dict[str, Any]:
+    return {
+        "deals": row.deals,
+        "won": row.won,
+        "lost": row.lost,
+        "open": row.open,
+        "win_rate": row.win_rate,
+        "ci_low": row.ci_low,
+        "ci_high": row.ci_high,
+        "shrunk_rate": row.shrunk_rate,
+        "flag": row.flag,
+        "share_of_deals": row.share_of_deals,
+        "revenue": row.revenue,
+        "avg_check": row.avg_check,
+    }
+
+
+def _group_stage(row: GroupStage) -> dict[str, Any]:
+    return {
+        "stage": row.stage,
+        "left": row.left,
+        "advanced": row.advanced,
+        "conversion": row.conversion,
+        "ci_low": row.ci_low,
+        "ci_high": row.ci_high,
+        "shrunk_rate": row.shrunk_rate,
+        "limit_low": row.limit_low,
+        "limit_high": row.limit_high,
+        "flag": row.flag,
+        "watch": row.watch,
+        "impact_per_month": row.impact_per_month,
+    }
+
+
+def _time(audit: AuditResult) -> dict[str, Any]:
+    time = audit.funnel_time
+    return {
+        "basis": time.basis,
+        "reference": time.reference,
+        "stages": [vars(s) for s in time.stages],
+        "cycle_days": {
+            "median": time.cycle_days_median,
+            "p75": time.cycle_days_p75,
+            "p90": time.cycle_days_p90,
+        },
+        "stalled": {
+            "count": time.stalled_count,
+            "amount": time.stalled_amount,
+            "open": time.open_count,
+            "open_amount": time.open_amount,
+            "deals": [vars(d) for d in time.stalled],
+        },
+    }
+
+
+def _weekly(audit: AuditResult) -> dict[str, Any]:
+    weekly = audit.weekly
+    rates = weekly.rates()
+    return {
+        "basis": weekly.basis,
+        "compare_weeks": weekly.compare_weeks,
+        "weeks": [
+            {
+                "week": week,
+                "entered": {str(k): int(v) for k, v in weekly.entered.loc[week].items()},
+                "won": int(weekly.won.loc[week]),
+                "lost": int(weekly.lost.loc[week]),
+                "conversion": {
+                    str(k): (None if pd.isna(v) else float(v)) for k, v in rates.loc[week].items()
+                },
+            }
+            for week in weekly.entered.index
+        ],
+        "steps": [vars(s) for s in weekly.steps],
+    }
+
+
+def _velocity(audit: AuditResult) -> dict[str, Any]:
+    v = audit.velocity
+    return {
+        "opportunities": v.opportunities,
+        "win_rate": v.win_rate,
+        "avg_check": v.avg_check,
+        "cycle_days": v.cycle_days,
+        "per_day": v.per_day,
+        "per_month": v.per_month,
+        "levers": [vars(lever) for lever in v.levers],
+    }
+
+
+def _reasons(audit: AuditResult) -> dict[str, Any]:
+    reasons = audit.reasons
+    return {
+        "available": reasons.available,
+        "lost": reasons.lost,
+        "with_reason": reasons.with_reason,
+        "by_stage": {
+            str(r): {str(k): int(v) for k, v in row.items()} for r, row in reasons.by_stage.iterrows()
+        },
+        "by_manager": {
+            str(r): {str(k): int(v) for k, v in row.items()} for r, row in reasons.by_manager.iterrows()
+        },
+    }
 
 
 def _abc(audit: AuditResult) -> dict[str, Any]:

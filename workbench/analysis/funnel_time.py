@@ -1,0 +1,217 @@
+"""Time in the funnel: how long deals stay at each stage, the sales cycle, and the deals that stalled.
+
+- Time in stage comes from the stage history: a stay lasts from entering the stage to the next recorded
+  move (or the close of the deal). Only finished stays enter the median and percentiles.
+- The reference moment ("now") is the latest timestamp in the export, so an old export does not make every
+  open deal look stalled.
+- A deal is stalled when it has been open at its current stage longer than the 90th percentile of finished
+  stays at that stage (at least ``MIN_STAYS`` of them). Without history: open for longer than the 90th
+  percentile of the won deals' cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from workbench.analysis.funnel import won_cycle_days
+from workbench.analysis.position import FunnelFrame
+
+MIN_STAYS = 5
+STALL_QUANTILE = 0.90
+DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class StageTime:
+    """Finished stays at one working stage, in days."""
+
+    stage: str
+    index: int
+    stays: int
+    median_days: float | None
+    p75_days: float | None
+    p90_days: float | None
+    open_now: int
+    stalled: int
+    stalled_amount: float
+
+
+@dataclass(frozen=True)
+class StalledDeal:
+    """An open deal stuck at its stage for longer than usual."""
+
+    deal_id: str
+    manager: str
+    customer: str | None
+    stage: str
+    days: float
+    threshold_days: float
+    amount: float | None
+
+
+@dataclass(frozen=True)
+class TimeResult:
+    """Time in stage, cycle length and stalled deals."""
+
+    basis: str  # "history": per stage; "age": open deals against the won cycle (no history)
+    reference: pd.Timestamp
+    stages: list[StageTime]
+    cycle_days_median: float | None
+    cycle_days_p75: float | None
+    cycle_days_p90: float | None
+    stalled: list[StalledDeal]  # largest amounts first
+    stalled_count: int
+    stalled_amount: float
+    open_count: int
+    open_amount: float
+
+
+def reference_moment(frame: FunnelFrame) -> pd.Timestamp:
+    """The export's "now": the latest timestamp among the cohort's dates and stage events."""
+    stamps = [frame.base["created_at"].max(), frame.base["closed_at"].max()]
+    if frame.events is not None:
+        stamps.append(frame.events["entered_at"].max())
+    valid = [s for s in stamps if pd.notna(s)]
+    return max(valid) if valid else pd.Timestamp.now().normalize()
+
+
+def _quantiles(days: np.ndarray) -> tuple[float | None, float | None, float | None]:
+    if len(days) == 0:
+        return None, None, None
+    q = np.quantile(days, [0.5, 0.75, STALL_QUANTILE])
+    return float(q[0]), float(q[1]), float(q[2])
+
+
+def stays(frame: FunnelFrame, reference: pd.Timestamp) -> pd.DataFrame:
+    """One row per stay at a working stage: deal position, stage index, days, finished or still open."""
+    events = frame.events
+    stage_index = {s: i for i, s in enumerate(frame.stages)}
+    position = pd.Series(np.arange(len(frame.base)), index=frame.base["deal_id"].to_numpy())
+    ev = pd.DataFrame(
+        {
+            "pos": events["deal_id"].map(position).to_numpy(),
+            "idx": events["stage"].map(stage_index).to_numpy(dtype=float, na_value=np.nan),
+            "at": events["entered_at"].to_numpy(),
+        }
+    ).dropna(subset=["pos", "at"])
+    ev = ev.sort_values(["pos", "at"], kind="stable")
+    ev["pos"] = ev["pos"].astype(np.int64)
+    next_at = ev.groupby("pos")["at"].shift(-1)
+    closed_at = frame.base["closed_at"].to_numpy()[ev["pos"].to_numpy()]
+    is_open = frame.is_open[ev["pos"].to_numpy()]
+    # The last stay ends when the deal closed; an open deal's last stay is still running.
+    end = next_at.fillna(pd.Series(closed_at, index=ev.index))
+    running = next_at.isna().to_numpy() & is_open
+    end = end.where(~running, reference)
+    out = ev.assign(days=(end - ev["at"]).dt.total_seconds() / DAY, finished=~running)
+    out = out[out["idx"].notna() & out["days"].notna() & (out["days"] >= 0)]
+    return out.astype({"idx": np.int64})
+
+
+def analyze_time(frame: FunnelFrame, stall_limit: int = 15) -> TimeResult:
+    """Time in stage, cycle length and the stalled open deals (the ``stall_limit`` largest listed)."""
+    reference = reference_moment(frame)
+    base = frame.base
+    cycle = won_cycle_days(frame)
+    c50, c75, c90 = _quantiles(cycle)
+    amounts = base["amount"].to_numpy(dtype=float, na_value=np.nan)
+    open_amount = float(np.nansum(amounts[frame.is_open]))
+    if frame.events is None:
+        return _time_without_history(frame, reference, (c50, c75, c90), stall_limit, open_amount)
+    table = stays(frame, reference)
+    finished = table[table["finished"]]
+    last_open = table[~table["finished"]]
+    rows: list[StageTime] = []
+    stalled_rows = []
+    for k, stage in enumerate(frame.stages):
+        done = finished.loc[finished["idx"] == k, "days"].to_numpy()
+        q50, q75, q90 = _quantiles(done)
+        now = last_open[last_open["idx"] == k]
+        over = now[now["days"] > q90] if q90 is not None and len(done) >= MIN_STAYS else now.iloc[0:0]
+        stalled_rows.append(over.assign(threshold=q90))
+        rows.append(
+            StageTime(
+                stage,
+                k,
+                len(done),
+                q50,
+                q75,
+                q90,
+                len(now),
+                len(over),
+                float(np.nansum(amounts[over["pos"].to_numpy()])),
+            )
+        )
+    stalled = pd.concat(stalled_rows) if stalled_rows else last_open.iloc[0:0]
+    return TimeResult(
+        basis="history",
+        reference=reference,
+        stages=rows,
+        cycle_days_median=c50,
+        cycle_days_p75=c75,
+        cycle_days_p90=c90,
+        stalled=_listed(frame, stalled, amounts, stall_limit),
+        stalled_count=len(stalled),
+        stalled_amount=float(np.nansum(amounts[stalled["pos"].to_numpy()])) if len(stalled) else 0.0,
+        open_count=int(frame.is_open.sum()),
+        open_amount=open_amount,
+    )
+
+
+def _time_without_history(frame, reference, cycle, stall_limit, open_amount) -> TimeResult:
+    base = frame.base
+    amounts = base["amount"].to_numpy(dtype=float, na_value=np.nan)
+    age = ((reference - base["created_at"]).dt.total_seconds() / DAY).to_numpy()
+    threshold = cycle[2]
+    stalled_mask = frame.is_open & (age > threshold) if threshold is not None else np.zeros(len(base), bool)
+    stage_index = {s: i for i, s in enumerate(frame.stages)}
+    positions = np.flatnonzero(stalled_mask)
+    stalled = pd.DataFrame(
+        {
+            "pos": positions,
+            "idx": base["stage"].map(stage_index).to_numpy(dtype=float, na_value=np.nan)[positions],
+            "days": age[positions],
+            "threshold": threshold,
+        }
+    )
+    return TimeResult(
+        basis="age",
+        reference=reference,
+        stages=[],
+        cycle_days_median=cycle[0],
+        cycle_days_p75=cycle[1],
+        cycle_days_p90=cycle[2],
+        stalled=_listed(frame, stalled, amounts, stall_limit),
+        stalled_count=int(stalled_mask.sum()),
+        stalled_amount=float(np.nansum(amounts[stalled_mask])),
+        open_count=int(frame.is_open.sum()),
+        open_amount=open_amount,
+    )
+
+
+def _listed(frame: FunnelFrame, stalled: pd.DataFrame, amounts: np.ndarray, limit: int) -> list[StalledDeal]:
+    if stalled.empty:
+        return []
+    pos = stalled["pos"].to_numpy(dtype=np.int64)
+    order = np.lexsort((-stalled["days"].to_numpy(), -np.nan_to_num(amounts[pos], nan=-1.0)))[:limit]
+    base = frame.base
+    out = []
+    for i in order:
+        p = pos[i]
+        idx = stalled["idx"].iloc[i]
+        customer = base["customer_id"].iloc[p] if "customer_id" in base else None
+        out.append(
+            StalledDeal(
+                deal_id=str(base["deal_id"].iloc[p]),
+                manager=str(base["manager"].iloc[p]),
+                customer=None if pd.isna(customer) else str(customer),
+                stage=frame.stages[int(idx)] if pd.notna(idx) else str(base["stage"].iloc[p]),
+                days=float(stalled["days"].iloc[i]),
+                threshold_days=float(stalled["threshold"].iloc[i]),
+                amount=None if np.isnan(amounts[p]) else float(amounts[p]),
+            )
+        )
+    return out

@@ -1,0 +1,94 @@
+"""Live what-if sliders for the funnel (ipywidgets), for the analyst in JupyterLab.
+
+The arithmetic is :mod:`workbench.whatif`; this module only wires sliders to it and renders the result.
+In a delivered HTML file the sliders show their last state (no kernel runs there).
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from workbench.analysis.funnel import FunnelResult
+from workbench.present.i18n import Messages
+from workbench.whatif import Forecast, FunnelScenario, baseline, forecast, uplift
+
+
+def scenario_table(t: Messages, stages: list[str], base: Forecast, now: Forecast) -> str:
+    """HTML table: baseline against scenario, per stage and in money."""
+    f = t.fmt
+    rows = "".join(
+        f"<tr><td>{html.escape(stage)}</td><td class='num'>{f.num(b, 1)}</td>"
+        f"<td class='num'>{f.num(n, 1)}</td></tr>"
+        for stage, b, n in zip(stages, base.reached, now.reached, strict=True)
+    )
+    change = uplift(base, now)
+    return (
+        "<table class='wb-table wb-compact'>"
+        f"<thead><tr><th>{t('whatif.col_stage')}</th><th class='num'>{t('whatif.col_now')}</th>"
+        f"<th class='num'>{t('whatif.col_scenario')}</th></tr></thead><tbody>{rows}"
+        f"<tr><td><strong>{t('whatif.revenue')}</strong></td><td class='num'>{f.money(base.revenue)}</td>"
+        f"<td class='num'><strong>{f.money(now.revenue)}</strong></td></tr></tbody></table>"
+        f"<p>{t('whatif.change', change=change) if change is not None else ''}</p>"
+    )
+
+
+class FunnelWhatIf:
+    """Sliders for lead flow, every step's conversion and the average check, with a live result table."""
+
+    def __init__(self, funnel: FunnelResult, t: Messages):
+        self.t = t
+        self.stages = [s.stage for s in funnel.stages]
+        self.base_scenario = baseline(funnel)
+        self.base = forecast(self.base_scenario)
+        style = {"description_width": "220px"}
+        layout = widgets.Layout(width="560px")
+        flow = self.base_scenario.lead_flow
+        self.flow = widgets.FloatSlider(
+            value=flow,
+            min=0,
+            max=max(flow * 2, 1),
+            step=max(flow / 100, 0.1),
+            description=t("whatif.lead_flow"),
+            style=style,
+            layout=layout,
+        )
+        self.steps = [
+            widgets.FloatSlider(
+                value=rate,
+                min=0,
+                max=1,
+                step=0.005,
+                readout_format=".1%",
+                description=f"{self.stages[i]} →",
+                style=style,
+                layout=layout,
+            )
+            for i, rate in enumerate(self.base_scenario.conversions)
+        ]
+        check = self.base_scenario.avg_check
+        self.check = widgets.FloatSlider(
+            value=check,
+            min=0,
+            max=max(check * 2, 1),
+            step=max(check / 100, 1),
+            description=t("whatif.avg_check"),
+            style=style,
+            layout=layout,
+        )
+        self.result = widgets.HTML()
+        for control in [self.flow, *self.steps, self.check]:
+            control.observe(self._update, names="value")
+        self._update()
+
+    def scenario(self) -> FunnelScenario:
+        """The scenario the sliders describe."""
+        return FunnelScenario(self.flow.value, tuple(s.value for s in self.steps), self.check.value)
+
+    def _update(self, *_: object) -> None:
+        self.result.value = scenario_table(self.t, self.stages, self.base, forecast(self.scenario()))
+
+    def widget(self) -> widgets.Widget:
+        """The panel to display."""
+        return widgets.VBox([self.flow, *self.steps, self.check, self.result])
