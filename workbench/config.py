@@ -120,7 +120,7 @@ def _has_fallback(table: str, column: str) -> bool:
 class FunnelConfig(_Model):
     """The client's funnel: working stages in order and the terminal won / lost stages."""
 
-    stages: list[str] = Field(min_length=2, description="working stages in order, first to last")
+    stages: list[str] = Field(min_length=1, description="working stages in order, first to last")
     won_stages: list[str] = Field(min_length=1, description="stage names that mean the deal was won")
     lost_stages: list[str] = Field(min_length=1, description="stage names that mean the deal was lost")
     stage_aliases: dict[str, str] = Field(

@@ -176,18 +176,10 @@ def analyze_frame(frame: FunnelFrame, funnel: FunnelConfig, total_deals: int | N
     amounts = base.loc[frame.is_won, "amount"]
     avg_check = _opt(amounts.mean()) if amounts.notna().any() else None
     cycle = won_cycle_days(frame)
-    managers = compare(
-        frame, base["manager"].astype(str).to_numpy(), conversions, funnel.min_deals_for_flag, avg_check
-    )
+    managers = compare(frame, base["manager"], conversions, funnel.min_deals_for_flag, avg_check)
     sources = None
     if "source" in base and base["source"].notna().any():
-        sources = compare(
-            frame,
-            base["source"].fillna("—").astype(str).to_numpy(),
-            conversions,
-            funnel.min_deals_for_flag,
-            avg_check,
-        )
+        sources = compare(frame, base["source"], conversions, funnel.min_deals_for_flag, avg_check)
     impacts = _impacts(frame, left_n, conversions, managers.stages, avg_check, funnel.min_deals_for_flag)
     return FunnelResult(
         rule=frame.rule,

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.analysis.funnel import won_cycle_days
+from workbench.analysis.keys import index_in
 from workbench.analysis.position import FunnelFrame
 
 MIN_STAYS = 5
@@ -72,8 +73,8 @@ class TimeResult:
 def reference_moment(frame: FunnelFrame) -> pd.Timestamp:
     """The export's "now": the latest timestamp among the cohort's dates and stage events."""
     stamps = [frame.base["created_at"].max(), frame.base["closed_at"].max()]
-    if frame.events is not None:
-        stamps.append(frame.events["entered_at"].max())
+    if frame.events is not None and len(frame.events):
+        stamps.append(pd.Timestamp(frame.events.at.max()))
     valid = [s for s in stamps if pd.notna(s)]
     return max(valid) if valid else pd.Timestamp.now().normalize()
 
@@ -88,27 +89,28 @@ def _quantiles(days: np.ndarray) -> tuple[float | None, float | None, float | No
 def stays(frame: FunnelFrame, reference: pd.Timestamp) -> pd.DataFrame:
     """One row per stay at a working stage: deal position, stage index, days, finished or still open."""
     events = frame.events
-    stage_index = {s: i for i, s in enumerate(frame.stages)}
-    position = pd.Series(np.arange(len(frame.base)), index=frame.base["deal_id"].to_numpy())
-    ev = pd.DataFrame(
-        {
-            "pos": events["deal_id"].map(position).to_numpy(),
-            "idx": events["stage"].map(stage_index).to_numpy(dtype=float, na_value=np.nan),
-            "at": events["entered_at"].to_numpy(),
-        }
-    ).dropna(subset=["pos", "at"])
-    ev = ev.sort_values(["pos", "at"], kind="stable")
-    ev["pos"] = ev["pos"].astype(np.int64)
-    next_at = ev.groupby("pos")["at"].shift(-1)
-    closed_at = frame.base["closed_at"].to_numpy()[ev["pos"].to_numpy()]
-    is_open = frame.is_open[ev["pos"].to_numpy()]
-    # The last stay ends when the deal closed; an open deal's last stay is still running.
-    end = next_at.fillna(pd.Series(closed_at, index=ev.index))
-    running = next_at.isna().to_numpy() & is_open
-    end = end.where(~running, reference)
-    out = ev.assign(days=(end - ev["at"]).dt.total_seconds() / DAY, finished=~running)
-    out = out[out["idx"].notna() & out["days"].notna() & (out["days"] >= 0)]
-    return out.astype({"idx": np.int64})
+    pos, idx, at = events.pos, events.code, events.at
+    # Exports are usually sorted by deal and time already; sort only when they are not.
+    ordered = len(pos) < 2 or bool(
+        np.all((pos[1:] > pos[:-1]) | ((pos[1:] == pos[:-1]) & (at[1:] >= at[:-1])))
+    )
+    if not ordered:
+        order = np.lexsort((at, pos))
+        pos, idx, at = pos[order], idx[order], at[order]
+    same_deal_next = np.append(pos[1:] == pos[:-1], False)
+    next_at = np.append(at[1:], np.datetime64("NaT")).astype("datetime64[ns]")
+    next_at[~same_deal_next] = np.datetime64("NaT")
+    closed_at = frame.base["closed_at"].to_numpy(dtype="datetime64[ns]")[pos]
+    end = np.where(np.isnat(next_at), closed_at, next_at)
+    # An open deal's last stay is still running: it lasts until the reference moment. Won and lost
+    # events are not stays; they end the stay before them.
+    running = ~same_deal_next & frame.is_open[pos]
+    end[running] = np.datetime64(reference, "ns")
+    days = (end - at).astype("timedelta64[s]").astype(float) / DAY
+    valid = (idx < frame.k) & ~np.isnat(end) & (days >= 0)
+    return pd.DataFrame(
+        {"pos": pos[valid], "idx": idx[valid], "days": days[valid], "finished": ~running[valid]}
+    )
 
 
 def analyze_time(frame: FunnelFrame, stall_limit: int = 15) -> TimeResult:
@@ -167,12 +169,13 @@ def _time_without_history(frame, reference, cycle, stall_limit, open_amount) -> 
     age = ((reference - base["created_at"]).dt.total_seconds() / DAY).to_numpy()
     threshold = cycle[2]
     stalled_mask = frame.is_open & (age > threshold) if threshold is not None else np.zeros(len(base), bool)
-    stage_index = {s: i for i, s in enumerate(frame.stages)}
     positions = np.flatnonzero(stalled_mask)
+    stage_index = index_in(base["stage"], frame.stages).astype(float)
+    stage_index[stage_index < 0] = np.nan
     stalled = pd.DataFrame(
         {
             "pos": positions,
-            "idx": base["stage"].map(stage_index).to_numpy(dtype=float, na_value=np.nan)[positions],
+            "idx": stage_index[positions],
             "days": age[positions],
             "threshold": threshold,
         }

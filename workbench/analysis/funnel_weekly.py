@@ -61,8 +61,13 @@ class WeeklyFunnel:
 
 
 def _monday(values: pd.Series | pd.DatetimeIndex) -> pd.Series:
-    stamps = pd.Series(values)
-    return (stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D")).dt.normalize()
+    """The Monday (00:00) of each timestamp's week, with integer arithmetic (1970-01-01 was a Thursday)."""
+    days = np.asarray(values, dtype="datetime64[ns]").astype("datetime64[D]")
+    missing = np.isnat(days)
+    number = days.view(np.int64)
+    monday = (number - (number + 3) % 7).view("datetime64[D]").astype("datetime64[ns]")
+    monday[missing] = np.datetime64("NaT")
+    return pd.Series(monday)
 
 
 def entry_times(frame: FunnelFrame) -> np.ndarray:
@@ -76,21 +81,17 @@ def entry_times(frame: FunnelFrame) -> np.ndarray:
     closed = frame.base["closed_at"].to_numpy(dtype="datetime64[ns]")
     times[frame.is_won, k] = closed[frame.is_won]
     if frame.events is not None:
-        index = {s: i for i, s in enumerate(frame.stages)}
-        position = pd.Series(np.arange(n), index=frame.base["deal_id"].to_numpy())
-        ev = pd.DataFrame(
-            {
-                "pos": frame.events["deal_id"].map(position),
-                "idx": frame.events["stage"].map(index),
-                "at": frame.events["entered_at"],
-            }
-        ).dropna()
-        first = ev.groupby(["pos", "idx"])["at"].min()
-        pos = first.index.get_level_values(0).to_numpy(dtype=np.int64)
-        idx = first.index.get_level_values(1).to_numpy(dtype=np.int64)
-        at = first.to_numpy(dtype="datetime64[ns]")
-        current = times[pos, idx]
-        times[pos, idx] = np.where(np.isnat(current) | (at < current), at, current)
+        events = frame.events
+        keep = events.code < k
+        at = events.at.view(np.int64)
+        firsts = pd.Series(at[keep]).groupby(events.pos[keep] * (k + 1) + events.code[keep]).min()
+        flat = np.full(n * (k + 1), np.iinfo(np.int64).max, dtype=np.int64)
+        flat[firsts.index.to_numpy()] = firsts.to_numpy()
+        first = flat.reshape(n, k + 1)
+        current = times.view(np.int64)
+        known = first != np.iinfo(np.int64).max
+        earlier = known & ((current == np.iinfo(np.int64).min) | (first < current))
+        times[earlier] = first[earlier].view("datetime64[ns]")
     as_int = times.view(np.int64).astype(float)
     as_int[np.isnat(times)] = np.inf
     if frame.rule == "credit_skipped":

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from workbench.analysis import stats
+from workbench.analysis.keys import factorize
 from workbench.analysis.position import FunnelFrame
 
 
@@ -123,14 +125,13 @@ def downstream(conversions: list[float | None]) -> list[float]:
 
 def compare(
     frame: FunnelFrame,
-    names: np.ndarray,
+    names: pd.Series,
     conversions: list[float | None],
     min_deals: int,
     avg_check: float | None,
 ) -> Comparison:
-    """Compare the groups given by ``names`` (one label per deal of the cohort)."""
-    labels = np.asarray(names, dtype=str)
-    groups, code = np.unique(labels, return_inverse=True)
+    """Compare the groups given by ``names`` (one label per deal of the cohort; missing labels are "—")."""
+    code, groups = factorize(names)
     size = len(groups)
     base = frame.base
     won = np.bincount(code, weights=frame.is_won, minlength=size)
@@ -168,7 +169,7 @@ def compare(
             _opt(lim_low[i]),
             _opt(lim_high[i]),
             _word(alarm[i]),
-            float(deals[i] / max(len(labels), 1)),
+            float(deals[i] / max(len(code), 1)),
         )
         for i in range(size)
     ]

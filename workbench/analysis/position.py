@@ -20,7 +20,35 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from workbench.analysis.keys import equals, index_in
 from workbench.config import FunnelConfig, Period
+
+
+@dataclass(frozen=True)
+class EventIndex:
+    """The cohort's stage history as arrays: deal row, stage code and time of every event.
+
+    Stage codes: 0..K-1 working stages, K a won stage, K+1 a lost stage.
+    """
+
+    pos: np.ndarray
+    code: np.ndarray
+    at: np.ndarray  # datetime64[ns]
+
+    def __len__(self) -> int:
+        return len(self.pos)
+
+
+def index_events(base: pd.DataFrame, events: pd.DataFrame, funnel: FunnelConfig) -> EventIndex:
+    """Events of the cohort's deals at configured stages, as arrays (one Arrow look-up per column)."""
+    k = len(funnel.stages)
+    names = [*funnel.stages, *funnel.won_stages, *funnel.lost_stages]
+    codes = np.array([*range(k), *[k] * len(funnel.won_stages), *[k + 1] * len(funnel.lost_stages)], np.int64)
+    pos = index_in(events["deal_id"], base["deal_id"])
+    found = index_in(events["stage"], names)
+    at = events["entered_at"].to_numpy(dtype="datetime64[ns]")
+    keep = (pos >= 0) & (found >= 0) & ~np.isnat(at)
+    return EventIndex(pos[keep], codes[found[keep]], at[keep])
 
 
 @dataclass
@@ -28,7 +56,7 @@ class FunnelFrame:
     """The cohort with each deal's furthest stage and the stage-by-stage outcome matrices."""
 
     base: pd.DataFrame  # the cohort, index 0..n-1
-    events: pd.DataFrame | None  # stage history of the cohort's deals (None without history)
+    events: EventIndex | None  # stage history of the cohort's deals (None without history)
     stages: list[str]  # working stages
     won_label: str
     rule: str
@@ -70,7 +98,7 @@ def cohort(deals: pd.DataFrame, period: Period) -> pd.DataFrame:
 
 
 def furthest_stage(
-    deals: pd.DataFrame, events: pd.DataFrame | None, funnel: FunnelConfig
+    deals: pd.DataFrame, events: EventIndex | None, funnel: FunnelConfig
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Index of each deal's furthest stage (K = won, -1 = unknown) and, with history, the entered matrix.
 
@@ -78,40 +106,32 @@ def furthest_stage(
     strict rule counts. A deal without any event in the history is credited like in the snapshot rule
     (every stage up to its furthest): there is nothing to be strict about.
     """
-    stages = funnel.stages
+    stages = list(funnel.stages)
     k_won = len(stages)
-    index = {s: i for i, s in enumerate(stages)}
-    status = deals["status"].to_numpy()
-    current = deals["stage"].map(index).to_numpy(dtype=float, na_value=np.nan)
-    lost_at = deals["lost_at_stage"].map(index).to_numpy(dtype=float, na_value=np.nan)
-    snap = np.full(len(deals), -1.0)
-    is_open, is_won, is_lost = status == "open", status == "won", status == "lost"
-    snap[is_open] = np.nan_to_num(current[is_open], nan=-1)
-    snap[is_lost] = np.nan_to_num(lost_at[is_lost], nan=-1)
+    is_open, is_won, is_lost = (equals(deals["status"], s) for s in ("open", "won", "lost"))
+    current = index_in(deals["stage"], stages)
+    lost_at = index_in(deals["lost_at_stage"], stages)
+    snap = np.full(len(deals), -1, dtype=np.int64)
+    snap[is_open] = current[is_open]
+    snap[is_lost] = lost_at[is_lost]
     snap[is_won] = k_won
     entered = None
     if events is not None and len(events):
-        position = pd.Series(np.arange(len(deals)), index=deals["deal_id"].to_numpy())
-        event_index = events["stage"].map({**index, **{s: k_won for s in funnel.won_stages}})
-        ev = pd.DataFrame({"pos": events["deal_id"].map(position), "idx": event_index}).dropna()
-        ev = ev.astype({"pos": "int64", "idx": "int64"})
-        hist_max = np.full(len(deals), -1.0)
-        grouped = ev.groupby("pos")["idx"].max()
-        hist_max[grouped.index.to_numpy()] = grouped.to_numpy()
+        reach = events.code <= k_won
+        entered = np.zeros((len(deals), k_won + 1), dtype=bool)
+        entered[events.pos[reach], events.code[reach]] = True
+        in_history = entered.any(axis=1)
+        hist_max = np.where(in_history, k_won - np.argmax(entered[:, ::-1], axis=1), -1)
         # A won deal reaches the won step; an open or lost deal reaches its furthest working stage.
         hist_max = np.where(is_won, k_won, np.minimum(hist_max, k_won - 1))
         snap = np.maximum(snap, hist_max)
-        entered = np.zeros((len(deals), k_won + 1), dtype=bool)
-        entered[ev["pos"].to_numpy(), ev["idx"].to_numpy()] = True
         known = snap >= 0
-        entered[np.flatnonzero(known), snap[known].astype(int)] = True
+        entered[np.flatnonzero(known), snap[known]] = True
         entered[~is_won, k_won] = False
-        without_history = np.ones(len(deals), dtype=bool)
-        without_history[grouped.index.to_numpy()] = False
         levels = np.arange(k_won + 1)
         credited = (snap[:, None] >= levels[None, :]) & known[:, None]
-        entered[without_history] = credited[without_history]
-    return snap.astype(int), entered
+        entered[~in_history] = credited[~in_history]
+    return snap, entered
 
 
 def prepare(
@@ -121,17 +141,15 @@ def prepare(
     notes: list[str] = []
     base = cohort(deals, period).reset_index(drop=True)
     rule = funnel.counting
-    if events is not None and len(events):
-        events = events[events["deal_id"].isin(set(base["deal_id"]))]
-    has_history = events is not None and len(events) > 0
+    index = index_events(base, events, funnel) if events is not None and len(events) else None
+    has_history = index is not None and len(index) > 0
     if rule == "strict" and not has_history:
         notes.append("strict_without_history")
         rule = "credit_skipped"
-    furthest, entered_actual = furthest_stage(base, events if has_history else None, funnel)
+    furthest, entered_actual = furthest_stage(base, index if has_history else None, funnel)
     k_won = len(funnel.stages)
     known = furthest >= 0
-    status = base["status"].to_numpy()
-    is_won, is_lost, is_open = status == "won", status == "lost", status == "open"
+    is_won, is_lost, is_open = (equals(base["status"], s) for s in ("won", "lost", "open"))
     if (is_lost & ~known).any():
         notes.append("lost_stage_unknown")
     levels = np.arange(k_won + 1)
@@ -142,7 +160,7 @@ def prepare(
     at_stage = furthest[:, None] == levels[None, :k_won]
     return FunnelFrame(
         base=base,
-        events=events if has_history else None,
+        events=index if has_history else None,
         stages=list(funnel.stages),
         won_label=funnel.won_label,
         rule=rule,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 ALERT = 0.95  # inner funnel-plot limits (about 2 sigma)
 ALARM = 0.998  # outer limits (about 3 sigma): a manager is flagged only outside these
@@ -94,9 +94,12 @@ def fit_beta_prior(successes: np.ndarray, trials: np.ndarray, max_strength: floa
     pooled = float(np.clip(k.sum() / n.sum(), 1e-4, 1 - 1e-4))
 
     def negative_loglik(params: np.ndarray) -> float:
+        # The beta-binomial log-likelihood without the binomial coefficient, which does not depend on the
+        # parameters: sum of betaln(k + a, n - k + b) - betaln(a, b).
         mu = 1 / (1 + np.exp(-params[0]))
         strength = np.exp(params[1])
-        return -float(stats.betabinom.logpmf(k, n, mu * strength, (1 - mu) * strength).sum())
+        a, b = mu * strength, (1 - mu) * strength
+        return -float((special.betaln(k + a, n - k + b) - special.betaln(a, b)).sum())
 
     start = np.array([np.log(pooled / (1 - pooled)), np.log(10.0)])
     bounds = [(-10, 10), (np.log(0.5), np.log(max_strength))]

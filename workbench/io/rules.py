@@ -153,6 +153,10 @@ def finish_deals(deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine) -> pd
     q.warn("closed_before_created", int(before.sum()), deals.loc[before, "deal_id"].head(3).tolist())
     no_manager = deals["manager"].isna()
     q.warn("no_manager", int(no_manager.sum()), deals.loc[no_manager, "deal_id"].head(3).tolist())
+    won = deals["status"] == "won"
+    if won.any() and (~won).any() and no_manager[won].mean() <= 0.05 and no_manager[~won].mean() >= 0.95:
+        # Some CRMs assign the responsible person only at the sale: per-manager conversion means nothing then.
+        q.warn("manager_only_on_won", int(no_manager[~won].sum()))
     deals["manager"] = deals["manager"].fillna(NO_MANAGER)
     return deals
 
