@@ -37,8 +37,8 @@ class Forecast:
 
 def forecast(scenario: FunnelScenario) -> Forecast:
     """Deals reaching each stage, won deals and revenue a month."""
-    if scenario.lead_flow < 0 or scenario.avg_check < 0:
-        raise ValueError("lead flow and average check cannot be negative")
+    if not (scenario.lead_flow >= 0 and scenario.avg_check >= 0):  # also refuses NaN
+        raise ValueError("lead flow and average check must be numbers, not negative or missing")
     if any(not 0 <= c <= 1 for c in scenario.conversions):
         raise ValueError("a conversion is a share between 0 and 1")
     reached = [scenario.lead_flow]
@@ -49,9 +49,12 @@ def forecast(scenario: FunnelScenario) -> Forecast:
 
 
 def baseline(funnel: FunnelResult) -> FunnelScenario:
-    """The client's current funnel: monthly new deals, measured step conversions and average check."""
+    """The client's current funnel: monthly new deals, measured step conversions and average check.
+
+    A step nobody left (every deal skipped it) loses nothing, as in the impact estimates.
+    """
     flow = funnel.deals_in_cohort / funnel.months if funnel.months else 0.0
-    conversions = tuple(s.conversion if s.conversion is not None else 0.0 for s in funnel.stages[:-1])
+    conversions = tuple(s.conversion if s.conversion is not None else 1.0 for s in funnel.stages[:-1])
     return FunnelScenario(flow, conversions, funnel.avg_check or 0.0)
 
 

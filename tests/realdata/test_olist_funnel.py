@@ -66,8 +66,10 @@ def test_every_lead_is_accounted_for(audit, leads):
 
 
 def test_lead_to_deal_conversion_by_origin(audit, leads):
-    expected = leads.assign(origin=leads["origin"].fillna("—")).groupby("origin")["status"].agg(
-        won=lambda s: int((s == "won").sum()), deals="size"
+    expected = (
+        leads.assign(origin=leads["origin"].fillna("—"))
+        .groupby("origin")["status"]
+        .agg(won=lambda s: int((s == "won").sum()), deals="size")
     )
     got = {s.name: s for s in audit.funnel.sources}
     assert set(got) == set(expected.index)
@@ -89,4 +91,6 @@ def test_sales_reps_are_known_only_on_won_deals(audit, leads):
     for rep, count in per_rep.items():
         assert got[rep].won == count and got[rep].lost == 0
     # Conversion per rep is not identifiable here: the data-quality accounting says so instead of ranking.
-    assert audit.data.reports["deals"].warnings["manager_only_on_won"] == int((leads["status"] == "lost").sum())
+    assert audit.data.reports["deals"].warnings["manager_only_on_won"] == int(
+        (leads["status"] == "lost").sum()
+    )

@@ -90,11 +90,11 @@ def events_frame(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
 # w4    won                  0 Lead, 4 Meeting, 10 Proposal                14
 # l5    lost at Meeting      0 Lead, 10 Meeting                            18
 # o1    open at Lead         40 Lead                                       -       1000  (created 40)
-# o2    open at Lead         60 Lead                                       -        200  (created 60)
+# o2    open at Lead         60 Lead                                       -        200  (created 58)
 # o3    open at Meeting      20 Lead, 23 Meeting                           -        500  (created 20)
 # o4    open at Proposal     30 Lead, 31 Meeting, 32 Proposal              -       3000  (created 30)
 #
-# Reference moment = the latest timestamp = o2's creation and Lead event, day 60.
+# Reference moment = the latest timestamp = o2's Lead event, day 60 (later than any creation or close).
 #
 # Finished stays (a stay ends at the next event, the last stay of a closed deal at its close):
 #   Lead:     w1 1, w2 2, w3 3, w4 4, l5 10, o3 3, o4 1      -> sorted [1, 1, 2, 3, 3, 4, 10] (7 stays)
@@ -125,7 +125,7 @@ def history_rows() -> list[dict]:
         deal("w4", "won", closed=14, amount=100),
         deal("l5", "lost", lost_at="Meeting", closed=18),
         deal("o1", "open", "Lead", created=40, amount=1000, manager="Boris", customer="C-1"),
-        deal("o2", "open", "Lead", created=60, amount=200),
+        deal("o2", "open", "Lead", created=58, amount=200),
         deal("o3", "open", "Meeting", created=20, amount=500, manager="Vera"),
         deal("o4", "open", "Proposal", created=30, amount=3000),
     ]
@@ -221,6 +221,23 @@ def test_an_open_deals_running_stay_does_not_enter_the_median():
     assert proposal.open_now == 2
 
 
+def test_event_order_in_the_export_does_not_matter():
+    # The same history listed backwards and interleaved: the same hand-computed stays and stalled deals.
+    shuffled = history_events()[::-1]
+    shuffled = shuffled[::2] + shuffled[1::2]
+    _, result = timed(events=shuffled)
+    got = [(s.stays, s.median_days, s.p90_days, s.open_now, s.stalled) for s in result.stages]
+    assert got == [
+        (7, pytest.approx(3.0), pytest.approx(6.4), 2, 1),
+        (6, pytest.approx(3.0), pytest.approx(7.0), 1, 1),
+        (4, pytest.approx(3.0), pytest.approx(5.4), 1, 0),
+    ]
+    assert [(d.deal_id, d.days) for d in result.stalled] == [
+        ("o1", pytest.approx(20.0)),
+        ("o3", pytest.approx(37.0)),
+    ]
+
+
 def test_stalled_deals_and_their_money():
     _, result = timed()
     assert [(s.stalled, s.stalled_amount) for s in result.stages] == [(1, 1000.0), (1, 500.0), (0, 0.0)]
@@ -311,3 +328,16 @@ def test_without_history_and_without_won_deals_nothing_is_stalled():
     assert result.cycle_days_p90 is None
     assert (result.stalled_count, result.stalled_amount, result.stalled) == (0, 0.0, [])
     assert result.open_amount == pytest.approx(700.0)
+
+
+def test_an_open_deal_without_events_waits_at_its_stage_since_creation():
+    # The history has events for h only; o is open at Meeting since day 2 and has none of its own.
+    deals = deals_frame([deal("h", "won", created=0, closed=10), deal("o", "open", "Meeting", created=2)])
+    events = events_frame([("h", "Lead", 0), ("h", "Meeting", 4), ("h", "Won", 10)])
+    frame = prepare(deals, events, config(), PERIOD)
+    table = stays(frame, reference_moment(frame))
+    lonely = table[table["pos"] == 1]
+    # Reference = day 10 (h's close): o has been at Meeting (index 1) for 10 - 2 = 8 days, still running.
+    assert lonely[["idx", "days", "finished"]].values.tolist() == [[1, 8.0, False]]
+    result = analyze_time(frame)
+    assert result.stages[1].open_now == 1

@@ -138,11 +138,6 @@ def test_entry_times_under_the_strict_rule_leave_a_skipped_stage_empty():
     assert as_text(times)[0] == ["2026-01-05", None, "2026-01-09", "2026-01-12"]
 
 
-@pytest.mark.xfail(
-    reason="entry_times sets every deal's first-stage time to its creation; under the strict rule it is not "
-    "masked by frame.entered, so a deal that never entered the first stage gets a time there",
-    strict=True,
-)
 def test_strict_rule_gives_no_first_stage_time_to_a_deal_that_skipped_it():
     # f was created on Jan 5 and its history starts at Meeting (Jan 6): under the strict rule it never
     # entered Lead (the funnel's Lead count is 0), so its Lead entry time should be NaT and the weekly

@@ -198,11 +198,6 @@ def test_forecast_rejects_invalid_inputs(scenario, message):
         forecast(scenario)
 
 
-@pytest.mark.xfail(
-    reason="forecast checks `lead_flow < 0` and `avg_check < 0`, which NaN passes; a NaN conversion is "
-    "rejected, a NaN flow or check silently gives a NaN revenue",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "scenario", [FunnelScenario(math.nan, (0.5,), 1000.0), FunnelScenario(10.0, (0.5,), math.nan)]
 )
@@ -247,11 +242,6 @@ def test_baseline_without_an_average_check_forecasts_no_revenue():
     assert forecast(scenario).revenue == 0.0
 
 
-@pytest.mark.xfail(
-    reason="baseline() turns an unknown step conversion (None) into 0.0, so under the strict rule a stage "
-    "every deal skipped zeroes the whole forecast; groups.downstream treats such a step as losing nothing",
-    strict=True,
-)
 def test_baseline_treats_a_step_nobody_left_as_losing_nothing():
     # Strict rule, stages Lead, Meeting, Proposal; every deal skips Meeting.
     # w1, w2 won (1000 each): Lead -> Proposal -> won; l1 lost at Lead; l2 lost at Proposal.

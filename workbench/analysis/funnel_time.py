@@ -108,8 +108,24 @@ def stays(frame: FunnelFrame, reference: pd.Timestamp) -> pd.DataFrame:
     end[running] = np.datetime64(reference, "ns")
     days = (end - at).astype("timedelta64[s]").astype(float) / DAY
     valid = (idx < frame.k) & ~np.isnat(end) & (days >= 0)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {"pos": pos[valid], "idx": idx[valid], "days": days[valid], "finished": ~running[valid]}
+    )
+    return pd.concat([table, _open_without_events(frame, pos, reference)], ignore_index=True)
+
+
+def _open_without_events(
+    frame: FunnelFrame, with_events: np.ndarray, reference: pd.Timestamp
+) -> pd.DataFrame:
+    """Open deals that have no event in the history: at their current stage since they were created."""
+    lonely = frame.is_open.copy()
+    lonely[with_events] = False
+    stage = index_in(frame.base["stage"], frame.stages)
+    lonely &= stage >= 0
+    created = frame.base["created_at"].to_numpy(dtype="datetime64[ns]")
+    days = (np.datetime64(reference, "ns") - created[lonely]).astype("timedelta64[s]").astype(float) / DAY
+    return pd.DataFrame(
+        {"pos": np.flatnonzero(lonely), "idx": stage[lonely], "days": days, "finished": False}
     )
 
 

@@ -96,8 +96,8 @@ def entry_times(frame: FunnelFrame) -> np.ndarray:
     as_int[np.isnat(times)] = np.inf
     if frame.rule == "credit_skipped":
         as_int = np.minimum.accumulate(as_int[:, ::-1], axis=1)[:, ::-1]
-        reached = frame.entered
-        as_int[~reached] = np.inf
+    # Only stages the deal counts as having reached have a time (creation is not an entry under strict).
+    as_int[~frame.entered] = np.inf
     missing = np.isinf(as_int)
     as_int[missing] = 0.0
     out = as_int.astype(np.int64)
