@@ -29,6 +29,7 @@ SECTION_ORDER = (
     "appendix_data",
 )
 TOP_CUSTOMERS = 10
+BEST_PRACTICE_WORTH = 0.05  # share of the equal-effort gain below which best practice is not worth a sentence
 MAX_WEEKS_IN_TABLE = 60
 
 
@@ -45,7 +46,9 @@ def finding_texts(t: Messages, finding: fnd.Finding) -> dict[str, str]:
     key = f"findings.{finding.code}"
     params = {**finding.params, "impact": finding.impact_per_month}
     evidence = t(f"{key}.evidence", **params)
-    if t.has(f"{key}.evidence_best") and params.get("impact_best"):
+    # Best practice is mentioned only when it is worth something next to the equal-effort estimate.
+    best = params.get("impact_best") or 0.0
+    if t.has(f"{key}.evidence_best") and best >= BEST_PRACTICE_WORTH * (finding.impact_per_month or 0.0) > 0:
         evidence += t(f"{key}.evidence_best", **params)
     return {
         "title": t(f"{key}.title", **params),
