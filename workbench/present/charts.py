@@ -67,11 +67,17 @@ def new_axes(height: float = 3.0, width: float = FULL_WIDTH) -> Axes:
     return ax
 
 
-def to_data_uri(ax: Axes) -> str:
-    """Render the Axes' figure to a PNG data URI and close it."""
+def to_data_uri(ax: Axes, crop: bool = True) -> str:
+    """Render the Axes' figure to a PNG data URI and close it.
+
+    ``crop`` trims the figure to its content (a second drawing pass); small multiples laid out with
+    ``tight_layout`` do not need it.
+    """
     fig = ax.figure
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(
+        buffer, format="png", dpi=DPI, bbox_inches="tight" if crop else None, metadata={"Software": None}
+    )
     plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 

@@ -276,7 +276,7 @@ def _weekly_view(t: Messages, audit: AuditResult) -> dict[str, Any]:
     ]
     chart = None
     if weekly.basis == "history" and len(weekly.weeks) >= 4:
-        chart = charts.to_data_uri(charts.weekly_steps(weekly.rates(), weekly.left, f))
+        chart = charts.to_data_uri(charts.weekly_steps(weekly.rates(), weekly.left, f), crop=False)
     steps = [
         {
             "step": f"{s.stage} →",
@@ -416,7 +416,9 @@ def deep_dive(t: Messages, audit: AuditResult) -> Section:
     order = [f"{s.stage} →" for s in funnel.stages[:-1]]
     panels = _step_panels(funnel, funnel.manager_stages)
     grid = (
-        charts.to_data_uri(charts.funnel_plot_grid(panels, f, t("deep.plot_x"), t("funnel.col_conversion")))
+        charts.to_data_uri(
+            charts.funnel_plot_grid(panels, f, t("deep.plot_x"), t("funnel.col_conversion")), crop=False
+        )
         if panels
         else None
     )
