@@ -10,8 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.analysis.abc import AbcResult, analyze_customers
+from workbench.analysis.abc import AbcResult
 from workbench.analysis.activity import ActivityResult, analyze_activity
+from workbench.analysis.customers import CustomerBase, analyze_customer_base
 from workbench.analysis.funnel import FunnelResult, analyze_funnel
 from workbench.analysis.plan import PlanResult, analyze_plan
 from workbench.config import ClientConfig
@@ -30,6 +31,7 @@ class AuditResult:
     activity: ActivityResult
     findings: list[Finding]
     as_of: dt.date
+    customers: CustomerBase | None = None  # the whole customer-base analysis; ``abc`` is its customer ABC
 
     @property
     def config(self) -> ClientConfig:
@@ -41,11 +43,22 @@ def run_analyses(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
     config = data.config
     funnel = analyze_funnel(data.deals, data.get("stage_events"), config.funnel, config.period)
     transactions = data.get("transactions")
-    abc = analyze_customers(transactions, config.abc, config.period) if transactions is not None else None
+    customers = None
+    if transactions is not None:
+        customers = analyze_customer_base(
+            transactions,
+            config.abc,
+            config.period,
+            customers=data.get("customers"),
+            deals=data.deals,
+            activities=data.get("activities"),
+            motivation=config.motivation,
+        )
+    abc = customers.abc if customers else None
     plan = analyze_plan(data.deals, data.get("plans"), config.plan, config.period)
     activity = analyze_activity(data.get("activities"), config.activity, config.period)
-    findings = derive_findings(data, funnel, abc, plan, activity)
-    return AuditResult(data, funnel, abc, plan, activity, findings, as_of or dt.date.today())
+    findings = derive_findings(data, funnel, abc, plan, activity, customers=customers)
+    return AuditResult(data, funnel, abc, plan, activity, findings, as_of or dt.date.today(), customers)
 
 
 def build_audit(

@@ -13,6 +13,7 @@ from typing import Any
 
 from workbench.analysis.abc import AbcResult
 from workbench.analysis.activity import ActivityResult, department_cv
+from workbench.analysis.customers import CustomerBase
 from workbench.analysis.funnel import FunnelResult
 from workbench.analysis.plan import PlanResult
 from workbench.io.load import ClientData
@@ -28,6 +29,8 @@ TOP3_DEPENDENCE = 0.50
 PLAN_ATTAINMENT_LOW = 0.90
 MANAGER_ATTAINMENT_LOW = 0.80
 QUARANTINE_SHARE_WARNING = 0.02
+D_DEALS_HIGH = 0.20  # a fifth of the deals or more going to class D customers is a high-severity finding
+NAMES_IN_TEXT = 3
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ def derive_findings(
     abc: AbcResult | None,
     plan: PlanResult,
     activity: ActivityResult,
+    customers: CustomerBase | None = None,
 ) -> list[Finding]:
     """Every finding the analyses support, ranked."""
     monthly_revenue = funnel.revenue / funnel.months if funnel.months else 0.0
@@ -87,6 +91,8 @@ def derive_findings(
     out += _funnel_findings(funnel, monthly_revenue)
     if abc is not None:
         out += _customer_findings(abc)
+    if customers is not None:
+        out += _customer_base_findings(customers, monthly_revenue)
     out += _plan_findings(plan, funnel.months)
     out += _activity_findings(activity)
     out += _data_findings(data, funnel)
@@ -211,6 +217,81 @@ def _customer_findings(abc: AbcResult) -> list[Finding]:
                 },
             )
         )
+    return out
+
+
+def _names(base: CustomerBase, ids: list[str]) -> str:
+    shown = ", ".join(base.name(i) for i in ids[:NAMES_IN_TEXT])
+    return shown + (" …" if len(ids) > NAMES_IN_TEXT else "")
+
+
+def _customer_base_findings(base: CustomerBase, monthly_revenue: float) -> list[Finding]:
+    """Falling A customers, class D and the managers' time on it, customers the score lifts into A."""
+    out = []
+    m = base.migration
+    if m is not None and len(m.falling):
+        at_risk = m.revenue_at_risk
+        out.append(
+            Finding(
+                id="customers-a-falling",
+                code="customers_a_falling",
+                layer=9,
+                severity=_money_severity(at_risk, monthly_revenue),
+                impact_per_month=at_risk,
+                section="customers",
+                horizon=30,
+                params={
+                    "count": len(m.falling),
+                    "lost": int(m.falling["lost"].sum()),
+                    "names": _names(base, m.falling["id"].tolist()),
+                    "share": m.falling_share,
+                    "before": m.previous.end,
+                    "after": m.current.start,
+                },
+            )
+        )
+    d, time = base.d_class, base.time
+    if d.count:
+        cost = time.cost_per_month("D") if time else None
+        out.append(
+            Finding(
+                id="customers-d-class",
+                code="customers_d_class",
+                layer=9,
+                severity="high" if time and time.share("D") >= D_DEALS_HIGH else "medium",
+                impact_per_month=cost,
+                section="customers",
+                horizon=60,
+                params={
+                    "count": d.count,
+                    "customers": d.total_customers,
+                    "revenue": d.revenue,
+                    "revenue_share": d.revenue / base.abc.concentration.total
+                    if base.abc.concentration.total > 0
+                    else 0.0,
+                    "deals": time.deals["D"] if time else 0,
+                    "deals_share": time.share("D") if time else 0.0,
+                    "hours": time.hours_per_month("D") if time else 0.0,
+                    "has_time": time is not None and time.deals_total > 0,
+                },
+            )
+        )
+    s = base.segments
+    if s is not None:
+        lifted = s.items[(s.items["cls"] == "A") & (s.items["abc"] != "A")]
+        if len(lifted):
+            out.append(
+                Finding(
+                    id="customers-potential",
+                    code="customers_potential",
+                    layer=9,
+                    severity="medium",
+                    impact_per_month=None,
+                    section="customers",
+                    horizon=90,
+                    params={"count": len(lifted), "names": _names(base, lifted["id"].tolist())},
+                )
+            )
     return out
 
 
