@@ -221,12 +221,15 @@ def _customer_findings(abc: AbcResult) -> list[Finding]:
 
 
 def _names(base: CustomerBase, ids: list[str]) -> str:
-    shown = ", ".join(base.name(i) for i in ids[:NAMES_IN_TEXT])
-    return shown + (" …" if len(ids) > NAMES_IN_TEXT else "")
+    """The first few customers' names (the texts say "including")."""
+    return ", ".join(base.name(i) for i in ids[:NAMES_IN_TEXT])
 
 
 def _customer_base_findings(base: CustomerBase, monthly_revenue: float) -> list[Finding]:
     """Falling A customers, class D and the managers' time on it, customers the score lifts into A."""
+    # Severity against the customers' own revenue a month when the sales lines show more than the deals.
+    sales_monthly = base.abc.concentration.total / base.abc.months if base.abc.months else 0.0
+    monthly_revenue = max(monthly_revenue, sales_monthly)
     out = []
     m = base.migration
     if m is not None and len(m.falling):

@@ -87,21 +87,17 @@ def _pareto(t: Messages, abc: AbcResult, x_label: str, y_label: str) -> str | No
     )
 
 
-def abc_rule(t: Messages, abc: AbcResult, metric: str) -> str:
-    """The boundary rule actually used, in one paragraph."""
+def abc_rule(t: Messages, abc: AbcResult, metric: str, kind: str = "customers") -> str:
+    """The boundary rule actually used, in one paragraph, for customers or products."""
     a, b = abc.thresholds
+    key = "customers." + ("products_" if kind == "products" else "")
     if abc.computed is not None:
         limits = abc.computed
         return t(
-            "customers.abc_computed",
-            metric=metric,
-            a_effort=limits.a_effort,
-            c_effort=limits.c_effort,
-            a=a,
-            b=b,
+            key + "abc_computed", metric=metric, a_effort=limits.a_effort, c_effort=limits.c_effort, a=a, b=b
         )
-    text = t("customers.abc_intro", metric=metric, a=a, b=b)
-    return text + (" " + t("customers.abc_fallback") if abc.fallback else "")
+    text = t(key + "abc_intro", metric=metric, a=a, b=b)
+    return text + (" " + t(key + "abc_fallback") if abc.fallback else "")
 
 
 def class_rows(t: Messages, abc: AbcResult) -> list[dict[str, str]]:
@@ -374,7 +370,7 @@ def _products(t: Messages, products: AbcResult | None) -> dict[str, Any] | None:
         )
     return {
         "intro": t("customers.products_intro", count=len(products.items)),
-        "rule": abc_rule(t, products, t("customers.metric_" + products.metric)),
+        "rule": abc_rule(t, products, t("customers.metric_" + products.metric), "products"),
         "classes": class_rows(t, products),
         "rows": rows,
         "xyz": _xyz(t, products, "products"),
