@@ -415,8 +415,8 @@ def _describe(error: dict[str, Any]) -> str:
     if expected is None:
         msg = error["msg"].removeprefix("Value error, ")
         # Model-level checks name the nested field themselves ("deals.columns: ..."): join the paths.
-        if error["loc"] and re.match(r"^[a-z_]+\.[a-z_]+", msg):
-            return f"{loc}.{msg}"
+        if re.match(r"^[a-z_]+\.[a-z_]+", msg):
+            return f"{loc}.{msg}" if error["loc"] else msg
         return f"{loc}: {msg}"
     got = error.get("input")
     got_text = "" if error["type"] in {"missing", "extra_forbidden"} else f", got {got!r}"

@@ -281,7 +281,7 @@ def _customer_base_findings(base: CustomerBase, monthly_revenue: float) -> list[
         )
     s = base.segments
     if s is not None:
-        lifted = s.items[(s.items["cls"] == "A") & (s.items["abc"] != "A")]
+        lifted = s.movers[(s.movers["cls"] == "A") & (s.movers["abc"] != "A")]  # by score, highest first
         if len(lifted):
             out.append(
                 Finding(

@@ -1,9 +1,10 @@
 """Computed ABC (Ultsch & Lötsch 2015, PLoS One 10(6): e0129767): class limits read off the ABC curve.
 
 The ABC curve plots the share of items taken, largest first ("effort", x) against the share of the total
-they bring ("yield", y). It is interpolated on a grid of step 0.01 (fewer than 101 items) or 0.001 with
-a monotone piecewise-cubic (PCHIP) interpolant, which cannot overshoot a yield of 1 the way the cubic
-spline of the R package does. On that grid:
+they bring ("yield", y). It is interpolated with a monotone piecewise-cubic (PCHIP) interpolant, which
+cannot overshoot a yield of 1 the way the cubic spline of the R package does, and read on a grid of step
+0.01 (fewer than 101 items) or 0.001 plus the items' own positions i/n, so that a limit at a sharp bend
+of the curve (one dominant item) falls on the item's boundary, not a grid step past it. On that grid:
 
 - the Pareto point is the point nearest to the ideal (0, 1): least effort for the most yield;
 - the break-even point is where the curve's slope is 1 (the rightmost such point): beyond it an extra
@@ -51,7 +52,8 @@ def abc_curve(values_desc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     effort = np.arange(n + 1) / n
     gained = np.concatenate([[0.0], np.cumsum(values_desc) / values_desc.sum()])
     gained[-1] = 1.0
-    grid = np.linspace(0.0, 1.0, 101 if n < 101 else 1001)
+    grid = np.union1d(np.linspace(0.0, 1.0, 101 if n < 101 else 1001), effort)
+    grid = grid[np.concatenate([[True], np.diff(grid) > 1e-12])]  # 0.41 and 41/100 are one point
     curve = PchipInterpolator(effort, gained)
     return grid, np.minimum(curve(grid), 1.0), curve.derivative()(grid)
 

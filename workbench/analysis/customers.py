@@ -68,7 +68,7 @@ def analyze_customer_base(
         cost = hour_cost(config, motivation)
         time = analyze_time(deals, activities, period, classes, d_class.ids, config.d_class, cost)
     names = {}
-    if customers is not None and customers["name"].notna().any():
+    if customers is not None and "name" in customers and customers["name"].notna().any():
         named = customers[customers["name"].notna()]
         names = dict(zip(named["customer_id"].astype(str), named["name"].astype(str), strict=True))
     return CustomerBase(

@@ -39,7 +39,7 @@ class DClassResult:
     count: int
     revenue: float
     margin: float | None  # None when the lines carry no margin
-    customers: pd.DataFrame  # id, revenue, margin, last_purchase, cost_to_serve, abc, a flag per rule
+    customers: pd.DataFrame  # id, revenue, margin, last_purchase, cost_to_serve, abc, rule_<rule> flags
     by_rule: dict[str, int]  # a customer counts under every rule that holds
     by_abc: dict[str, int]  # D customers by their ABC class ("" when not ranked)
     total_customers: int
@@ -101,7 +101,7 @@ def customer_totals(lines: pd.DataFrame, customers: pd.DataFrame | None) -> pd.D
         }
     )
     cost = np.nan
-    if customers is not None and customers["cost_to_serve"].notna().any():
+    if customers is not None and "cost_to_serve" in customers and customers["cost_to_serve"].notna().any():
         cost = out["id"].map(customers.set_index("customer_id")["cost_to_serve"]).to_numpy(dtype="float64")
     return out.assign(cost_to_serve=cost)
 
@@ -133,7 +133,7 @@ def analyze_d_class(
         checks["cost_to_serve"] = totals["cost_to_serve"] > totals["margin"].clip(lower=0)
     flags = pd.DataFrame(checks, index=totals.index, columns=list(checks)).fillna(False).astype(bool)
     is_d = flags.any(axis=1)
-    d = pd.concat([totals, flags], axis=1)[is_d]
+    d = pd.concat([totals, flags.add_prefix("rule_")], axis=1)[is_d]
     d = d.assign(abc=d["id"].map(abc_classes).astype("object").fillna(""))
     d = d.sort_values(["revenue", "id"], ascending=[False, True], kind="stable").reset_index(drop=True)
     return DClassResult(

@@ -210,7 +210,7 @@ def _d_class(t: Messages, base: CustomerBase) -> dict[str, Any]:
             "margin": f.money(row["margin"]),
             "last": f.date(row["last_purchase"], "short"),
             "abc": row["abc"],
-            "why": ", ".join(t(f"customers.d_reason_{r}") for r in d.rules if row[r]),
+            "why": ", ".join(t(f"customers.d_reason_{r}") for r in d.rules if row[f"rule_{r}"]),
         }
         for _, row in d.customers.head(TOP_D).iterrows()
     ]
