@@ -107,16 +107,6 @@ class TransactionRules(_Model):
                 raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from None
         return value
 
-    @property
-    def active(self) -> bool:
-        """Whether any rule can remove a line."""
-        return bool(
-            self.returns == "exclude"
-            or self.non_product_codes
-            or self.non_product_patterns
-            or self.no_customer == "exclude"
-        )
-
 
 class TransactionSource(TableSource):
     """The sales lines' file, with its cleaning rules."""

@@ -245,7 +245,7 @@ def _customer_base_findings(base: CustomerBase, monthly_revenue: float) -> list[
                 horizon=30,
                 params={
                     "count": len(m.falling),
-                    "lost": int(m.falling["lost"].sum()),
+                    "stopped": int(m.falling["stopped"].sum()),
                     "names": _names(base, m.falling["id"].tolist()),
                     "share": m.falling_share,
                     "before": m.previous.end,

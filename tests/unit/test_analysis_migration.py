@@ -54,7 +54,7 @@ def test_migration_matrix_by_hand():
     # b's typical month fell from 60 (median of 60, 60) to 0: falling, and 60 a month at risk.
     assert m.falling["id"].tolist() == ["b"]
     assert m.falling.iloc[0][["previous_monthly", "current_monthly", "change"]].tolist() == [60.0, 0.0, -1.0]
-    assert bool(m.falling.iloc[0]["lost"]) is True
+    assert bool(m.falling.iloc[0]["stopped"]) is True
     assert m.revenue_at_risk == pytest.approx(60.0)
 
 

@@ -61,7 +61,7 @@ def test_falling_a_customers_with_the_revenue_at_risk():
     f = findings()["customers-a-falling"]
     # Halves: January-March and April-June. Both shrinking (200 -> 50) and stopped (100 -> 0) were A.
     assert f.impact_per_month == pytest.approx(150 + 150)
-    assert (f.params["count"], f.params["lost"]) == (2, 1)
+    assert (f.params["count"], f.params["stopped"]) == (2, 1)
     assert f.params["names"] == "shrinking, stopped"
     assert (f.params["before"], f.params["after"]) == (dt.date(2026, 3, 31), dt.date(2026, 4, 1))
     # 300 a month against sales of 3,140 over 5.98 months (525 a month) is over 10%: critical.

@@ -146,7 +146,8 @@ CUSTOMERS = {
     "file": "data/customers.csv",
     "columns": {"customer_id": "Клиент", "potential": "Потенциал"},
 }
-CUSTOMERS_CSV = "Клиент;Потенциал;Сотрудников\n17850;1 000 000;250\n13047;;много\n"
+# The repeated 13047 is quarantined as a duplicate: the criterion is parsed for the rows kept.
+CUSTOMERS_CSV = "Клиент;Потенциал;Сотрудников\n17850;1 000 000;250\n13047;;много\n13047;5;7\n"
 
 
 def test_numeric_customer_columns_named_as_criteria_are_parsed(tmp_path):
@@ -166,7 +167,7 @@ def test_numeric_customer_columns_named_as_criteria_are_parsed(tmp_path):
     assert customers.loc["17850", "Сотрудников"] == 250
     assert customers["Сотрудников"].isna().sum() == 1  # "много" is not a number: a caveat, not an error
     assert client.reports["customers"].warnings == {"criterion_not_a_number:Сотрудников": 1}
-    assert client.reports["customers"].rows_quarantined == 0
+    assert client.reports["customers"].reasons == {"duplicate_id:customer_id": 1}
 
 
 def test_a_criterion_column_missing_from_the_file_is_named(tmp_path):

@@ -107,19 +107,23 @@ def _with_shares(order: pd.DataFrame) -> pd.DataFrame:
     return order.assign(share=share, cum_share_before=cum - share, cum_share=cum)
 
 
+def _fixed_classes(items: pd.DataFrame, thresholds: tuple[float, float]) -> pd.DataFrame:
+    a, b = thresholds
+    # Guard the comparison against floating-point noise in the cumulative sum.
+    eps = 1e-12
+    before = items["cum_share_before"].to_numpy()
+    return items.assign(
+        cls=np.where(before < a - eps, "A", np.where(before < b - eps, "B", "C")).astype(object)
+    )
+
+
 def abc_fixed(values: pd.Series, thresholds: tuple[float, float]) -> pd.DataFrame:
     """Classify items by value with the 'share before the item' rule.
 
     ``values`` is indexed by item id. Returns a frame (ranked positive items only) with columns
     id, value, share, cum_share_before, cum_share, cls (the class).
     """
-    items = _with_shares(_ordered(values))
-    a, b = thresholds
-    # Guard the comparison against floating-point noise in the cumulative sum.
-    eps = 1e-12
-    before = items["cum_share_before"].to_numpy()
-    cls = np.where(before < a - eps, "A", np.where(before < b - eps, "B", "C")).astype(object)
-    return items.assign(cls=cls)
+    return _fixed_classes(_with_shares(_ordered(values)), thresholds)
 
 
 def classify(
@@ -131,7 +135,7 @@ def classify(
     """
     items = _with_shares(_ordered(values))
     if mode != "computed" or len(items) < MIN_ITEMS:
-        return abc_fixed(values, thresholds), None, thresholds
+        return _fixed_classes(items, thresholds), None, thresholds
     limits = computed_limits(items["value"].to_numpy())
     items = items.assign(cls=classes_by_effort(len(items), limits))
     return items, limits, (limits.a_yield, limits.c_yield)

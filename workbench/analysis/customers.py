@@ -32,11 +32,6 @@ class CustomerBase:
         """The customer's name when the customers file gives one, else its id."""
         return self.names.get(customer_id, customer_id)
 
-    @property
-    def classes(self) -> pd.Series:
-        """ABC class by customer id (ranked customers)."""
-        return self.abc.items.set_index("id")["cls"]
-
 
 def hour_cost(config: AbcConfig, motivation: MotivationConfig | None) -> tuple[float, str] | None:
     """Cost of a manager's hour and where it comes from: configured, or the base salary / 164 hours."""

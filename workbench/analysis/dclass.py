@@ -26,7 +26,6 @@ from workbench.analysis.abc import in_period
 from workbench.analysis.grouping import keyed
 from workbench.config import DClassConfig, Period
 
-RULES = ("low_margin", "low_margin_rate", "no_revenue", "inactive", "cost_to_serve")
 TIME_CLASSES = ("A", "B", "C", "D", "none")  # none: a customer without purchases in the period
 DAYS_PER_MONTH = 30.4375
 

@@ -30,11 +30,6 @@ class Keyed:
         totals = np.bincount(self.codes[self.has_key], weights=weights, minlength=self.size)
         return pd.Series(totals, index=self.ids)
 
-    def count(self, mask: np.ndarray | None = None) -> pd.Series:
-        """Number of lines per group (where ``mask`` holds)."""
-        keep = self.has_key if mask is None else self.has_key & mask
-        return pd.Series(np.bincount(self.codes[keep], minlength=self.size), index=self.ids)
-
     def by_month(self, values: pd.Series, month: np.ndarray, months: int) -> np.ndarray:
         """A groups x months matrix of sums; ``month`` is each line's month number (-1: outside)."""
         keep = self.has_key & (month >= 0)

@@ -41,7 +41,7 @@ class Migration:
     split: str  # "configured" or "halves"
     matrix: dict[str, dict[str, int]]  # previous class -> current class -> customers
     classes: pd.DataFrame  # id, previous, current
-    falling: pd.DataFrame  # id, previous_monthly, current_monthly, change, lost
+    falling: pd.DataFrame  # id, previous_monthly, current_monthly, change, stopped (typical month 0)
     falling_share: float
 
     @property
@@ -147,7 +147,7 @@ def _falling(
             "previous_monthly": was.to_numpy(),
             "current_monthly": now.to_numpy(),
             "change": change.to_numpy(),
-            "lost": (now <= 0).to_numpy(),
+            "stopped": (now <= 0).to_numpy(),
         }
     )
     out = out[(was > 0).to_numpy() & (change <= -share + 1e-12).to_numpy()]

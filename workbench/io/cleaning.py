@@ -15,8 +15,6 @@ import pandas as pd
 from workbench.config import TransactionRules
 from workbench.io.quarantine import Quarantine
 
-RULES = ("cancellation", "return", "non_product", "no_customer")
-
 
 def derive_amount(lines: pd.DataFrame, q: Quarantine) -> pd.DataFrame:
     """Line revenue = quantity x unit price, for files without a line total."""

@@ -123,8 +123,9 @@ def _criteria_columns(
             continue  # a canonical numeric column such as cost_to_serve
         column = require_column(raw, name, f"abc.segments.weights.{name}")
         mapping[f"criterion[{name}]"] = column
-        values, bad = parse_numbers(raw.frame[column].reindex(frame.index), nulls)
-        q.warn(f"criterion_not_a_number:{name}", int(bad.sum()), raw.frame[column][bad].head(3).tolist())
+        cells = raw.frame[column].reindex(frame.index)  # the rows kept, not those quarantined
+        values, bad = parse_numbers(cells, nulls)
+        q.warn(f"criterion_not_a_number:{name}", int(bad.sum()), cells[bad].head(3).tolist())
         frame[name] = values
     return frame
 

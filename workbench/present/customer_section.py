@@ -36,7 +36,7 @@ def customers_section(t: Messages, audit: AuditResult) -> Section:
         t,
         abc=abc,
         kpis=_kpis(t, base),
-        chart=_pareto(t, abc, t("customers.pareto_x"), t("customers.pareto_y")),
+        chart=pareto_uri(t, abc),
         abc_rule=abc_rule(t, abc, t("customers.metric_" + abc.metric)),
         classes=class_rows(t, abc),
         excluded=t("customers.excluded", count=abc.excluded_count, value=abc.excluded_value)
@@ -64,7 +64,8 @@ def _kpis(t: Messages, base: CustomerBase) -> list[tuple[str, str, str | None]]:
     ]
 
 
-def _pareto(t: Messages, abc: AbcResult, x_label: str, y_label: str) -> str | None:
+def pareto_uri(t: Messages, abc: AbcResult, height: float = 3.0) -> str | None:
+    """The Pareto chart of a customer ABC (with the computed points, if any) as a data URI."""
     if not len(abc.items):
         return None
     points = None
@@ -80,8 +81,9 @@ def _pareto(t: Messages, abc: AbcResult, x_label: str, y_label: str) -> str | No
             abc.thresholds,
             abc.items["cls"].tolist(),
             t.fmt,
-            x_label,
-            y_label,
+            t("customers.pareto_x"),
+            t("customers.pareto_y"),
+            ax=charts.new_axes(height=height),
             points=points,
         )
     )
@@ -153,7 +155,7 @@ def _xyz(t: Messages, abc: AbcResult, kind: str) -> dict[str, Any] | None:
         }
     x, y = xyz.limits
     limits = (f.pct(x, 0), f.pct(y, 0)) if xyz.preset != "supply_chain" else (f.num(x, 1), f.num(y, 1))
-    months = t("customers.xyz_zero_" + xyz.months_without_sales)
+    zero = t("customers.xyz_zero_" + xyz.months_without_sales)
     intro = t(
         "customers.xyz_intro",
         months=len(xyz.months),
@@ -161,7 +163,7 @@ def _xyz(t: Messages, abc: AbcResult, kind: str) -> dict[str, Any] | None:
         last=f.month_long(xyz.months[-1]),
         x=limits[0],
         y=limits[1],
-        zero=months,
+        zero=zero,
     )
     ranked = len(abc.items)
     warning = None

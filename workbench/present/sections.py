@@ -55,7 +55,7 @@ def finding_texts(t: Messages, finding: fnd.Finding) -> dict[str, str]:
     for extra, flag in (
         ("evidence_best", "impact_best"),
         ("evidence_time", "has_time"),
-        ("evidence_lost", "lost"),
+        ("evidence_stopped", "stopped"),
     ):
         if t.has(f"{key}.{extra}") and params.get(flag):
             evidence += t(f"{key}.{extra}", **params)

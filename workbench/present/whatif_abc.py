@@ -17,8 +17,7 @@ from workbench.analysis.abc import AbcResult, analyze_abc
 from workbench.analysis.segments import SegmentResult, analyze_segments
 from workbench.audit import AuditResult, build_audit
 from workbench.config import AbcConfig, Period
-from workbench.present import charts
-from workbench.present.customer_section import class_rows, customers_section
+from workbench.present.customer_section import class_rows, customers_section, pareto_uri
 from workbench.present.html import Section, render
 from workbench.present.i18n import Messages
 from workbench.report import parse_as_of, resolve_client_dir
@@ -109,19 +108,6 @@ class AbcExplorer:
     def render(self) -> Section:
         """The chart, the class table and the customers who change class by the score."""
         t, abc = self.t, self.result
-        chart = None
-        if len(abc.items):
-            chart = charts.to_data_uri(
-                charts.pareto_chart(
-                    abc.items["cum_share"].to_numpy(),
-                    abc.thresholds,
-                    abc.items["cls"].tolist(),
-                    t.fmt,
-                    t("customers.pareto_x"),
-                    t("customers.pareto_y"),
-                    ax=charts.new_axes(height=2.6),
-                )
-            )
         movers = []
         if self.segments is not None:
             for row in self.segments.movers.head(MOVERS_SHOWN).itertuples(index=False):
@@ -129,7 +115,7 @@ class AbcExplorer:
         return render(
             "whatif_abc.html.j2",
             t,
-            chart=chart,
+            chart=pareto_uri(t, abc, height=2.6),
             classes=class_rows(t, abc),
             value_label=t(f"customers.col_value_{abc.metric}"),
             thresholds=abc.thresholds,
