@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.interpolate import PchipInterpolator
 
 MIN_ITEMS = 3
 _TIE = 1e-9  # slopes this close to the best are equally close to 1 (a straight line has slope 1 everywhere)
@@ -48,6 +47,9 @@ class ComputedLimits:
 
 def abc_curve(values_desc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The interpolated ABC curve of positive values sorted largest first: grid, yield and slope."""
+    # Imported here: scipy.interpolate takes over half a second to import, and only this mode needs it.
+    from scipy.interpolate import PchipInterpolator
+
     n = len(values_desc)
     effort = np.arange(n + 1) / n
     gained = np.concatenate([[0.0], np.cumsum(values_desc) / values_desc.sum()])
