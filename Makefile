@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lab lint format bench demo-data clean
+.PHONY: install demo test lab lint format bench bench-abc demo-data clean
 
 install: $(STAMP)
 
@@ -33,6 +33,9 @@ format: install
 
 bench: install
 	$(BIN)/python benchmarks/audit_demo.py
+
+bench-abc: install
+	$(BIN)/python benchmarks/abc_5m.py
 
 demo-data: install
 	$(BIN)/workbench demo clients/demo

@@ -10,8 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.analysis.abc import AbcResult, analyze_customers
+from workbench.analysis.abc import AbcResult
 from workbench.analysis.activity import ActivityResult, analyze_activity
+from workbench.analysis.customers import CustomerBase, analyze_customer_base
 from workbench.analysis.funnel import FunnelResult, analyze_frame
 from workbench.analysis.funnel_breakdown import CohortRow, LostReasons, cohorts_by_month, lost_reasons
 from workbench.analysis.funnel_time import TimeResult, analyze_time
@@ -40,6 +41,7 @@ class AuditResult:
     cohorts: list[CohortRow]
     reasons: LostReasons
     velocity: Velocity
+    customers: CustomerBase | None = None  # the whole customer-base analysis; ``abc`` is its customer ABC
 
     @property
     def config(self) -> ClientConfig:
@@ -55,10 +57,23 @@ def run_analyses(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
     weekly = weekly_funnel(frame)
     velocity = analyze_velocity(frame, funnel, config.funnel.min_deals_for_flag)
     transactions = data.get("transactions")
-    abc = analyze_customers(transactions, config.abc, config.period) if transactions is not None else None
+    customers = None
+    if transactions is not None:
+        customers = analyze_customer_base(
+            transactions,
+            config.abc,
+            config.period,
+            customers=data.get("customers"),
+            deals=data.deals,
+            activities=data.get("activities"),
+            motivation=config.motivation,
+        )
+    abc = customers.abc if customers else None
     plan = analyze_plan(data.deals, data.get("plans"), config.plan, config.period)
     activity = analyze_activity(data.get("activities"), config.activity, config.period)
-    findings = derive_findings(data, funnel, abc, plan, activity, funnel_time=funnel_time, weekly=weekly)
+    findings = derive_findings(
+        data, funnel, abc, plan, activity, funnel_time=funnel_time, weekly=weekly, customers=customers
+    )
     return AuditResult(
         data,
         funnel,
@@ -72,6 +87,7 @@ def run_analyses(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
         cohorts_by_month(frame),
         lost_reasons(frame),
         velocity,
+        customers,
     )
 
 

@@ -41,6 +41,8 @@ def _table_line(report: TableReport) -> str:
         f"{report.table:<13} {report.file:<32} read {report.rows_read:>8,}  used {report.rows_used:>8,}  "
         f"quarantined {report.rows_quarantined:>6,}"
     )
+    if report.rows_excluded:
+        line += f"  excluded by rule {report.rows_excluded:>6,}"
     return line.replace(",", " ")
 
 
@@ -55,6 +57,10 @@ def format_check(result: CheckResult) -> str:
             lines.append(
                 f"    quarantined  {count:>6}  {reason}" + (f"  e.g. {examples}" if examples else "")
             )
+        for rule, effect in report.excluded.items():
+            lines.append(
+                f"    excluded     {effect['rows']:>6}  {rule} ({effect['amount']:,.2f})".replace(",", " ")
+            )
         for warning, count in report.warnings.items():
             lines.append(f"    caveat       {count:>6}  {warning}")
     if result.notes:
@@ -64,5 +70,7 @@ def format_check(result: CheckResult) -> str:
     if result.errors:
         lines.extend(f"ERROR: {e}" for e in result.errors)
     else:
-        lines.append("OK: the data can be audited (rows read = used + quarantined for every file).")
+        lines.append(
+            "OK: the data can be audited (rows read = used + quarantined + excluded by rule for every file)."
+        )
     return "\n".join(lines)

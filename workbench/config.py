@@ -71,12 +71,55 @@ class TableSource(_Model):
         return value.lower()
 
 
+class TransactionRules(_Model):
+    """Cleaning rules for sales lines. Lines a rule removes are valid rows, not errors: they are counted
+    per rule (rows and money) as "excluded by rule", apart from the quarantine."""
+
+    cancellation_prefixes: list[str] = Field(
+        default_factory=list,
+        description="document numbers starting with one of these are cancellations (UCI: C)",
+    )
+    returns: Literal["net", "exclude"] = Field(
+        "net",
+        description="net: cancellations and returns (negative lines) reduce the customer's revenue; "
+        "exclude: they are removed and counted",
+    )
+    non_product_codes: list[str] = Field(
+        default_factory=list,
+        description="product values that are not goods sold: postage, fees, adjustments (exact, any case)",
+    )
+    non_product_patterns: list[str] = Field(
+        default_factory=list, description="regular expressions over the product for such lines"
+    )
+    no_customer: Literal["quarantine", "exclude"] = Field(
+        "quarantine",
+        description="lines without a customer: quarantine (an error in the export) or exclude (valid "
+        "sales without a customer, such as retail, counted apart)",
+    )
+
+    @field_validator("non_product_patterns")
+    @classmethod
+    def _valid_patterns(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from None
+        return value
+
+
+class TransactionSource(TableSource):
+    """The sales lines' file, with its cleaning rules."""
+
+    cleaning: TransactionRules = TransactionRules()
+
+
 class DataSources(_Model):
     """The client's data files. Only deals are required."""
 
     deals: TableSource
     stage_events: TableSource | None = None
-    transactions: TableSource | None = None
+    transactions: TransactionSource | None = None
     customers: TableSource | None = None
     activities: TableSource | None = None
     plans: TableSource | None = None
@@ -98,7 +141,9 @@ class DataSources(_Model):
             missing = [
                 c
                 for c in required_columns(table)
-                if c not in source.columns and c not in source.defaults and not _has_fallback(table, c)
+                if c not in source.columns
+                and c not in source.defaults
+                and not _has_fallback(table, c, source)
             ]
             if missing:
                 problems.append(
@@ -112,8 +157,11 @@ class DataSources(_Model):
         return self
 
 
-def _has_fallback(table: str, column: str) -> bool:
-    """Required columns that have a documented default when absent (activities without a type: 'total')."""
+def _has_fallback(table: str, column: str, source: TableSource) -> bool:
+    """Required columns that have a documented default when absent: activities without a type count as
+    'total'; a sales line's amount is quantity x unit price when the file has those instead."""
+    if (table, column) == ("transactions", "amount"):
+        return {"quantity", "unit_price"} <= set(source.columns)
     return (table, column) in {("activities", "type")}
 
 
@@ -160,12 +208,102 @@ class FunnelConfig(_Model):
         return self.won_stages[0]
 
 
+XYZ_PRESETS: dict[str, tuple[float, float]] = {"retail": (0.10, 0.25), "supply_chain": (0.5, 1.0)}
+BUILTIN_CRITERIA = ("revenue", "margin", "frequency", "potential")
+
+
+class XyzConfig(_Model):
+    """XYZ: how steady the monthly values are (coefficient of variation)."""
+
+    preset: Literal["retail", "supply_chain"] = Field(
+        "retail", description="retail: X up to 10%, Y up to 25%; supply_chain: X up to 0.5, Y up to 1.0"
+    )
+    thresholds: tuple[float, float] | None = Field(
+        None, description="CV limits of X and Y; overrides the preset"
+    )
+    months_without_sales: Literal["zero", "from_first_purchase"] = Field(
+        "zero",
+        description="zero: every complete month of the period counts, a month without sales as 0; "
+        "from_first_purchase: months before an item's first sale are left out",
+    )
+    min_months: int = Field(3, ge=2, description="fewer complete months than this: no XYZ")
+
+    @field_validator("thresholds")
+    @classmethod
+    def _ordered_limits(cls, value: tuple[float, float] | None) -> tuple[float, float] | None:
+        if value is not None and not (0 < value[0] < value[1]):
+            raise ValueError(f"expected two limits 0 < X < Y such as [0.1, 0.25], got {list(value)}")
+        return value
+
+    @property
+    def limits(self) -> tuple[float, float]:
+        """The CV limits in force: X while CV <= first, Y while CV <= second, else Z."""
+        return self.thresholds or XYZ_PRESETS[self.preset]
+
+
+class DClassConfig(_Model):
+    """Rules that put a customer in class D, not worth the managers' time; a rule left empty is off."""
+
+    min_margin: float | None = Field(0.0, description="margin over the period below this amount: D")
+    min_margin_rate: float | None = Field(None, description="margin / revenue below this share: D")
+    inactive_months: float | None = Field(
+        6, gt=0, description="no purchase in the last N months of the period: D"
+    )
+    no_revenue: bool = Field(True, description="refunds equal to or above purchases over the period: D")
+    cost_to_serve: bool = Field(True, description="cost to serve (customers file) above the margin: D")
+    hours_per_deal: float = Field(3.0, ge=0, description="a manager's hours per deal (consultant's estimate)")
+    hours_per_action: float = Field(0.5, ge=0, description="a manager's hours per call, meeting, ...")
+    hour_cost: float | None = Field(
+        None, gt=0, description="cost of a manager's hour; empty: motivation.base_salary / 164 hours"
+    )
+
+
+class SegmentsConfig(_Model):
+    """Multi-criteria segmentation: a weighted score of criteria, each normalised to shares of its total."""
+
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {"revenue": 0.4, "margin": 0.3, "frequency": 0.1, "potential": 0.2},
+        description="criterion: weight; revenue, margin, frequency, potential or a numeric column of the "
+        "customers file (its header)",
+    )
+
+    @field_validator("weights")
+    @classmethod
+    def _positive_weights(cls, value: dict[str, float]) -> dict[str, float]:
+        if any(w < 0 for w in value.values()):
+            raise ValueError(f"expected weights of 0 or more, got {value}")
+        if sum(value.values()) <= 0:
+            raise ValueError("expected at least one positive weight")
+        return value
+
+    @property
+    def column_criteria(self) -> list[str]:
+        """Criteria taken from columns of the customers file."""
+        return [c for c in self.weights if c not in BUILTIN_CRITERIA]
+
+
+class MigrationConfig(_Model):
+    """How class migration and falling customers are measured."""
+
+    previous: Period | None = Field(
+        None, description="compare the audited period with this one; empty: the halves of the audited period"
+    )
+    falling_share: float = Field(
+        0.3, gt=0, lt=1, description="an A customer whose typical month fell by this share or more is falling"
+    )
+
+
 class AbcConfig(_Model):
     """ABC settings for customers (and products)."""
 
-    mode: Literal["fixed"] = "fixed"
+    mode: Literal["fixed", "computed"] = "fixed"
     thresholds: tuple[float, float] = (0.80, 0.95)
     metric: Literal["revenue", "margin", "quantity"] = "revenue"
+    products: bool = Field(True, description="also an ABC of products when sales lines name the product")
+    xyz: XyzConfig = XyzConfig()
+    d_class: DClassConfig = DClassConfig()
+    segments: SegmentsConfig = SegmentsConfig()
+    migration: MigrationConfig = MigrationConfig()
 
     @field_validator("thresholds")
     @classmethod
@@ -233,6 +371,16 @@ class ClientConfig(_Model):
     activity: ActivityConfig = ActivityConfig()
     motivation: MotivationConfig | None = None
 
+    @model_validator(mode="after")
+    def _criteria_have_a_source(self) -> ClientConfig:
+        columns = self.abc.segments.column_criteria
+        if columns and self.data.customers is None:
+            raise ValueError(
+                f"abc.segments.weights: {', '.join(map(repr, columns))} must be column(s) of the customers "
+                "file, but data.customers is not configured"
+            )
+        return self
+
 
 _EXPECTED = {
     "date_from_datetime_parsing": "a date like 2026-09-30",
@@ -257,8 +405,8 @@ def _describe(error: dict[str, Any]) -> str:
     if expected is None:
         msg = error["msg"].removeprefix("Value error, ")
         # Model-level checks name the nested field themselves ("deals.columns: ..."): join the paths.
-        if error["loc"] and re.match(r"^[a-z_]+\.[a-z_]+", msg):
-            return f"{loc}.{msg}"
+        if re.match(r"^[a-z_]+\.[a-z_]+", msg):
+            return f"{loc}.{msg}" if error["loc"] else msg
         return f"{loc}: {msg}"
     got = error.get("input")
     got_text = "" if error["type"] in {"missing", "extra_forbidden"} else f", got {got!r}"

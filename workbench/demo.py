@@ -9,7 +9,9 @@ Files it writes, in the formats real exports come in:
 - ``data/deals.csv``: an amoCRM-style deals export (UTF-8 without BOM, ',' delimiter, ``dd.mm.yyyy hh:mm:ss``
   dates, ``не закрыта`` for open deals, a trailing space in ``Бюджет ``), with a handful of broken rows;
 - ``data/stage_history.csv``: stage changes (Windows-1251, ';' delimiter);
-- ``data/sales.xlsx``: the accounting system's sales lines with margin (typed XLSX cells);
+- ``data/sales.xlsx``: the accounting system's sales lines with margin (typed XLSX cells), with returns,
+  settlement adjustments and retail lines without a customer for the cleaning rules;
+- ``data/customers.csv``: the CRM's companies with the consultant's estimate of their potential;
 - ``data/activities.csv``: weekly calls, meetings and proposals per manager (wide form, ';');
 - ``data/plans.xlsx``: monthly revenue and deal plans per manager (monthly only);
 - ``client.yaml``, ``intake.yaml`` and ``README.md``.
@@ -161,14 +163,28 @@ _SURNAMES = [
 ]
 _INITIALS = "АБВГДЕИКЛМНОПРСТ"
 
+# Customer base: regular monthly contracts of the customers ranked 4-15 (0-based indexes 3..14), one of
+# which shrinks from June and one of which ends in April; a small customer with a large potential.
+CONTRACT_CUSTOMERS = range(3, 15)
+FALLING_CUSTOMER = 3
+FALLING_FROM_MONTH, FALLING_FACTOR = 6, 0.3
+STOPPED_CUSTOMER = 6
+STOPPED_AFTER_MONTH = 4
+POTENTIAL_CUSTOMER_SHARE = 0.5  # the customer halfway down the ranking by weight
+ADJUSTMENT = "Корректировка взаиморасчётов"
+RETAIL = "Розничная продажа"
+
 PLANTED = {
     "weakest_step": f"{STAGES[WEAKEST_STEP]} → {STAGES[WEAKEST_STEP + 1]}",
     "weak_manager": WEAK_MANAGER,
     "weak_manager_step": f"{STAGES[WEAK_MANAGER_STEP]} → {STAGES[WEAK_MANAGER_STEP + 1]}",
     "irregular_manager": IRREGULAR_MANAGER,
-    "top_customer_share": "over 20% of revenue; the top three about 40%",
+    "top_customer_share": "over 20% of revenue; the top three about 35%",
     "unprofitable_tail": "about a quarter of customers with negative margin",
     "plans": "monthly only, per manager",
+    "falling_customer": "the 4th customer by weight: its monthly contract shrinks to 30% from June",
+    "stopped_customer": "the 7th customer by weight: its monthly contract ends in April",
+    "potential_customer": "a small customer with a large potential: class A by the weighted score",
 }
 
 
@@ -545,6 +561,102 @@ def _sales_rows(
     return rows
 
 
+def _contract_rows(
+    rng: np.random.Generator, customers: list[str], margin: np.ndarray, monthly: float
+) -> list[list[object]]:
+    """Regular monthly deliveries under contracts: steady amounts, with the planted falling and stopped ones."""
+    rows: list[list[object]] = []
+    doc = 500_000
+    plan = [(0, 0.05), *((i, 0.02) for i in CONTRACT_CUSTOMERS)]
+    for i, size in plan:
+        base = monthly * size * float(rng.uniform(0.8, 1.25))
+        for month in range(1, 10):
+            factor = max(0.5, 1 + 0.12 * float(rng.normal()))
+            day = dt.date(2026, month, int(rng.integers(5, 26)))
+            if i == FALLING_CUSTOMER and month >= FALLING_FROM_MONTH:
+                factor *= FALLING_FACTOR
+            if i == STOPPED_CUSTOMER and month > STOPPED_AFTER_MONTH:
+                continue
+            amount = round(base * factor, 2)
+            doc += 1
+            rows.append(
+                [
+                    dt.datetime.combine(day, dt.time()),
+                    f"РН-{doc:06d}",
+                    customers[i],
+                    "Поставка по договору",
+                    int(rng.integers(5, 40)),
+                    amount,
+                    round(amount * float(margin[i]), 2),
+                ]
+            )
+    return rows
+
+
+def _other_rows(rng: np.random.Generator, customers: list[str]) -> list[list[object]]:
+    """Lines the cleaning rules of client.yaml exclude: settlement adjustments, retail without a customer."""
+    rows: list[list[object]] = []
+    for k in range(14):
+        amount = round(float(rng.uniform(1_000, 25_000)) * (1 if rng.random() < 0.6 else -1), 2)
+        day = dt.date(2026, int(rng.integers(1, 10)), int(rng.integers(1, 29)))
+        rows.append(
+            [
+                dt.datetime.combine(day, dt.time()),
+                f"КР-{k + 1:04d}",
+                customers[int(rng.integers(len(customers)))],
+                ADJUSTMENT,
+                None,
+                amount,
+                0.0,
+            ]
+        )
+    for k in range(30):
+        amount = round(float(rng.uniform(2_000, 18_000)), 2)
+        day = dt.date(2026, int(rng.integers(1, 10)), int(rng.integers(1, 29)))
+        rows.append(
+            [
+                dt.datetime.combine(day, dt.time()),
+                f"ЧК-{k + 1:05d}",
+                None,
+                RETAIL,
+                1,
+                amount,
+                round(amount * 0.2, 2),
+            ]
+        )
+    return rows
+
+
+def potential_customer(size: DemoSize) -> int:
+    """Index of the planted small customer with a large potential."""
+    return int(size.customers * POTENTIAL_CUSTOMER_SHARE)
+
+
+def _customers_csv(
+    rng: np.random.Generator, customers: list[str], sales: list[list[object]], size: DemoSize
+) -> str:
+    """The CRM's companies: industry and the consultant's estimate of the potential a year."""
+    revenue: dict[str, float] = {}
+    for row in sales:
+        if row[2] is not None:
+            revenue[row[2]] = revenue.get(row[2], 0.0) + float(row[5])
+    total = sum(revenue.values())
+    industries = ["Строительство", "Машиностроение", "Энергетика", "ЖКХ", "Нефтегаз", "Пищевое производство"]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Компания", "Отрасль", "Потенциал в год, руб."])
+    special = potential_customer(size)
+    for i, name in enumerate(customers):
+        industry = industries[int(rng.integers(len(industries)))]
+        yearly = max(revenue.get(name, 0.0), 0.0) * 12 / 9
+        potential = round(yearly * float(rng.uniform(1.0, 2.5)), -3)
+        estimated = rng.random() < 0.8
+        if i == special:
+            industry, potential, estimated = "Нефтегаз", round(total * 12 / 9 * 0.25, -5), True
+        writer.writerow([name, industry, f"{potential:.0f}" if estimated else ""])
+    return out.getvalue()
+
+
 # --- activities and plans -----------------------------------------------------------------------------------
 
 
@@ -643,6 +755,12 @@ def generate_demo(
     (data / "deals.csv").write_text(_deals_csv(deals, rng, size.broken_rows), encoding="utf-8")
     (data / "stage_history.csv").write_bytes(_history_csv(deals).encode("cp1251"))
     sales = _sales_rows(rng, customers, weights, margin, deals, yearly_revenue=won_yearly * 2.2)
+    # The customer-base additions draw from their own stream, so that the other files do not change.
+    extra = np.random.default_rng([seed, 4])
+    sales += _contract_rows(extra, customers, margin, monthly=won_yearly * 2.2 / 12)
+    sales += _other_rows(extra, customers)
+    sales.sort(key=lambda r: (r[0], r[1]))
+    (data / "customers.csv").write_text(_customers_csv(extra, customers, sales, size), encoding="utf-8")
     _write_xlsx(
         data / "sales.xlsx",
         "Продажи",
@@ -660,7 +778,7 @@ def generate_demo(
     )
     (dest / "client.yaml").write_text(_client_yaml(name), encoding="utf-8")
     (dest / "intake.yaml").write_text(_intake_yaml(), encoding="utf-8")
-    (dest / "README.md").write_text(_readme(size), encoding="utf-8")
+    (dest / "README.md").write_text(_readme(size, customers), encoding="utf-8")
     return dest
 
 
@@ -708,6 +826,17 @@ data:
       quantity: Количество
       amount: Сумма, руб.
       margin: Валовая прибыль
+    cleaning:                     # правила очистки; действие каждого — в разделе о качестве данных
+      cancellation_prefixes: [ВЗ-]   # документы возврата
+      returns: net                   # возвраты уменьшают выручку клиента
+      non_product_codes: [{ADJUSTMENT}]
+      no_customer: exclude           # розничные чеки без покупателя — не клиенты
+  customers:
+    file: data/customers.csv      # компании из CRM с оценкой потенциала
+    columns:
+      customer_id: Компания
+      segment: Отрасль
+      potential: Потенциал в год, руб.
   activities:
     file: data/activities.csv     # недельный отчёт по активностям
     columns:
@@ -739,9 +868,19 @@ funnel:
   min_deals_for_flag: 30
 
 abc:
-  mode: fixed
+  mode: fixed                     # fixed — пороги ниже; computed — границы по кривой ABC (Ultsch–Lötsch)
   thresholds: [0.80, 0.95]
   metric: revenue
+  xyz:
+    preset: supply_chain          # X — CV до 0,5; Y — до 1,0; retail — 10 % / 25 %
+  d_class:
+    min_margin: 0                 # маржа за период ниже нуля — класс D
+    inactive_months: 6            # нет покупок последние 6 месяцев — класс D
+    hours_per_deal: 3             # часов менеджера на сделку (оценка консультанта)
+  segments:
+    weights: {{revenue: 0.4, margin: 0.3, frequency: 0.1, potential: 0.2}}
+  migration:
+    falling_share: 0.3            # клиент A «падает», если типичный месяц упал на 30 % и больше
 
 plan:
   weekly_split: working_days
@@ -765,7 +904,9 @@ def _intake_yaml() -> str:
     return blank_intake()
 
 
-def _readme(size: DemoSize) -> str:
+def _readme(size: DemoSize, customers: list[str]) -> str:
+    falling, stopped = customers[FALLING_CUSTOMER], customers[STOPPED_CUSTOMER]
+    potential = customers[potential_customer(size)]
     return f"""# Демо-клиент «Промтехснаб»
 
 Вымышленная компания — оптовые поставки промышленного оборудования, отдел продаж из шести менеджеров.
@@ -784,7 +925,8 @@ def _readme(size: DemoSize) -> str:
 |---|---|---|
 | `data/deals.csv` | выгрузка сделок в стиле amoCRM | UTF-8 без BOM, `,`, даты `дд.мм.гггг чч:мм:сс`, «не закрыта», `Бюджет ` с пробелом, перенос строки в примечании |
 | `data/stage_history.csv` | история смены этапов | Windows-1251, `;` |
-| `data/sales.xlsx` | продажи по клиентам с валовой прибылью | XLSX, лист «Продажи», возвраты — отрицательные суммы |
+| `data/sales.xlsx` | продажи по клиентам с валовой прибылью | XLSX, лист «Продажи», возвраты — отрицательные суммы (документы «ВЗ-»), корректировки взаиморасчётов, розничные чеки без покупателя |
+| `data/customers.csv` | компании из CRM: отрасль и оценка потенциала в год | UTF-8, `;`, у части компаний потенциал не оценён |
 | `data/activities.csv` | звонки, встречи, КП по неделям | UTF-8 с BOM, `;`, столбец на каждый тип действия |
 | `data/plans.xlsx` | план выручки и сделок | XLSX, только помесячно, по менеджерам |
 
@@ -797,9 +939,16 @@ def _readme(size: DemoSize) -> str:
    остальные менеджеры сгенерированы одинаковыми и не отмечаются.
 3. **Длинный хвост убыточных клиентов**: около четверти клиентов (мелкие) с отрицательной маржой.
 4. **Зависимость от крупных клиентов**: крупнейший клиент даёт более 20 % выручки, три крупнейших — около
-   40 %.
+   35 %.
 5. **Планы только помесячные** (по менеджерам), без недельной разбивки и без плана по этапам воронки.
 6. **Нерегулярная активность**: {IRREGULAR_MANAGER} — недели без единого звонка чередуются с рывками.
+7. **Падающие клиенты A**: у «{falling}» ежемесячные поставки по договору с июня сократились до 30 %, у
+   «{stopped}» договорные поставки прекратились после апреля. Отчёт показывает их среди клиентов A,
+   чей типичный месяц упал, с выручкой под угрозой в рублях.
+8. **Класс D и время менеджеров**: убыточный хвост и клиенты без покупок последние полгода — класс D;
+   на них уходит заметная доля сделок, отчёт оценивает часы менеджеров и их стоимость.
+9. **Потенциал**: «{potential}» покупает мало (класс C по выручке), но его потенциал — около четверти
+   годовой выручки компании; по многокритериальной оценке он — класс A.
 
 Кроме того, канал «Агрегатор заявок» приносит много заявок, но почти не даёт продаж, а в `deals.csv`
 специально оставлены несколько испорченных строк (невозможная дата 31.02, этап «Переговоры», которого нет в

@@ -13,6 +13,7 @@ from typing import Any
 
 from workbench.analysis.abc import AbcResult
 from workbench.analysis.activity import ActivityResult, department_cv
+from workbench.analysis.customers import CustomerBase
 from workbench.analysis.funnel import FunnelResult
 from workbench.analysis.funnel_time import TimeResult
 from workbench.analysis.funnel_weekly import WeeklyFunnel
@@ -32,6 +33,8 @@ MANAGER_ATTAINMENT_LOW = 0.80
 QUARANTINE_SHARE_WARNING = 0.02
 SOURCE_VOLUME_SHARE = 0.10  # a source bringing 10% of deals or more is a channel that matters
 STALLED_SHARE_WARNING = 0.10  # stalled deals holding 10% of the open pipeline's money or more
+D_DEALS_HIGH = 0.20  # a fifth of the deals or more going to class D customers is a high-severity finding
+NAMES_IN_TEXT = 3
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ def derive_findings(
     activity: ActivityResult,
     funnel_time: TimeResult | None = None,
     weekly: WeeklyFunnel | None = None,
+    customers: CustomerBase | None = None,
 ) -> list[Finding]:
     """Every finding the analyses support, ranked."""
     monthly_revenue = funnel.revenue / funnel.months if funnel.months else 0.0
@@ -98,6 +102,8 @@ def derive_findings(
         out += _trend_findings(weekly)
     if abc is not None:
         out += _customer_findings(abc)
+    if customers is not None:
+        out += _customer_base_findings(customers, monthly_revenue)
     out += _plan_findings(plan, funnel.months)
     out += _activity_findings(activity)
     out += _data_findings(data, funnel)
@@ -303,6 +309,84 @@ def _customer_findings(abc: AbcResult) -> list[Finding]:
                 },
             )
         )
+    return out
+
+
+def _names(base: CustomerBase, ids: list[str]) -> str:
+    """The first few customers' names (the texts say "including")."""
+    return ", ".join(base.name(i) for i in ids[:NAMES_IN_TEXT])
+
+
+def _customer_base_findings(base: CustomerBase, monthly_revenue: float) -> list[Finding]:
+    """Falling A customers, class D and the managers' time on it, customers the score lifts into A."""
+    # Severity against the customers' own revenue a month when the sales lines show more than the deals.
+    sales_monthly = base.abc.concentration.total / base.abc.months if base.abc.months else 0.0
+    monthly_revenue = max(monthly_revenue, sales_monthly)
+    out = []
+    m = base.migration
+    if m is not None and len(m.falling):
+        at_risk = m.revenue_at_risk
+        out.append(
+            Finding(
+                id="customers-a-falling",
+                code="customers_a_falling",
+                layer=9,
+                severity=_money_severity(at_risk, monthly_revenue),
+                impact_per_month=at_risk,
+                section="customers",
+                horizon=30,
+                params={
+                    "count": len(m.falling),
+                    "stopped": int(m.falling["stopped"].sum()),
+                    "names": _names(base, m.falling["id"].tolist()),
+                    "share": m.falling_share,
+                    "before": m.previous.end,
+                    "after": m.current.start,
+                },
+            )
+        )
+    d, time = base.d_class, base.time
+    if d.count:
+        cost = time.cost_per_month("D") if time else None
+        out.append(
+            Finding(
+                id="customers-d-class",
+                code="customers_d_class",
+                layer=9,
+                severity="high" if time and time.share("D") >= D_DEALS_HIGH else "medium",
+                impact_per_month=cost,
+                section="customers",
+                horizon=60,
+                params={
+                    "count": d.count,
+                    "customers": d.total_customers,
+                    "revenue": d.revenue,
+                    "revenue_share": d.revenue / base.abc.concentration.total
+                    if base.abc.concentration.total > 0
+                    else 0.0,
+                    "deals": time.deals["D"] if time else 0,
+                    "deals_share": time.share("D") if time else 0.0,
+                    "hours": time.hours_per_month("D") if time else 0.0,
+                    "has_time": time is not None and time.deals_total > 0,
+                },
+            )
+        )
+    s = base.segments
+    if s is not None:
+        lifted = s.movers[(s.movers["cls"] == "A") & (s.movers["abc"] != "A")]  # by score, highest first
+        if len(lifted):
+            out.append(
+                Finding(
+                    id="customers-potential",
+                    code="customers_potential",
+                    layer=9,
+                    severity="medium",
+                    impact_per_month=None,
+                    section="customers",
+                    horizon=90,
+                    params={"count": len(lifted), "names": _names(base, lifted["id"].tolist())},
+                )
+            )
     return out
 
 

@@ -124,8 +124,21 @@ def run_audit(
     return RunResult(out_dir, files, timings)
 
 
-def _execute(executed: Path, parameters: dict[str, str], kernel_name: str, progress_bar: bool) -> None:
-    """Run the audit notebook in a fresh kernel on local sockets (not TCP), with a per-cell timeout."""
+def execute_notebook(
+    name: str, output: Path, parameters: dict[str, str], kernel_name: str = "python3"
+) -> None:
+    """Run one of the project's notebooks (``abc.ipynb``, ...) the way the audit runs its own."""
+    _execute(output, parameters, kernel_name, False, name)
+
+
+def _execute(
+    executed: Path,
+    parameters: dict[str, str],
+    kernel_name: str,
+    progress_bar: bool,
+    notebook: str = NOTEBOOK_FILE,
+) -> None:
+    """Run a notebook in a fresh kernel on local sockets (not TCP), with a per-cell timeout."""
     import papermill
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
@@ -134,7 +147,7 @@ def _execute(executed: Path, parameters: dict[str, str], kernel_name: str, progr
     km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(sockets, "k"))
     try:
         papermill.execute_notebook(
-            str(notebook_path()),
+            str(notebook_path(notebook)),
             str(executed),
             parameters=parameters,
             kernel_name=kernel_name,

@@ -46,23 +46,26 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "transactions": (
         Column("customer_id", "str", True, "customer identifier or name"),
         Column("date", "datetime", True, "date of the sale (or refund)"),
-        Column("amount", "float", True, "line revenue; negative for refunds"),
+        Column("amount", "float", True, "line revenue, negative for refunds; else quantity x unit_price"),
         Column("margin", "float", False, "line gross margin"),
         Column("product", "str", False, "product or service"),
         Column("quantity", "float", False, "quantity sold"),
         Column("document_id", "str", False, "invoice or order number"),
+        Column("unit_price", "float", False, "price of one unit, when the file has no line total"),
     ),
     "customers": (
         Column("customer_id", "str", True, "customer identifier (as in transactions)"),
         Column("name", "str", False, "customer name"),
         Column("segment", "str", False, "segment or industry"),
         Column("potential", "float", False, "consultant's estimate of reachable yearly revenue"),
+        Column("cost_to_serve", "float", False, "cost of serving the customer over the period"),
     ),
     "activities": (
         Column("manager", "str", True, "sales manager"),
         Column("date", "datetime", True, "day or first day of the week counted"),
         Column("type", "str", True, "call, meeting, proposal, ..."),
         Column("count", "float", False, "number of actions (1 when the file has one row per action)"),
+        Column("customer_id", "str", False, "customer the action was for, when known"),
     ),
     "plans": (
         Column("manager", "str", False, "sales manager; empty for the whole department"),

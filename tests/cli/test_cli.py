@@ -64,7 +64,10 @@ def test_check_prints_the_data_quality_summary(runner, small_client):
     assert "data/deals.csv" in deals and "quarantined" in deals
     assert "unknown_stage" in result.output
     assert "-> 'Коммерческое предложение'" in result.output
-    assert result.output.rstrip().endswith("(rows read = used + quarantined for every file).")
+    assert "excluded by rule" in next(line for line in lines if line.startswith("transactions"))
+    assert result.output.rstrip().endswith(
+        "(rows read = used + quarantined + excluded by rule for every file)."
+    )
 
 
 def test_check_reports_a_config_error_as_one_paragraph(runner, small_client, tmp_path):

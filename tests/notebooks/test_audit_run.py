@@ -67,8 +67,11 @@ def test_metrics_follow_the_schema_and_the_report(audited):
     assert metrics["client"]["name"] == "ООО «Малый тест»"
     assert metrics["client"]["period"] == {"start": "2026-01-01", "end": "2026-09-30"}
     for table in metrics["data_quality"].values():
-        assert table["rows_read"] == table["rows_used"] + table["rows_quarantined"]
+        assert table["rows_read"] == table["rows_used"] + table["rows_quarantined"] + table["rows_excluded"]
         assert sum(table["reasons"].values()) == table["rows_quarantined"]
+        assert sum(e["rows"] for e in table["excluded"].values()) == table["rows_excluded"]
+    # The demo's cleaning rules exclude retail receipts and settlement adjustments: counted, not quarantined.
+    assert set(metrics["data_quality"]["transactions"]["excluded"]) == {"non_product", "no_customer"}
     funnel = metrics["funnel"]
     assert funnel["won"] + funnel["lost"] + funnel["open"] == funnel["deals_in_cohort"]
     assert funnel["win_rate"] == pytest.approx(funnel["won"] / (funnel["won"] + funnel["lost"]))

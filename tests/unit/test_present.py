@@ -35,6 +35,8 @@ def test_russian_formats():
 def test_english_formats():
     f = Formatter("en")
     assert f.money(1_234_567.8) == "₽1,234,568"
+    assert f.money(-19_590.4) == "-₽19,590"
+    assert f.money(-0.4) == "₽0"
     assert f.pct(0.125) == "12.5%"
     assert f.date(dt.date(2026, 11, 23)) == "November 23, 2026"
     assert f.days(3.25) == f"3.2{NBSP}days"

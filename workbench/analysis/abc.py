@@ -1,21 +1,26 @@
-"""ABC analysis of customers, revenue concentration and unprofitable customers.
+"""ABC analysis of customers and products, revenue concentration and unprofitable customers.
 
 Boundary rule (fixed mode): items are sorted by value, largest first (ties by id). An item belongs to A
 while the cumulative share of the items *before* it is below the A threshold, to B while it is below the
 B threshold, else to C. So a customer who alone brings 85% is A, and the first item is always A.
-Items with a total of zero or less (refunds exceeding sales) take no part in the ranking; they are
-counted apart.
+Computed mode reads the limits off the ABC curve (see :mod:`workbench.analysis.abc_computed`) and applies
+the same "before the item" rule to the share of items. Items with a total of zero or less (refunds
+exceeding sales) take no part in the ranking; they are counted apart.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from workbench.analysis.abc_computed import MIN_ITEMS, ComputedLimits, classes_by_effort, computed_limits
+from workbench.analysis.grouping import Keyed, keyed
+from workbench.analysis.xyz import XyzResult, abc_xyz_matrix, analyze_xyz
 from workbench.config import AbcConfig, Period
 
+METRIC_COLUMNS = {"revenue": "amount", "margin": "margin", "quantity": "quantity"}
 CLASSES = ("A", "B", "C")
 
 
@@ -57,19 +62,28 @@ class Profitability:
 
 @dataclass(frozen=True)
 class AbcResult:
-    """ABC classes of customers plus concentration and profitability."""
+    """ABC classes of customers (or products) plus concentration, profitability and XYZ."""
 
     mode: str
     metric: str
-    thresholds: tuple[float, float]
+    thresholds: tuple[float, float]  # cumulative shares at the A and B limits (computed mode: as found)
     classes: dict[str, ClassSummary]
-    items: pd.DataFrame  # id, value, share, cum_share_before, cum_share, cls (ranked items only)
+    items: pd.DataFrame  # id, value, share, cum_share_before, cum_share, cls[, cv, xyz] (ranked items)
     excluded_count: int
     excluded_value: float
     total: float
     concentration: Concentration
     profitability: Profitability
     months: float
+    computed: ComputedLimits | None = None  # computed mode with enough items
+    xyz: XyzResult | None = None
+    lines_without_key: int = 0  # e.g. sales lines without a product, left out of a product ABC
+    value_without_key: float = 0.0
+
+    @property
+    def fallback(self) -> bool:
+        """Computed mode asked for, fixed thresholds used (fewer than three ranked items)."""
+        return self.mode == "computed" and self.computed is None
 
 
 def in_period(frame: pd.DataFrame, column: str, period: Period) -> pd.DataFrame:
@@ -79,26 +93,67 @@ def in_period(frame: pd.DataFrame, column: str, period: Period) -> pd.DataFrame:
     return frame[(frame[column] >= start) & (frame[column] < end)]
 
 
+def _ordered(values: pd.Series) -> pd.DataFrame:
+    """Positive items sorted by value, largest first, ties by id."""
+    positive = values[values > 0]
+    order = pd.DataFrame({"id": positive.index.astype(str), "value": positive.to_numpy(dtype=float)})
+    return order.sort_values(["value", "id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _with_shares(order: pd.DataFrame) -> pd.DataFrame:
+    total = float(order["value"].sum())
+    share = order["value"] / total if total > 0 else order["value"] * 0.0
+    cum = share.cumsum()
+    return order.assign(share=share, cum_share_before=cum - share, cum_share=cum)
+
+
+def _fixed_classes(items: pd.DataFrame, thresholds: tuple[float, float]) -> pd.DataFrame:
+    a, b = thresholds
+    # Guard the comparison against floating-point noise in the cumulative sum.
+    eps = 1e-12
+    before = items["cum_share_before"].to_numpy()
+    return items.assign(
+        cls=np.where(before < a - eps, "A", np.where(before < b - eps, "B", "C")).astype(object)
+    )
+
+
 def abc_fixed(values: pd.Series, thresholds: tuple[float, float]) -> pd.DataFrame:
     """Classify items by value with the 'share before the item' rule.
 
     ``values`` is indexed by item id. Returns a frame (ranked positive items only) with columns
     id, value, share, cum_share_before, cum_share, cls (the class).
     """
-    positive = values[values > 0]
-    order = pd.DataFrame({"id": positive.index.astype(str), "value": positive.to_numpy(dtype=float)})
-    order = order.sort_values(["value", "id"], ascending=[False, True], kind="stable").reset_index(drop=True)
-    total = float(order["value"].sum())
-    if total <= 0:
-        return order.assign(share=[], cum_share_before=[], cum_share=[], cls=[])
-    share = order["value"] / total
-    cum = share.cumsum()
-    before = cum - share
-    a, b = thresholds
-    # Guard the comparison against floating-point noise in the cumulative sum.
-    eps = 1e-12
-    cls = np.where(before < a - eps, "A", np.where(before < b - eps, "B", "C"))
-    return order.assign(share=share, cum_share_before=before, cum_share=cum, cls=cls)
+    return _fixed_classes(_with_shares(_ordered(values)), thresholds)
+
+
+def classify(
+    values: pd.Series, mode: str, thresholds: tuple[float, float]
+) -> tuple[pd.DataFrame, ComputedLimits | None, tuple[float, float]]:
+    """Rank and class items in the given mode: (items, computed points or None, thresholds in force).
+
+    Computed mode with fewer than three positive items falls back to the fixed ``thresholds``.
+    """
+    items = _with_shares(_ordered(values))
+    if mode != "computed" or len(items) < MIN_ITEMS:
+        return _fixed_classes(items, thresholds), None, thresholds
+    limits = computed_limits(items["value"].to_numpy())
+    items = items.assign(cls=classes_by_effort(len(items), limits))
+    return items, limits, (limits.a_yield, limits.c_yield)
+
+
+def class_summaries(items: pd.DataFrame) -> dict[str, ClassSummary]:
+    """Count, value and shares of each class."""
+    total = float(items["value"].sum())
+    out = {}
+    for cls in CLASSES:
+        part = items.loc[items["cls"] == cls, "value"]
+        out[cls] = ClassSummary(
+            count=len(part),
+            revenue=float(part.sum()),
+            share=float(part.sum() / total) if total > 0 else 0.0,
+            count_share=len(part) / len(items) if len(items) else 0.0,
+        )
+    return out
 
 
 def gini(values: np.ndarray) -> float:
@@ -133,51 +188,64 @@ def concentration(values: pd.Series) -> Concentration:
     )
 
 
-def analyze_customers(transactions: pd.DataFrame, config: AbcConfig, period: Period) -> AbcResult:
-    """ABC of customers on the configured metric over the period's transactions."""
+def analyze_abc(
+    transactions: pd.DataFrame,
+    config: AbcConfig,
+    period: Period,
+    key: str = "customer_id",
+    with_xyz: bool = True,
+) -> AbcResult:
+    """ABC of the items named by ``key`` (customers or products) on the configured metric over the period,
+    with concentration of revenue, profitability and XYZ of monthly values."""
     lines = in_period(transactions, "date", period)
-    column = {"revenue": "amount", "margin": "margin", "quantity": "quantity"}[config.metric]
-    grouped = lines.groupby("customer_id", sort=False)
-    values = grouped[column].sum(min_count=1).fillna(0.0)
-    items = abc_fixed(values, config.thresholds)
-    total = float(items["value"].sum())
-    classes = {}
-    for cls in CLASSES:
-        part = items[items["cls"] == cls]
-        classes[cls] = ClassSummary(
-            count=len(part),
-            revenue=float(part["value"].sum()),
-            share=float(part["value"].sum() / total) if total > 0 else 0.0,
-            count_share=len(part) / len(items) if len(items) else 0.0,
-        )
+    groups = keyed(lines, key)
+    column = METRIC_COLUMNS[config.metric]
+    values = groups.sum(lines[column]) if column in lines else pd.Series(0.0, index=groups.ids)
+    items, computed, thresholds = classify(values, config.mode, config.thresholds)
+    xyz = None
+    if with_xyz and column in lines:
+        xyz = analyze_xyz(lines, groups, column, items["id"], config.xyz, period)
+        if xyz.available:
+            items = items.assign(cv=xyz.cv.to_numpy(), xyz=xyz.classes.to_numpy())
+            xyz = replace(xyz, matrix=abc_xyz_matrix(items))
     excluded = values[values <= 0]
-    revenue = grouped["amount"].sum()
+    without_key = ~groups.has_key
     return AbcResult(
         mode=config.mode,
         metric=config.metric,
-        thresholds=config.thresholds,
-        classes=classes,
+        thresholds=thresholds,
+        classes=class_summaries(items),
         items=items,
         excluded_count=len(excluded),
         excluded_value=float(excluded.sum()),
-        total=total,
-        concentration=concentration(revenue),
-        profitability=profitability(lines),
+        total=float(items["value"].sum()),
+        concentration=concentration(groups.sum(lines["amount"])),
+        profitability=profitability(lines, groups),
         months=period.months,
+        computed=computed,
+        xyz=xyz,
+        lines_without_key=int(without_key.sum()),
+        value_without_key=float(lines["amount"].to_numpy()[without_key].sum()),
     )
 
 
-def profitability(lines: pd.DataFrame) -> Profitability:
-    """Customers with a negative total margin, when the transactions carry margin."""
+def analyze_customers(transactions: pd.DataFrame, config: AbcConfig, period: Period) -> AbcResult:
+    """ABC of customers on the configured metric over the period's transactions."""
+    return analyze_abc(transactions, config, period, "customer_id")
+
+
+def profitability(lines: pd.DataFrame, groups: Keyed | None = None) -> Profitability:
+    """Customers (or products) with a negative total margin, when the lines carry margin."""
+    groups = groups or keyed(lines, "customer_id")
     if "margin" not in lines or lines["margin"].notna().sum() == 0:
-        return Profitability(False, 0, 0.0, 0.0, 0.0, int(lines["customer_id"].nunique()))
-    per = lines.groupby("customer_id").agg(revenue=("amount", "sum"), margin=("margin", "sum"))
-    bad = per[per["margin"] < 0]
+        return Profitability(False, 0, 0.0, 0.0, 0.0, groups.size)
+    revenue, margin = groups.sum(lines["amount"]), groups.sum(lines["margin"])
+    bad = margin < 0
     return Profitability(
         available=True,
-        unprofitable_count=len(bad),
-        unprofitable_revenue=float(bad["revenue"].sum()),
-        unprofitable_margin=float(bad["margin"].sum()),
-        total_margin=float(per["margin"].sum()),
-        customers=len(per),
+        unprofitable_count=int(bad.sum()),
+        unprofitable_revenue=float(revenue[bad].sum()),
+        unprofitable_margin=float(margin[bad].sum()),
+        total_margin=float(margin.sum()),
+        customers=groups.size,
     )

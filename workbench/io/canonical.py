@@ -68,12 +68,18 @@ def map_columns(raw: RawTable, source: TableSource, table: str) -> dict[str, str
 
 
 def build_canonical(
-    raw: RawTable, source: TableSource, table: str, quarantine: Quarantine
+    raw: RawTable,
+    source: TableSource,
+    table: str,
+    quarantine: Quarantine,
+    checked_later: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Parse the mapped columns of ``raw`` into canonical types; quarantine rows with bad values.
 
-    Returns the canonical frame (indexed by row number, extra raw columns kept after the canonical ones)
-    and the mapping used.
+    Empty required cells are quarantined here, except in the ``checked_later`` columns, which the table's
+    own rules handle (a sales line's amount derived from quantity x price; lines without a customer
+    excluded by a configured rule). Returns the canonical frame (indexed by row number, extra raw columns
+    kept after the canonical ones) and the mapping used.
     """
     mapping = map_columns(raw, source, table)
     quarantine.reject_rows(raw.broken_rows, "bad_field_count")
@@ -110,7 +116,7 @@ def build_canonical(
             raw_values=frame[mapping[column.name]],
         )
     for column in TABLES[table]:
-        if column.required:
+        if column.required and column.name not in checked_later:
             out = quarantine.reject(out, out[column.name].isna(), f"missing_value:{column.name}", column.name)
     return out, mapping
 

@@ -86,20 +86,60 @@ def _build(
         return _build_wide_activities(raw, source, q)
     if table == "activities" and "type" not in source.columns and "type" not in source.defaults:
         source = source.model_copy(update={"defaults": {**source.defaults, "type": ALL_ACTIONS}})
-    frame, mapping = build_canonical(raw, source, table, q)
+    later = _checked_later(table, source)
+    frame, mapping = build_canonical(raw, source, table, q, later)
     if table == "deals":
         frame = rules.finish_deals(frame, config.funnel, q)
     elif table == "stage_events":
         frame = rules.finish_stage_events(frame, tables["deals"], config.funnel, q)
     elif table == "transactions":
-        frame = rules.finish_transactions(frame, q)
+        frame = rules.finish_transactions(frame, q, source.cleaning, "amount" in later)
     elif table == "activities":
         frame = rules.finish_activities(frame, "count" in mapping, q)
     elif table == "plans":
         frame = rules.finish_plans(frame, q)
     elif table == "customers":
         frame = rules.finish_customers(frame, q)
+        frame = _criteria_columns(frame, raw, config, source, mapping, q)
     return frame, mapping
+
+
+def _criteria_columns(
+    frame: pd.DataFrame,
+    raw: RawTable,
+    config: ClientConfig,
+    source: TableSource,
+    mapping: dict[str, str],
+    q: Quarantine,
+) -> pd.DataFrame:
+    """Numeric columns of the customers file named as segmentation criteria, parsed as numbers.
+
+    A cell that is not a number leaves the criterion empty for that customer (a caveat, not an error).
+    """
+    nulls = frozenset(v.strip().casefold() for v in source.null_values)
+    frame = frame.copy()
+    for name in config.abc.segments.column_criteria:
+        if name in frame.columns and name in mapping:
+            continue  # a canonical numeric column such as cost_to_serve
+        column = require_column(raw, name, f"abc.segments.weights.{name}")
+        mapping[f"criterion[{name}]"] = column
+        cells = raw.frame[column].reindex(frame.index)  # the rows kept, not those quarantined
+        values, bad = parse_numbers(cells, nulls)
+        q.warn(f"criterion_not_a_number:{name}", int(bad.sum()), cells[bad].head(3).tolist())
+        frame[name] = values
+    return frame
+
+
+def _checked_later(table: str, source: TableSource) -> frozenset[str]:
+    """Required columns whose empty cells the table's own rules handle (see ``build_canonical``)."""
+    if table != "transactions":
+        return frozenset()
+    later = set()
+    if "amount" not in source.columns:
+        later.add("amount")  # quantity x unit price
+    if source.cleaning.no_customer == "exclude":
+        later.add("customer_id")
+    return frozenset(later)
 
 
 def _build_wide_activities(
@@ -149,7 +189,9 @@ def _report(
         file=source.file,
         rows_read=rows_read,
         rows_quarantined=q.count,
-        rows_used=rows_read - q.count,
+        rows_used=rows_read - q.count - q.excluded_rows,
+        rows_excluded=q.excluded_rows,
+        excluded=q.excluded,
         reasons=q.reasons(),
         warnings=dict(q.warnings),
         examples={**q.reason_examples(), **q.examples},
@@ -161,7 +203,8 @@ def _report(
     used_rows = frame.index.nunique()
     if used_rows != report.rows_used:
         raise AssertionError(
-            f"{source.file}: rows used {used_rows} != read {rows_read} - quarantined {q.count}"
+            f"{source.file}: rows used {used_rows} != read {rows_read} - quarantined {q.count} "
+            f"- excluded {q.excluded_rows}"
         )
     return report
 

@@ -26,11 +26,14 @@ class TableReport:
     delimiter: str | None = None
     sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    # Valid rows that a configured cleaning rule removed (not errors): rows and money per rule.
+    rows_excluded: int = 0
+    excluded: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def balanced(self) -> bool:
         """The accounting identity every table must satisfy."""
-        return self.rows_read == self.rows_used + self.rows_quarantined
+        return self.rows_read == self.rows_used + self.rows_quarantined + self.rows_excluded
 
 
 class Quarantine:
@@ -43,6 +46,8 @@ class Quarantine:
         self._rows: set[int] = set()
         self.warnings: dict[str, int] = {}
         self.examples: dict[str, list[dict[str, object]]] = {}
+        self.excluded: dict[str, dict[str, float]] = {}
+        self.excluded_rows = 0
 
     def reject(
         self,
@@ -108,6 +113,29 @@ class Quarantine:
             )
         )
         self._rows.update(r for r, _, _ in rows)
+
+    def exclude(
+        self, frame: pd.DataFrame, mask: pd.Series, rule: str, field: str | None = None
+    ) -> pd.DataFrame:
+        """Remove the rows of ``frame`` where ``mask`` holds under a cleaning rule; count rows and money.
+
+        Excluded rows are valid data that a configured rule leaves out (cancellations, postage, lines
+        without a customer); they are not written to the quarantine. The money is the sum of their
+        ``amount``; a few examples (row number and the cell of ``field``) are kept.
+        """
+        mask = mask.reindex(frame.index, fill_value=False).astype(bool)
+        if not mask.any():
+            return frame
+        removed = frame.loc[mask.to_numpy()]
+        entry = self.excluded.setdefault(rule, {"rows": 0, "amount": 0.0})
+        entry["rows"] += len(removed)
+        entry["amount"] += float(removed["amount"].sum()) if "amount" in removed else 0.0
+        self.excluded_rows += len(removed)
+        kept = self.examples.setdefault(rule, [])
+        for row, cells in removed.head(MAX_EXAMPLES - len(kept)).iterrows():
+            value = cells[field] if field else None
+            kept.append({"row": int(row), "value": _text(value, 80), "hint": None})
+        return frame.loc[~mask.to_numpy()]
 
     def warn(self, code: str, count: int, examples: list[object] | None = None) -> None:
         """Record a caveat about rows that are used anyway (e.g. a won deal without an amount)."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbench.config import FunnelConfig
+from workbench.config import FunnelConfig, TransactionRules
+from workbench.io import cleaning
 from workbench.io.canonical import normalize_header, suggest
 from workbench.io.quarantine import Quarantine
 
@@ -204,8 +205,13 @@ def finish_stage_events(
     )
 
 
-def finish_transactions(lines: pd.DataFrame, q: Quarantine) -> pd.DataFrame:
-    """Plausibility of sales lines: zero lines and refunds are kept and counted."""
+def finish_transactions(
+    lines: pd.DataFrame, q: Quarantine, rules: TransactionRules | None = None, derive: bool = False
+) -> pd.DataFrame:
+    """Amounts, the configured cleaning rules, plausibility: zero lines and refunds are kept and counted."""
+    if derive:
+        lines = cleaning.derive_amount(lines, q)
+    lines = cleaning.apply_rules(lines, rules or TransactionRules(), q)
     q.warn("zero_amount", int(lines["amount"].eq(0).sum()))
     q.warn("refund_lines", int((lines["amount"] < 0).sum()))
     return lines

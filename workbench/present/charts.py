@@ -185,8 +185,10 @@ def pareto_chart(
     x_label: str,
     y_label: str,
     ax: Axes | None = None,
+    points: dict[str, tuple[float, float]] | None = None,
 ) -> Axes:
-    """Cumulative share of revenue against the share of customers, with the A / B / C zones shaded."""
+    """Cumulative share of revenue against the share of customers, with the A / B / C zones shaded and,
+    for a computed ABC, its labelled points (Pareto, break-even, submarginal)."""
     ax = ax or new_axes(height=3.0)
     n = len(cum_share)
     x = np.concatenate([[0.0], np.arange(1, n + 1) / max(n, 1)])
@@ -208,6 +210,10 @@ def pareto_chart(
         start = end
     for t in thresholds:
         ax.axhline(t, color=MUTED, linewidth=0.8, linestyle=":")
+    for (label, (px, py)), marker in zip((points or {}).items(), "os^", strict=False):
+        ax.plot([px], [py], marker=marker, color=ALERT, markersize=5, linestyle="none", label=label, zorder=4)
+    if points:
+        ax.legend(loc="lower right")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
     percent = FuncFormatter(lambda v, _: fmt.pct(v, 0))

@@ -50,11 +50,12 @@ class Formatter:
         if _missing(value):
             return DASH
         value = float(value)
-        sign = "+" if signed and value > 0 else ""
+        # The sign goes before the whole amount: "-5 000 ₽", "-₽5,000" (not "₽-5,000").
+        sign = "-" if round(value) < 0 else "+" if signed and value > 0 else ""
         if compact and abs(value) >= 10_000:
-            number = format_compact_decimal(value, locale=self.locale, fraction_digits=1)
+            number = format_compact_decimal(abs(value), locale=self.locale, fraction_digits=1)
         else:
-            number = format_decimal(round(value), format="#,##0", locale=self.locale)
+            number = format_decimal(round(abs(value)), format="#,##0", locale=self.locale)
         return sign + self._with_symbol(number)
 
     def pct(self, value: float | None, digits: int = 1, *, signed: bool = False) -> str:

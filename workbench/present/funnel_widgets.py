@@ -26,11 +26,11 @@ def scenario_table(t: Messages, stages: list[str], base: Forecast, now: Forecast
     change = uplift(base, now)
     return (
         "<table class='wb-table wb-compact'>"
-        f"<thead><tr><th>{t('whatif.col_stage')}</th><th class='num'>{t('whatif.col_now')}</th>"
-        f"<th class='num'>{t('whatif.col_scenario')}</th></tr></thead><tbody>{rows}"
-        f"<tr><td><strong>{t('whatif.revenue')}</strong></td><td class='num'>{f.money(base.revenue)}</td>"
+        f"<thead><tr><th>{t('funnel_whatif.col_stage')}</th><th class='num'>{t('funnel_whatif.col_now')}</th>"
+        f"<th class='num'>{t('funnel_whatif.col_scenario')}</th></tr></thead><tbody>{rows}"
+        f"<tr><td><strong>{t('funnel_whatif.revenue')}</strong></td><td class='num'>{f.money(base.revenue)}</td>"
         f"<td class='num'><strong>{f.money(now.revenue)}</strong></td></tr></tbody></table>"
-        f"<p>{t('whatif.change', change=change) if change is not None else ''}</p>"
+        f"<p>{t('funnel_whatif.change', change=change) if change is not None else ''}</p>"
     )
 
 
@@ -50,7 +50,7 @@ class FunnelWhatIf:
             min=0,
             max=max(flow * 2, 1),
             step=max(flow / 100, 0.1),
-            description=t("whatif.lead_flow"),
+            description=t("funnel_whatif.lead_flow"),
             style=style,
             layout=layout,
         )
@@ -73,7 +73,7 @@ class FunnelWhatIf:
             min=0,
             max=max(check * 2, 1),
             step=max(check / 100, 1),
-            description=t("whatif.avg_check"),
+            description=t("funnel_whatif.avg_check"),
             style=style,
             layout=layout,
         )

@@ -12,7 +12,8 @@ import pandas as pd
 
 from workbench import findings as fnd
 from workbench.audit import AuditResult
-from workbench.present import charts
+from workbench.present import charts, customer_section
+from workbench.present.customer_section import customers_section
 from workbench.present.funnel_section import funnel_section, rule_sentence
 from workbench.present.html import Section, render
 from workbench.present.i18n import Messages
@@ -28,7 +29,6 @@ SECTION_ORDER = (
     "methodology",
     "appendix_data",
 )
-TOP_CUSTOMERS = 10
 BEST_PRACTICE_WORTH = 0.05  # share of the equal-effort gain below which best practice is not worth a sentence
 MAX_WEEKS_IN_TABLE = 60
 
@@ -46,10 +46,17 @@ def finding_texts(t: Messages, finding: fnd.Finding) -> dict[str, str]:
     key = f"findings.{finding.code}"
     params = {**finding.params, "impact": finding.impact_per_month}
     evidence = t(f"{key}.evidence", **params)
-    # Best practice is mentioned only when it is worth something next to the equal-effort estimate.
+    # Optional sentences, added when their parameter is there. Best practice is mentioned only when it is
+    # worth something next to the equal-effort estimate.
     best = params.get("impact_best") or 0.0
-    if t.has(f"{key}.evidence_best") and best >= BEST_PRACTICE_WORTH * (finding.impact_per_month or 0.0) > 0:
-        evidence += t(f"{key}.evidence_best", **params)
+    worth = best >= BEST_PRACTICE_WORTH * (finding.impact_per_month or 0.0) > 0
+    for extra, present in (
+        ("evidence_best", worth),
+        ("evidence_time", params.get("has_time")),
+        ("evidence_stopped", params.get("stopped")),
+    ):
+        if t.has(f"{key}.{extra}") and present:
+            evidence += t(f"{key}.{extra}", **params)
     return {
         "title": t(f"{key}.title", **params),
         "evidence": evidence,
@@ -195,20 +202,50 @@ def data_overview(t: Messages, audit: AuditResult) -> Section:
                 "read": f.num(report.rows_read),
                 "used": f.num(report.rows_used),
                 "quarantined": f.num(report.rows_quarantined),
+                "excluded": f.num(report.rows_excluded),
                 "format": _format_text(t, report),
             }
         )
     caveats = []
     for report in audit.data.reports.values():
         for code, count in report.warnings.items():
-            caveats.append(f"{report.file}: {t('appendix_data.warnings.' + code)} — {f.num(count)}")
+            caveats.append(f"{report.file}: {warning_label(t, code)} — {f.num(count)}")
+    exclusions = [
+        f"{report.file}: {excluded_label(t, rule, effect)}"
+        for report in audit.data.reports.values()
+        for rule, effect in report.excluded.items()
+    ]
     scope = t(
         "data.scope",
         period=f.period(audit.config.period.start, audit.config.period.end),
         cohort=audit.funnel.deals_in_cohort,
         total=audit.funnel.deals_total,
     )
-    return render("data.html.j2", t, files=files, scope=scope, caveats=caveats)
+    any_excluded = any(r.rows_excluded for r in audit.data.reports.values())
+    return render(
+        "data.html.j2",
+        t,
+        files=files,
+        scope=scope,
+        caveats=caveats,
+        exclusions=exclusions,
+        any_excluded=any_excluded,
+    )
+
+
+def warning_label(t: Messages, code: str) -> str:
+    """A caveat's text; codes such as 'criterion_not_a_number:Сотрудников' name a column."""
+    name, _, field = code.partition(":")
+    return t(f"appendix_data.warnings.{name}", field=field)
+
+
+def excluded_label(t: Messages, rule: str, effect: dict[str, float]) -> str:
+    """'Нетоварные строки (почтовые расходы, комиссии, корректировки): 14 строк на 85 632 ₽'."""
+    return (
+        t(f"appendix_data.excluded.{rule}")
+        + ": "
+        + t("appendix_data.excluded_effect", rows=effect["rows"], amount=effect["amount"])
+    )
 
 
 ENCODING_NAMES = {
@@ -242,75 +279,6 @@ def example_label(t: Messages, example: dict[str, object]) -> str:
     if example.get("hint"):
         text += " " + t("appendix_data.example_hint", hint=example["hint"])
     return text
-
-
-def customers_section(t: Messages, audit: AuditResult) -> Section:
-    abc = audit.abc
-    if abc is None:
-        return render("customers.html.j2", t, abc=None)
-    f = t.fmt
-    c = abc.concentration
-    kpis = [
-        (t("customers.kpi_customers"), f.num(c.customers), None),
-        (t("customers.kpi_top1"), f.pct(c.top1_share), c.top1_name),
-        (t("customers.kpi_top10"), f.pct(c.top10_share), None),
-        (t("customers.kpi_gini"), f.num(c.gini, 2), None),
-    ]
-    chart = None
-    if len(abc.items):
-        chart = charts.to_data_uri(
-            charts.pareto_chart(
-                abc.items["cum_share"].to_numpy(),
-                abc.thresholds,
-                abc.items["cls"].tolist(),
-                f,
-                t("customers.pareto_x"),
-                t("customers.pareto_y"),
-            )
-        )
-    classes = [
-        {
-            "cls": cls,
-            "count": f.num(s.count),
-            "count_share": f.pct(s.count_share),
-            "value": f.money(s.revenue) if abc.metric != "quantity" else f.num(s.revenue),
-            "share": f.pct(s.share),
-        }
-        for cls, s in abc.classes.items()
-    ]
-    top = [
-        {
-            "customer": row.id,
-            "value": f.money(row.value),
-            "share": f.pct(row.share),
-            "cum": f.pct(row.cum_share),
-            "cls": row.cls,
-        }
-        for row in abc.items.head(TOP_CUSTOMERS).itertuples(index=False)
-    ]
-    p = abc.profitability
-    profit = None
-    if p.available and p.unprofitable_count:
-        profit = t(
-            "customers.profit_text",
-            count=p.unprofitable_count,
-            customers=p.customers,
-            share=p.unprofitable_count / p.customers,
-            revenue=p.unprofitable_revenue,
-            margin=p.unprofitable_margin,
-            total=p.total_margin,
-        )
-    return render(
-        "customers.html.j2",
-        t,
-        abc=abc,
-        kpis=kpis,
-        chart=chart,
-        classes=classes,
-        top=top,
-        profit=profit,
-        metric=t(f"customers.metric_{abc.metric}"),
-    )
 
 
 def plan_section(t: Messages, audit: AuditResult) -> Section:
@@ -428,6 +396,7 @@ def methodology_section(t: Messages, audit: AuditResult) -> Section:
         b=config.abc.thresholds[1],
         top1=fnd.TOP1_DEPENDENCE,
         top3=fnd.TOP3_DEPENDENCE,
+        customer_method=customer_section.method_paragraphs(t, audit),
         basis=t(f"plan.basis_{config.plan.weekly_split}"),
         threshold=config.activity.irregular_cv,
     )
@@ -454,11 +423,20 @@ def appendix_data_section(t: Messages, audit: AuditResult) -> Section:
         ]
         warnings = [
             {
-                "reason": t(f"appendix_data.warnings.{w}"),
+                "reason": warning_label(t, w),
                 "count": f.num(n),
                 "examples": [example_label(t, e) for e in report.examples.get(w, [])],
             }
             for w, n in report.warnings.items()
+        ]
+        excluded = [
+            {
+                "reason": t(f"appendix_data.excluded.{rule}"),
+                "count": f.num(effect["rows"]),
+                "amount": f.money(effect["amount"]),
+                "examples": [example_label(t, e) for e in report.examples.get(rule, [])],
+            }
+            for rule, effect in report.excluded.items()
         ]
         files.append(
             {
@@ -470,9 +448,15 @@ def appendix_data_section(t: Messages, audit: AuditResult) -> Section:
                     read=report.rows_read,
                     used=report.rows_used,
                     quarantined=report.rows_quarantined,
+                )
+                + (
+                    t("appendix_data.balanced_excluded", excluded=report.rows_excluded)
+                    if report.excluded
+                    else ""
                 ),
                 "reasons": reasons,
                 "warnings": warnings,
+                "excluded": excluded,
                 "columns": report.columns,
             }
         )

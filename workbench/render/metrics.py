@@ -15,6 +15,8 @@ from typing import Any
 import pandas as pd
 
 from workbench import __version__
+from workbench.analysis.abc import AbcResult
+from workbench.analysis.customers import CustomerBase
 from workbench.analysis.groups import GroupRow, GroupStage
 from workbench.audit import AuditResult
 from workbench.present.i18n import Messages
@@ -72,6 +74,8 @@ def build_metrics(
                 "rows_quarantined": r.rows_quarantined,
                 "reasons": r.reasons,
                 "warnings": r.warnings,
+                "rows_excluded": r.rows_excluded,
+                "excluded": r.excluded,
             }
             for table, r in audit.data.reports.items()
         },
@@ -260,21 +264,152 @@ def _reasons(audit: AuditResult) -> dict[str, Any]:
 
 
 def _abc(audit: AuditResult) -> dict[str, Any]:
-    abc = audit.abc
-    if abc is None:
-        return {"customers": None, "concentration": None}
+    base = audit.customers
+    if base is None:
+        if audit.abc is None:
+            return {"customers": None, "concentration": None}
+        return {
+            "customers": _abc_result(audit.abc),
+            "concentration": vars(audit.abc.concentration),
+            "profitability": vars(audit.abc.profitability),
+        }
+    abc = base.abc
     return {
-        "customers": {
-            "mode": abc.mode,
-            "metric": abc.metric,
-            "thresholds": list(abc.thresholds),
-            "classes": {
-                k: {"count": v.count, "revenue": v.revenue, "share": v.share} for k, v in abc.classes.items()
-            },
-            "excluded": {"count": abc.excluded_count, "value": abc.excluded_value},
-        },
+        "customers": _abc_result(abc),
         "concentration": vars(abc.concentration),
         "profitability": vars(abc.profitability),
+        "products": _abc_result(base.products) if base.products is not None else None,
+        "xyz": _xyz(base),
+        "matrix": {
+            "customers": _matrix(abc),
+            "products": _matrix(base.products) if base.products is not None else None,
+        },
+        "d_class": _d_class(base),
+        "segments": _segments(base),
+        "migration": _migration(base),
+    }
+
+
+def _abc_result(abc: AbcResult) -> dict[str, Any]:
+    computed = abc.computed
+    return {
+        "mode": abc.mode,
+        "metric": abc.metric,
+        "thresholds": list(abc.thresholds),
+        "classes": {
+            k: {"count": v.count, "revenue": v.revenue, "share": v.share} for k, v in abc.classes.items()
+        },
+        "excluded": {"count": abc.excluded_count, "value": abc.excluded_value},
+        "ranked": len(abc.items),
+        "total": abc.total,
+        "computed": None
+        if computed is None
+        else {
+            "pareto": list(computed.pareto),
+            "break_even": list(computed.break_even),
+            "submarginal": list(computed.submarginal),
+            "ab_exchanged": computed.ab_exchanged,
+            "a_effort": computed.a_effort,
+            "c_effort": computed.c_effort,
+        },
+        "fallback": abc.fallback,
+        "lines_without_key": abc.lines_without_key,
+    }
+
+
+def _xyz(base: CustomerBase) -> dict[str, Any] | None:
+    xyz = base.abc.xyz
+    if xyz is None:
+        return None
+    products = base.products.xyz if base.products is not None else None
+    return {
+        "available": xyz.available,
+        "limits": list(xyz.limits),
+        "preset": xyz.preset,
+        "months": [m.date() for m in xyz.months],
+        "months_without_sales": xyz.months_without_sales,
+        "customers": {**xyz.counts, "unclassified": xyz.unclassified},
+        "products": {**products.counts, "unclassified": products.unclassified} if products else None,
+    }
+
+
+def _matrix(abc: AbcResult) -> dict[str, Any] | None:
+    if abc.xyz is None or not abc.xyz.available:
+        return None
+    return {key: vars(cell) for key, cell in abc.xyz.matrix.items()}
+
+
+def _d_class(base: CustomerBase) -> dict[str, Any]:
+    d, time = base.d_class, base.time
+    return {
+        "count": d.count,
+        "revenue": d.revenue,
+        "margin": d.margin,
+        "customers": d.total_customers,
+        "rules": d.rules,
+        "by_rule": d.by_rule,
+        "by_abc": {k or "unranked": v for k, v in d.by_abc.items()},
+        "ids": d.customers["id"].tolist(),
+        "time": None
+        if time is None
+        else {
+            "deals": time.deals,
+            "deals_without_customer": time.deals_without_customer,
+            "actions": time.actions,
+            "hours_per_deal": time.hours_per_deal,
+            "hours_per_action": time.hours_per_action,
+            "hour_cost": time.hour_cost,
+            "hour_cost_source": time.hour_cost_source,
+            "hours_per_month": {c: time.hours_per_month(c) for c in time.deals},
+            "cost_per_month": {c: time.cost_per_month(c) for c in time.deals},
+        },
+    }
+
+
+def _segments(base: CustomerBase) -> dict[str, Any] | None:
+    s = base.segments
+    if s is None:
+        return None
+    return {
+        "weights": s.weights,
+        "dropped": s.dropped,
+        "potential_filled": s.potential_filled,
+        "classes": {
+            k: {"count": v.count, "revenue": v.revenue, "share": v.share} for k, v in s.classes.items()
+        },
+        "moved_up": s.moved_up,
+        "moved_down": s.moved_down,
+        "movers": [
+            {"id": r.id, "abc": r.abc, "score_class": r.cls, "score": r.score, "reason": r.reason}
+            for r in s.movers.itertuples(index=False)
+        ],
+    }
+
+
+def _migration(base: CustomerBase) -> dict[str, Any] | None:
+    m = base.migration
+    if m is None:
+        return None
+    return {
+        "previous": {"start": m.previous.start, "end": m.previous.end},
+        "current": {"start": m.current.start, "end": m.current.end},
+        "split": m.split,
+        "matrix": m.matrix,
+        "up": m.up,
+        "down": m.down,
+        "lost_a": m.lost_a,
+        "new_a": m.new_a,
+        "falling_share": m.falling_share,
+        "falling": [
+            {
+                "id": r.id,
+                "previous_monthly": r.previous_monthly,
+                "current_monthly": r.current_monthly,
+                "change": r.change,
+            }
+            for r in m.falling.itertuples(index=False)
+        ],
+        "revenue_at_risk": m.revenue_at_risk,
     }
 
 
