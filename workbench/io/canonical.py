@@ -92,10 +92,10 @@ def build_canonical(
         else:
             out[column.name] = _empty(column, frame.index)
     used = set(mapping.values())
-    for header in frame.columns:
-        if header not in used:
-            extra = header if header not in out.columns else f"{header}_source"
-            out[extra] = frame[header]
+    extras = [h for h in frame.columns if h not in used]
+    if extras:
+        kept = frame[extras].rename(columns={h: f"{h}_source" for h in extras if h in out.columns})
+        out = pd.concat([out, kept], axis=1)
     for column in TABLES[table]:
         if column.name not in bad:
             continue

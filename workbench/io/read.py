@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from workbench.errors import DataError
@@ -88,16 +90,12 @@ def read_raw(
 
 
 def detect_encoding(data: bytes) -> str:
-    """UTF-8 (with or without BOM) when the bytes decode as UTF-8, else Windows-1251."""
+    """UTF-8 (with or without BOM) when the bytes are valid UTF-8, UTF-16 with a BOM, else Windows-1251."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "cp1251"
+    return "utf-8" if _is_utf8(data) else "cp1251"
 
 
 def detect_delimiter(text: str) -> str:
@@ -120,19 +118,40 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
-def _decode(data: bytes, name: str, encoding: str) -> tuple[str, str]:
+def _decode(data: bytes, name: str, encoding: str) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes for the CSV reader, and the encoding it was read in.
+
+    UTF-8 files are validated in Arrow and passed on as they are (no copy through Python text); other
+    encodings are decoded and re-encoded.
+    """
     if b"\x00" in data[:SAMPLE_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError(name, "this is a binary file, not a CSV text file; export the table as CSV or XLSX")
-    chosen = detect_encoding(data) if encoding == "auto" else encoding
+    if encoding == "auto":
+        chosen = detect_encoding(data)
+    else:
+        chosen = "utf-8-sig" if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf") else encoding
+    validated = encoding == "auto" and chosen == "utf-8"  # detect_encoding has checked the whole file
+    if chosen in {"utf-8", "utf-8-sig"} and (validated or _is_utf8(data)):
+        return (data[3:] if data.startswith(b"\xef\xbb\xbf") else data), chosen
     try:
         text = data.decode(chosen)
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
         raise DataError(
             name,
-            f"cannot be read as {chosen} (byte {exc.start}); set data.<table>.encoding "
+            f"cannot be read as {chosen} (byte {exc.start}, line {line}); set data.<table>.encoding "
             "in client.yaml to utf-8 or cp1251",
         ) from None
-    return text.removeprefix("\ufeff"), chosen
+    return text.removeprefix("\ufeff").encode("utf-8"), chosen
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8, checked in Arrow (fast, without building a Python string)."""
+    try:
+        pa.array([data], pa.binary()).cast(pa.string())
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _split_header(text: str, delimiter: str, header_row: int, name: str) -> tuple[list[str], int]:
@@ -169,13 +188,14 @@ def dedupe_headers(headers: list[str]) -> list[str]:
 
 
 def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_row: int) -> RawTable:
-    data = path.read_bytes()
-    text, chosen_encoding = _decode(data, name, encoding)
-    del data
-    if not text.strip():
+    data, chosen_encoding = _decode(path.read_bytes(), name, encoding)
+    if not re.search(rb"\S", data):
         raise DataError(name, "file holds no text")
-    sep = detect_delimiter(text) if delimiter == "auto" else delimiter
-    raw_headers, header_lines = _split_header(text, sep, header_row, name)
+    if b"\r" in data and b"\n" not in data:
+        data = data.replace(b"\r", b"\n")  # old Mac line ends: a lone CR ends every line
+    head = data[: SAMPLE_BYTES * 4].decode("utf-8", errors="ignore")
+    sep = detect_delimiter(head) if delimiter == "auto" else delimiter
+    raw_headers, header_lines = _split_header(head, sep, header_row, name)
     headers = dedupe_headers(raw_headers)
     ncols = len(headers)
     broken: list[tuple[int, str, str]] = []
@@ -194,14 +214,13 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
         return "skip"
 
     names = [f"c{i}" for i in range(ncols)]
-    body_start = _offset_after_lines(text, header_lines)
-    if not text[body_start:].strip():
+    if not re.compile(rb"\S").search(data, _offset_after_lines(data, header_lines)):
         frame = pd.DataFrame({h: pd.Series(dtype="string") for h in headers})
         frame.index = pd.Index(np.empty(0, dtype=np.int64), name="row")
         return RawTable(name, frame, headers, chosen_encoding, sep, None, [])
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            pa.BufferReader(data),
             read_options=pa_csv.ReadOptions(
                 use_threads=False, column_names=names, skip_rows=header_lines, block_size=1 << 24
             ),
@@ -217,27 +236,40 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
                 quoted_strings_can_be_null=False,
             ),
         )
-    except pa.ArrowInvalid as exc:
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise DataError(name, f"cannot be parsed as CSV with delimiter {sep!r}: {exc}") from None
-    del text
-    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
-    frame.columns = headers
-    frame.index = pd.Index(_row_numbers(header_row + 1, len(frame), skipped), name="row")
+    del data
+    numbers = _row_numbers(header_row + 1, table.num_rows, skipped)
     # Arrow keeps blank lines as rows of empty cells; a blank line is not a row of data.
-    blank = np.ones(len(frame), dtype=bool)
-    for column in frame.columns:
-        blank &= frame[column].str.strip().eq("").to_numpy()
-    frame = frame.loc[~blank]
+    blank = _blank_rows(table)
+    if blank is not None:
+        table = table.filter(pa.array(~blank))
+        numbers = numbers[~blank]
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get, self_destruct=True)
+    del table
+    frame.columns = headers
+    frame.index = pd.Index(numbers, name="row")
     return RawTable(name, frame, headers, chosen_encoding, sep, None, broken)
 
 
-def _offset_after_lines(text: str, lines: int) -> int:
-    """Character offset just after the first ``lines`` physical lines of ``text``."""
+def _blank_rows(table: pa.Table) -> np.ndarray | None:
+    """Rows whose every cell is empty or blank (None when there are none: the usual case, found fast)."""
+    blank: pa.Array | None = None
+    for column in table.columns:
+        empty = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0)
+        blank = empty if blank is None else pc.and_(blank, empty)
+        if not pc.any(blank).as_py():
+            return None
+    return None if blank is None else np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _offset_after_lines(data: bytes, lines: int) -> int:
+    """Byte offset just after the first ``lines`` physical lines of ``data``."""
     offset = 0
     for _ in range(lines):
-        newline = text.find("\n", offset)
+        newline = data.find(b"\n", offset)
         if newline < 0:
-            return len(text)
+            return len(data)
         offset = newline + 1
     return offset
 

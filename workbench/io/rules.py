@@ -88,14 +88,10 @@ def finish_deals(deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine) -> pd
         hint=nearest_stage(raw_stage[unknown], funnel),
     )
 
-    won, lost = set(funnel.won_stages), set(funnel.lost_stages)
-    from_stage = (
-        deals["stage"]
-        .map(
-            lambda s: "won" if s in won else "lost" if s in lost else "open" if isinstance(s, str) else pd.NA
-        )
-        .astype("string")
-    )
+    kinds = {s: "open" for s in funnel.stages}
+    kinds.update({s: "won" for s in funnel.won_stages})
+    kinds.update({s: "lost" for s in funnel.lost_stages})
+    from_stage = deals["stage"].map(kinds).astype("string")
     if deals["status"].notna().any():
         status_map = {k: {normalize_header(v) for v in vals} for k, vals in DEFAULT_STATUS_VALUES.items()}
         for key, values in funnel.status_values.items():
@@ -159,8 +155,11 @@ def finish_deals(deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine) -> pd
 
 def reject_duplicates(frame: pd.DataFrame, keys: list[str], q: Quarantine) -> pd.DataFrame:
     """Quarantine repeats of ``keys`` after the first; identical repeated rows get their own reason."""
-    canonical = [c for c in frame.columns if not str(c).startswith("_")]
-    identical = frame.duplicated(subset=canonical, keep="first")
+    # Only rows whose key repeats can repeat a whole row: compare every cell of those alone (fast).
+    repeats = frame.duplicated(subset=keys, keep=False)
+    candidates = frame.loc[repeats.to_numpy()]
+    columns = [c for c in frame.columns if not str(c).startswith("_")]
+    identical = candidates.duplicated(subset=columns, keep="first").reindex(frame.index, fill_value=False)
     frame = q.reject(frame, identical, "duplicate_row", keys[0], "the same row appears earlier in the file")
     repeated = frame.duplicated(subset=keys, keep="first")
     first_row = frame.reset_index().groupby(keys, sort=False, dropna=False)["row"].transform("first")
