@@ -61,6 +61,25 @@ class TableSource(_Model):
         default_factory=dict,
         description="activities with one count column per action type: action type: header of its column",
     )
+    preset: str = Field(
+        "auto",
+        description="auto (recognise the export by its headers), none (columns only) or a preset name",
+    )
+    merge_spellings: list[str] = Field(
+        default_factory=list,
+        description="canonical columns whose spellings that differ only in case, spaces or punctuation "
+        "are merged into the most frequent one (otherwise they are only flagged)",
+    )
+
+    @field_validator("preset")
+    @classmethod
+    def _known_preset(cls, value: str) -> str:
+        from workbench.io.presets import preset_names
+
+        allowed = ["auto", "none", *preset_names()]
+        if value.strip().casefold() not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}, got {value!r}")
+        return value.strip().casefold()
 
     @field_validator("encoding")
     @classmethod
@@ -79,6 +98,8 @@ class DataSources(_Model):
     transactions: TableSource | None = None
     customers: TableSource | None = None
     activities: TableSource | None = None
+    managers: TableSource | None = None
+    products: TableSource | None = None
     plans: TableSource | None = None
 
     @model_validator(mode="after")
@@ -89,12 +110,14 @@ class DataSources(_Model):
             if source is None:
                 continue
             known = {c.name for c in TABLES[table]}
-            for name in list(source.columns) + list(source.defaults):
+            for name in list(source.columns) + list(source.defaults) + source.merge_spellings:
                 if name not in known:
                     problems.append(
                         f"{table}.columns: unknown canonical column {name!r}; expected one of "
                         + ", ".join(sorted(known))
                     )
+            if source.preset != "none":
+                continue  # the preset finds the rest in the file's headers; checked when the file is read
             missing = [
                 c
                 for c in required_columns(table)
@@ -105,7 +128,8 @@ class DataSources(_Model):
                     f"{table}.columns: required column(s) {', '.join(missing)} not mapped "
                     "(add 'canonical_name: header in the file')"
                 )
-        if self.deals and "stage" not in self.deals.columns and "status" not in self.deals.columns:
+        deals = self.deals
+        if deals.preset == "none" and "stage" not in deals.columns and "status" not in deals.columns:
             problems.append("deals.columns: map 'stage' or 'status' (or both)")
         if problems:
             raise ValueError("; ".join(problems))

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from workbench.io.mapping import PresetChoice
 
 QUARANTINE_COLUMNS = ["table", "file", "row", "reason", "field", "value", "detail", "hint"]
 MAX_EXAMPLES = 3
@@ -26,6 +30,7 @@ class TableReport:
     delimiter: str | None = None
     sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    preset: PresetChoice | None = None
 
     @property
     def balanced(self) -> bool:
@@ -109,16 +114,27 @@ class Quarantine:
         )
         self._rows.update(r for r, _, _ in rows)
 
-    def warn(self, code: str, count: int, examples: list[object] | None = None) -> None:
-        """Record a caveat about rows that are used anyway (e.g. a won deal without an amount)."""
+    def warn(self, code: str, count: int, examples: list[Any] | None = None) -> None:
+        """Record a caveat about rows that are used anyway (e.g. a won deal without an amount).
+
+        An example is a value (a deal id, a name) or a dict with ``value`` and optionally ``row``, ``hint``
+        and ``variants`` (spellings of one name with their row counts).
+        """
         if count <= 0:
             return
         self.warnings[code] = self.warnings.get(code, 0) + int(count)
         if examples:
             kept = self.examples.setdefault(code, [])
-            kept.extend(
-                {"row": None, "value": str(e), "hint": None} for e in examples[: MAX_EXAMPLES - len(kept)]
-            )
+            for example in examples[: max(MAX_EXAMPLES - len(kept), 0)]:
+                given = example if isinstance(example, dict) else {"value": example}
+                kept.append(
+                    {
+                        "row": given.get("row"),
+                        "value": _text(str(given.get("value") or ""), 120),
+                        "hint": _text(str(given.get("hint") or ""), 80),
+                        **({"variants": given["variants"]} if "variants" in given else {}),
+                    }
+                )
 
     @property
     def count(self) -> int:

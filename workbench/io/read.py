@@ -39,6 +39,8 @@ class RawTable:
     delimiter: str | None = None
     sheet: str | None = None
     broken_rows: list[tuple[int, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    normalized: dict[str, str] | None = field(default=None, repr=False)
 
     @property
     def rows_read(self) -> int:

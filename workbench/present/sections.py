@@ -15,6 +15,7 @@ from workbench import findings as fnd
 from workbench.analysis.funnel import FunnelResult
 from workbench.audit import AuditResult
 from workbench.present import charts
+from workbench.present import data_quality as dq
 from workbench.present.html import Section, render
 from workbench.present.i18n import Messages
 
@@ -198,53 +199,30 @@ def data_overview(t: Messages, audit: AuditResult) -> Section:
                 "read": f.num(report.rows_read),
                 "used": f.num(report.rows_used),
                 "quarantined": f.num(report.rows_quarantined),
-                "format": _format_text(t, report),
+                "format": dq.format_text(t, report),
             }
         )
-    caveats = []
-    for report in audit.data.reports.values():
-        for code, count in report.warnings.items():
-            caveats.append(f"{report.file}: {t('appendix_data.warnings.' + code)} — {f.num(count)}")
+    reading = [dq.reading_text(t, report) for report in audit.data.reports.values()]
+    caveats = [
+        {"file": report.file, **issue}
+        for report in audit.data.reports.values()
+        for issue in dq.issues(t, report, "warnings")
+    ]
     scope = t(
         "data.scope",
         period=f.period(audit.config.period.start, audit.config.period.end),
         cohort=audit.funnel.deals_in_cohort,
         total=audit.funnel.deals_total,
     )
-    return render("data.html.j2", t, files=files, scope=scope, caveats=caveats)
-
-
-ENCODING_NAMES = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 (BOM)",
-    "cp1251": "Windows-1251",
-    "windows-1251": "Windows-1251",
-    "utf-16": "UTF-16",
-    "latin-1": "Latin-1",
-}
-
-
-def _format_text(t: Messages, report) -> str:
-    if report.sheet:
-        return t("appendix_data.format_sheet", sheet=report.sheet)
-    delimiter = {"\t": "Tab", ",": ",", ";": ";", "|": "|"}.get(
-        report.delimiter or "", report.delimiter or ""
+    return render(
+        "data.html.j2",
+        t,
+        files=files,
+        reading=reading,
+        scope=scope,
+        caveats=caveats,
+        anonymized=audit.data.anonymized,
     )
-    encoding = ENCODING_NAMES.get(report.encoding or "", report.encoding or "—")
-    return t("appendix_data.format", encoding=encoding, delimiter=delimiter)
-
-
-def example_label(t: Messages, example: dict[str, object]) -> str:
-    """One example row of a data-quality reason, in the report's language."""
-    parts = []
-    if example.get("row") is not None:
-        parts.append(t("appendix_data.example_row", row=example["row"]))
-    if example.get("value"):
-        parts.append(f"«{example['value']}»" if t.locale == "ru" else f"“{example['value']}”")
-    text = ": ".join(parts)
-    if example.get("hint"):
-        text += " " + t("appendix_data.example_hint", hint=example["hint"])
-    return text
 
 
 def funnel_section(t: Messages, audit: AuditResult) -> Section:
@@ -561,46 +539,23 @@ def methodology_section(t: Messages, audit: AuditResult) -> Section:
     )
 
 
-def reason_label(t: Messages, reason: str) -> str:
-    """'invalid_date:created_at' -> 'Неверная дата в поле «created_at»'."""
-    code, _, field = reason.partition(":")
-    key = f"appendix_data.reasons.{code}"
-    return t(key, field=field) if t.has(key) else reason
-
-
 def appendix_data_section(t: Messages, audit: AuditResult) -> Section:
-    f = t.fmt
     files = []
     for table, report in audit.data.reports.items():
-        reasons = [
-            {
-                "reason": reason_label(t, r),
-                "count": f.num(n),
-                "examples": [example_label(t, e) for e in report.examples.get(r, [])],
-            }
-            for r, n in report.reasons.items()
-        ]
-        warnings = [
-            {
-                "reason": t(f"appendix_data.warnings.{w}"),
-                "count": f.num(n),
-                "examples": [example_label(t, e) for e in report.examples.get(w, [])],
-            }
-            for w, n in report.warnings.items()
-        ]
         files.append(
             {
                 "table": t(f"data.tables.{table}"),
                 "file": report.file,
-                "format": _format_text(t, report),
+                "format": dq.format_text(t, report),
+                "reading": dq.reading_text(t, report),
                 "balance": t(
                     "appendix_data.balanced",
                     read=report.rows_read,
                     used=report.rows_used,
                     quarantined=report.rows_quarantined,
                 ),
-                "reasons": reasons,
-                "warnings": warnings,
+                "reasons": dq.issues(t, report, "reasons"),
+                "warnings": dq.issues(t, report, "warnings"),
                 "columns": report.columns,
             }
         )
