@@ -55,12 +55,27 @@ class Report:
         self.run = sections.RunInfo(generated_at=self.t.fmt.date(audit.as_of), version=__version__)
 
     @classmethod
-    def from_parameters(cls, client_dir: str, locale: str = "", as_of: str = "", **extra: Any) -> Report:
+    def from_parameters(
+        cls, client_dir: str, locale: str = "", as_of: str = "", anonymize: bool = False, **extra: Any
+    ) -> Report:
         """Build the report from the notebook's parameters (empty locale = the client's own)."""
         if not client_dir:
             raise ConfigError("parameters", ["client_dir: expected the path of a client folder"])
-        audit = build_audit(resolve_client_dir(client_dir), parse_as_of(as_of))
-        parameters = {"client_dir": str(client_dir), "locale": locale, "as_of": as_of, **extra}
+        if locale and locale not in LOCALES:
+            raise ConfigError("parameters", [f"locale: expected one of {', '.join(LOCALES)}, got {locale!r}"])
+        audit = build_audit(
+            resolve_client_dir(client_dir),
+            parse_as_of(as_of),
+            anonymize=bool(anonymize),
+            locale=locale or None,
+        )
+        parameters = {
+            "client_dir": str(client_dir),
+            "locale": locale,
+            "as_of": as_of,
+            "anonymize": bool(anonymize),
+            **extra,
+        }
         return cls(audit, locale or audit.config.locale, parameters)
 
     @property

@@ -61,9 +61,11 @@ def run_audit(
     step: Step | None = None,
     progress_bar: bool = False,
     kernel_name: str = "python3",
+    anonymize: bool = False,
 ) -> RunResult:
     """Audit ``client_dir`` and write report.html / report.pdf, metrics.json, the executed notebook and
-    the quarantined rows into ``out`` (default ``<client>/reports/<date>/``)."""
+    the quarantined rows into ``out`` (default ``<client>/reports/<date>/``). With ``anonymize``, manager
+    and customer names are pseudonyms in every output; the key stays in the client folder."""
     from papermill.exceptions import PapermillExecutionError
 
     step = step or (lambda _message: None)
@@ -86,6 +88,7 @@ def run_audit(
         "output_dir": str(staging),
         "locale": locale or "",
         "as_of": report_date.isoformat(),
+        "anonymize": anonymize,
     }
     try:
         step("execute")
@@ -124,7 +127,7 @@ def run_audit(
     return RunResult(out_dir, files, timings)
 
 
-def _execute(executed: Path, parameters: dict[str, str], kernel_name: str, progress_bar: bool) -> None:
+def _execute(executed: Path, parameters: dict[str, object], kernel_name: str, progress_bar: bool) -> None:
     """Run the audit notebook in a fresh kernel on local sockets (not TCP), with a per-cell timeout."""
     import papermill
     from jupyter_client.manager import AsyncKernelManager

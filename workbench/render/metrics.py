@@ -18,7 +18,7 @@ from workbench.present.i18n import Messages
 from workbench.present.sections import finding_texts
 from workbench.resources import schema_path
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 def _clean(value: Any) -> Any:
@@ -60,6 +60,7 @@ def build_metrics(
             "workbench_version": __version__,
             "parameters": parameters,
             "as_of": audit.as_of,
+            "anonymized": audit.data.anonymized,
         },
         "data_quality": {
             table: {
@@ -69,6 +70,12 @@ def build_metrics(
                 "rows_quarantined": r.rows_quarantined,
                 "reasons": r.reasons,
                 "warnings": r.warnings,
+                "examples": r.examples,
+                "columns": r.columns,
+                "preset": r.preset.as_dict() if r.preset else None,
+                "encoding": r.encoding,
+                "delimiter": r.delimiter,
+                "sheet": r.sheet,
             }
             for table, r in audit.data.reports.items()
         },
