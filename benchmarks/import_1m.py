@@ -29,7 +29,7 @@ import pyarrow.csv as pa_csv
 
 REPO = Path(__file__).resolve().parents[1]
 
-HEADER = (
+HEADER_LINE = (
     "ID,Название сделки,Бюджет ,Ответственный,Дата создания сделки,Кем создана сделка,Дата редактирования,"
     "Кем редактирована,Дата закрытия,Теги,Примечание,Примечание 2,Примечание 3,Примечание 4,Примечание 5,"
     "Этап сделки,Воронка,Полное имя контакта,Компания контакта,Ответственный за контакт,Компания,"
@@ -39,7 +39,8 @@ HEADER = (
     "utm_content,utm_referrer,_ym_uid,_ym_counter,roistat,referrer,openstat_service,openstat_campaign,"
     "openstat_ad,openstat_source,from,gclientid,gclid,yclid,fbclid,GOOGLE_ID,roistat,KEYWORD,ADV_CAMP,"
     "TRAF_TYPE,TRAF_SRC,Товар,Производитель,cid,uid,tid,Источник,domain"
-).split(",")
+)
+HEADER = HEADER_LINE.split(",")
 STAGES = ["Первичный контакт", "Переговоры", "Принимают решение", "Согласование договора"]
 WON, LOST = "Успешно реализовано", "Закрыто и не реализовано"
 MANAGERS = [f"Менеджер {name}" for name in ("Иванов", "Петрова", "Сидоров", "Кузнецова", "Смирнов", "Орлова")]
@@ -92,7 +93,7 @@ def write_export(path: Path, rows: int, seed: int = 5) -> None:
     table = pa.table([columns.get(i, empty) for i in range(len(HEADER))], names=HEADER)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
-        fh.write((",".join(HEADER) + "\n").encode("utf-8"))
+        fh.write((HEADER_LINE + "\n").encode("utf-8"))
         pa_csv.write_csv(
             table,
             fh,
@@ -136,8 +137,10 @@ def main() -> int:
         started = time.perf_counter()
         write_export(export, args.rows)
         size_mb = export.stat().st_size / 1024 / 1024
-        print(f"wrote {args.rows:,} rows x {len(HEADER)} columns, {size_mb:.0f} MB in "
-              f"{time.perf_counter() - started:.1f} s: {export}")
+        print(
+            f"wrote {args.rows:,} rows x {len(HEADER)} columns, {size_mb:.0f} MB in "
+            f"{time.perf_counter() - started:.1f} s: {export}"
+        )
         child = subprocess.run(
             [sys.executable, __file__, "--child", str(client)], capture_output=True, text=True, check=False
         )

@@ -54,32 +54,30 @@ def spelling_groups(values: pd.Series) -> list[SpellingGroup]:
     counts = values.dropna().astype(str).value_counts()
     if len(counts) < 2:
         return []
-    keys = pd.Series([spelling_key(v) for v in counts.index], index=counts.index)
-    groups: list[SpellingGroup] = []
-    for key, names in keys.groupby(keys, sort=False).groups.items():
-        if key and len(names) > 1:
-            ordered = sorted(((str(n), int(counts[n])) for n in names), key=lambda p: (-p[1], p[0]))
-            groups.append(SpellingGroup(tuple(ordered)))
+    by_key: dict[str, list[tuple[str, int]]] = {}
+    for name, count in counts.items():
+        by_key.setdefault(spelling_key(str(name)), []).append((str(name), int(count)))
+    groups = [
+        SpellingGroup(tuple(sorted(names, key=lambda p: (-p[1], p[0]))))
+        for key, names in by_key.items()
+        if key and len(names) > 1
+    ]
     groups.sort(key=lambda g: (-g.rows, g.preferred))
-    return groups + _typos(counts, keys)
+    return groups + _typos(by_key)
 
 
-def _typos(counts: pd.Series, keys: pd.Series) -> list[SpellingGroup]:
+def _typos(by_key: dict[str, list[tuple[str, int]]]) -> list[SpellingGroup]:
     """Pairs of names a letter or two apart (e.g. 'Смирнова Анна' and 'Смирного Анна')."""
-    first = keys.groupby(keys, sort=False).head(1)  # one spelling per key
-    if len(first) > MAX_NAMES_FOR_TYPOS:
+    if len(by_key) > MAX_NAMES_FOR_TYPOS:
         return []
-    names = [(key, str(name)) for name, key in first.items() if len(key) >= TYPO_MIN_LENGTH]
+    names = [(key, spellings[0]) for key, spellings in by_key.items() if len(key) >= TYPO_MIN_LENGTH]
     out = []
-    for i, (key_a, name_a) in enumerate(names):
-        for key_b, name_b in names[i + 1 :]:
+    for i, (key_a, first_a) in enumerate(names):
+        for key_b, first_b in names[i + 1 :]:
             if _digits(key_a) != _digits(key_b):
                 continue  # 'Группа 1' and 'Группа 2' are different names
             if difflib.SequenceMatcher(None, key_a, key_b).ratio() >= TYPO_RATIO:
-                pair = sorted(
-                    ((name_a, int(counts[name_a])), (name_b, int(counts[name_b]))),
-                    key=lambda p: (-p[1], p[0]),
-                )
+                pair = sorted((first_a, first_b), key=lambda p: (-p[1], p[0]))
                 out.append(SpellingGroup(tuple(pair), typo=True))
     return out
 
