@@ -262,6 +262,7 @@ def _report(table: str, item: _Loaded, frame: pd.DataFrame) -> TableReport:
         encoding=raw.encoding,
         delimiter=raw.delimiter,
         sheet=raw.sheet,
+        file_format=raw.file_format,
         columns=item.mapping,
         preset=item.choice,
     )

@@ -30,6 +30,7 @@ class TableReport:
     delimiter: str | None = None
     sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    file_format: str = "csv"
     preset: PresetChoice | None = None
 
     @property

@@ -21,10 +21,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from workbench.errors import DataError
+from workbench.io.html_table import SNIFF_BYTES, html_rows, looks_like_html
 
 # In a tie the earlier wins: Russian exports that use ";" often hold decimal commas in their values.
 DELIMITERS = (";", "\t", ",", "|")
 DEFAULT_MAX_FILE_MB = 1024
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 SAMPLE_BYTES = 256 * 1024
 
 
@@ -40,6 +43,7 @@ class RawTable:
     sheet: str | None = None
     broken_rows: list[tuple[int, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    file_format: str = "csv"  # csv, xlsx or html
     normalized: dict[str, str] | None = field(default=None, repr=False)
 
     @property
@@ -75,7 +79,7 @@ def read_raw(
     if size == 0:
         raise DataError(name, "file is empty (0 bytes)")
     with path.open("rb") as fh:
-        head = fh.read(8)
+        head = fh.read(SNIFF_BYTES)
     suffix = path.suffix.lower()
     if head.startswith(b"PK\x03\x04") or suffix in {".xlsx", ".xlsm"}:
         return _read_xlsx(path, name, sheet=sheet, header_row=header_row)
@@ -85,19 +89,32 @@ def read_raw(
             "this is an old binary Excel (.xls) or a password-protected workbook; "
             "remove the password and save it as .xlsx or CSV (UTF-8)",
         )
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+        raise DataError(name, "this is an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx")
+    if looks_like_html(head):
+        return _read_html(path, name, encoding=encoding, header_row=header_row)
     return _read_csv(path, name, encoding=encoding, delimiter=delimiter, header_row=header_row)
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
 
 
-def detect_encoding(data: bytes) -> str:
-    """UTF-8 (with or without BOM) when the bytes are valid UTF-8, UTF-16 with a BOM, else Windows-1251."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    return "utf-8" if _is_utf8(data) else "cp1251"
+def _cut_utf8(data: bytes) -> int:
+    """The number of bytes of a character cut off at the end of otherwise valid UTF-8 (0: none).
+
+    A download or copy that stopped early ends in the middle of a two- to four-byte character. Only
+    called on data that failed validation.
+    """
+    for cut in (1, 2, 3):
+        if len(data) <= cut:
+            return 0
+        lead = data[-cut]
+        if lead >= 0xC0:  # the start of the last character
+            length = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+            return cut if length > cut and _is_utf8(data[:-cut]) else 0
+        if not 0x80 <= lead < 0xC0:
+            return 0
+    return 0
 
 
 def detect_delimiter(text: str) -> str:
@@ -120,21 +137,30 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
-def _decode(data: bytes, name: str, encoding: str) -> tuple[bytes, str]:
+def _decode(data: bytes, name: str, encoding: str, notes: list[str] | None = None) -> tuple[bytes, str]:
     """The file as UTF-8 bytes for the CSV reader, and the encoding it was read in.
 
-    UTF-8 files are validated in Arrow and passed on as they are (no copy through Python text); other
-    encodings are decoded and re-encoded.
+    ``auto`` reads UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1251. UTF-8 is validated
+    in Arrow and passed on as it is (no copy through Python text); other encodings are decoded and
+    re-encoded. A UTF-8 file cut in the middle of its last character loses that character, and
+    ``file_truncated`` is added to ``notes``.
     """
-    if b"\x00" in data[:SAMPLE_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data[:SAMPLE_BYTES] and not data.startswith(UTF16_BOMS):
         raise DataError(name, "this is a binary file, not a CSV text file; export the table as CSV or XLSX")
-    if encoding == "auto":
-        chosen = detect_encoding(data)
-    else:
-        chosen = "utf-8-sig" if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf") else encoding
-    validated = encoding == "auto" and chosen == "utf-8"  # detect_encoding has checked the whole file
-    if chosen in {"utf-8", "utf-8-sig"} and (validated or _is_utf8(data)):
-        return (data[3:] if data.startswith(b"\xef\xbb\xbf") else data), chosen
+    chosen = encoding
+    if encoding == "auto" and data.startswith(UTF16_BOMS):
+        chosen = "utf-16"
+    elif encoding in {"auto", "utf-8", "utf-8-sig"}:
+        bom = data.startswith(UTF8_BOM)
+        body = data[len(UTF8_BOM) :] if bom else data
+        found = "utf-8-sig" if bom else "utf-8"
+        if _is_utf8(body):
+            return body, found
+        if cut := _cut_utf8(body):
+            if notes is not None:
+                notes.append("file_truncated")
+            return body[:-cut], found
+        chosen = "cp1251" if encoding == "auto" else encoding
     try:
         text = data.decode(chosen)
     except UnicodeDecodeError as exc:
@@ -190,7 +216,8 @@ def dedupe_headers(headers: list[str]) -> list[str]:
 
 
 def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_row: int) -> RawTable:
-    data, chosen_encoding = _decode(path.read_bytes(), name, encoding)
+    notes: list[str] = []
+    data, chosen_encoding = _decode(path.read_bytes(), name, encoding, notes)
     if not re.search(rb"\S", data):
         raise DataError(name, "file holds no text")
     if b"\r" in data and b"\n" not in data:
@@ -219,7 +246,7 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
     if not re.compile(rb"\S").search(data, _offset_after_lines(data, header_lines)):
         frame = pd.DataFrame({h: pd.Series(dtype="string") for h in headers})
         frame.index = pd.Index(np.empty(0, dtype=np.int64), name="row")
-        return RawTable(name, frame, headers, chosen_encoding, sep, None, [])
+        return RawTable(name, frame, headers, chosen_encoding, sep, None, [], notes)
     try:
         table = pa_csv.read_csv(
             pa.BufferReader(data),
@@ -251,7 +278,7 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
     del table
     frame.columns = headers
     frame.index = pd.Index(numbers, name="row")
-    return RawTable(name, frame, headers, chosen_encoding, sep, None, broken)
+    return RawTable(name, frame, headers, chosen_encoding, sep, None, broken, notes)
 
 
 def _blank_rows(table: pa.Table) -> np.ndarray | None:
@@ -336,4 +363,35 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
         cells.append(values)
     frame = pd.DataFrame(cells, columns=headers, dtype=object)
     frame.index = pd.Index(np.asarray(numbers, dtype=np.int64), name="row")
-    return RawTable(name, frame, headers, None, None, sheet_name, [])
+    return RawTable(name, frame, headers, None, None, sheet_name, [], file_format="xlsx")
+
+
+# --- HTML ("Excel" exports that are HTML tables) -------------------------------------------------------
+
+
+def _read_html(path: Path, name: str, *, encoding: str, header_row: int) -> RawTable:
+    notes: list[str] = []
+    data, chosen_encoding = _decode(path.read_bytes(), name, encoding, notes)
+    rows = html_rows(data.decode("utf-8"))
+    if len(rows) < header_row:
+        raise DataError(name, f"the HTML table has fewer than {header_row} row(s); expected a header row")
+    raw_headers = rows[header_row - 1]
+    while raw_headers and not raw_headers[-1].strip():
+        raw_headers.pop()
+    if not raw_headers:
+        raise DataError(name, f"row {header_row} of the HTML table is empty; expected the column names there")
+    headers = dedupe_headers(raw_headers)
+    ncols = len(headers)
+    numbers, cells, broken = [], [], []
+    for number, row in enumerate(rows[header_row:], start=header_row + 1):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > ncols and any(cell.strip() for cell in row[ncols:]):
+            text = " | ".join(row)[:200]
+            broken.append((number, text, f"expected {ncols} fields, found {len(row)}"))
+            continue
+        numbers.append(number)
+        cells.append(row[:ncols] + [""] * (ncols - len(row)))
+    frame = pd.DataFrame(cells, columns=headers, dtype="string")
+    frame.index = pd.Index(np.asarray(numbers, dtype=np.int64), name="row")
+    return RawTable(name, frame, headers, chosen_encoding, None, None, broken, notes, file_format="html")

@@ -70,10 +70,12 @@ def example_label(t: Messages, example: dict[str, object]) -> str:
 
 def format_text(t: Messages, report: TableReport) -> str:
     """'encoding UTF-8, delimiter “;”' or 'sheet “Сделки”'."""
+    encoding = ENCODING_NAMES.get(report.encoding or "", report.encoding or "—")
     if report.sheet:
         return t("appendix_data.format_sheet", sheet=report.sheet)
+    if report.file_format == "html":
+        return t("appendix_data.format_html", encoding=encoding)
     delimiter = {"\t": "Tab"}.get(report.delimiter or "", report.delimiter or "")
-    encoding = ENCODING_NAMES.get(report.encoding or "", report.encoding or "—")
     return t("appendix_data.format", encoding=encoding, delimiter=delimiter)
 
 

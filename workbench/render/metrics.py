@@ -76,6 +76,7 @@ def build_metrics(
                 "encoding": r.encoding,
                 "delimiter": r.delimiter,
                 "sheet": r.sheet,
+                "format": r.file_format,
             }
             for table, r in audit.data.reports.items()
         },
