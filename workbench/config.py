@@ -49,7 +49,7 @@ class TableSource(_Model):
     sheet: str | int | None = Field(
         None, description="XLSX sheet name or 0-based index; first sheet if empty"
     )
-    encoding: str = Field("auto", description="auto, utf-8, utf-8-sig or cp1251")
+    encoding: str = Field("auto", description="auto, utf-8, utf-8-sig, cp1251 or koi8-r")
     delimiter: Literal["auto", ",", ";", "\t", "|"] = "auto"
     header_row: int = Field(1, ge=1, description="1-based row that holds the column names")
     columns: dict[str, str] = Field(default_factory=dict, description="canonical name: header in the file")
@@ -84,7 +84,7 @@ class TableSource(_Model):
     @field_validator("encoding")
     @classmethod
     def _known_encoding(cls, value: str) -> str:
-        allowed = {"auto", "utf-8", "utf-8-sig", "cp1251", "windows-1251", "latin-1", "utf-16"}
+        allowed = {"auto", "utf-8", "utf-8-sig", "cp1251", "windows-1251", "koi8-r", "latin-1", "utf-16"}
         if value.lower() not in allowed:
             raise ValueError(f"expected one of {sorted(allowed)}, got {value!r}")
         return value.lower()

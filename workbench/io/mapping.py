@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from workbench.config import FunnelConfig, TableSource
 from workbench.errors import ConfigError, DataError
-from workbench.io.canonical import find_column, normalize_header, shown_headers
+from workbench.io.canonical import delimiter_hint, find_column, normalize_header, shown_headers
 from workbench.io.presets import GENERIC, Preset, TablePreset, presets
 from workbench.io.read import RawTable
 from workbench.tables import TABLES, required_columns
@@ -150,10 +150,16 @@ def _check_required(raw: RawTable, table: str, columns: dict[str, str], choice: 
         if choice.name and choice.name != GENERIC
         else "not recognised as a known CRM export"
     )
+    hint = delimiter_hint(raw)
+    if not hint and len(raw.headers) <= 2:
+        hint = (
+            f" If the column names are on a later row (a title above the table), set "
+            f"data.{table}.header_row."
+        )
     raise DataError(
         raw.name,
         f"cannot tell which column holds {described}: the file is {looks}. Name the column in "
-        f"client.yaml, e.g. data.{table}.columns.{missing[0]}: <header>. "
+        f"client.yaml, e.g. data.{table}.columns.{missing[0]}: <header>.{hint} "
         f"The file's columns are: {shown_headers(raw)}",
         field=missing[0],
     )

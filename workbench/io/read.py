@@ -27,6 +27,8 @@ from workbench.io.html_table import SNIFF_BYTES, html_rows, looks_like_html
 DELIMITERS = (";", "\t", ",", "|")
 DEFAULT_MAX_FILE_MB = 1024
 UTF8_BOM = b"\xef\xbb\xbf"
+MIXED_MIN_CHARS = 3  # non-ASCII UTF-8 characters before the first bad byte that make a file "UTF-8"
+KOI8_MIN_LETTERS = 20
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 SAMPLE_BYTES = 256 * 1024
 
@@ -56,6 +58,13 @@ def max_file_bytes() -> int:
     return int(float(os.environ.get("WORKBENCH_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)) * 1024 * 1024)
 
 
+def _size_text(size: int) -> str:
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}".replace(".0 ", " ")
+    return f"{size} bytes"
+
+
 def read_raw(
     path: Path,
     name: str,
@@ -73,7 +82,7 @@ def read_raw(
     if size > limit:
         raise DataError(
             name,
-            f"file is {size / 1024 / 1024:.0f} MB, above the limit of {limit / 1024 / 1024:.0f} MB; "
+            f"file is {_size_text(size)}, above the limit of {_size_text(limit)}; "
             "split it or raise WORKBENCH_MAX_FILE_MB",
         )
     if size == 0:
@@ -81,14 +90,15 @@ def read_raw(
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
     suffix = path.suffix.lower()
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        what = (
+            "a password-protected (encrypted) workbook"
+            if suffix in {".xlsx", ".xlsm"} or "EncryptionInfo".encode("utf-16-le") in head
+            else "an old binary Excel (.xls) workbook or a password-protected one"
+        )
+        raise DataError(name, f"this is {what}; remove the password and save it as .xlsx or CSV (UTF-8)")
     if head.startswith(b"PK\x03\x04") or suffix in {".xlsx", ".xlsm"}:
         return _read_xlsx(path, name, sheet=sheet, header_row=header_row)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DataError(
-            name,
-            "this is an old binary Excel (.xls) or a password-protected workbook; "
-            "remove the password and save it as .xlsx or CSV (UTF-8)",
-        )
     if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
         raise DataError(name, "this is an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx")
     if looks_like_html(head):
@@ -160,6 +170,8 @@ def _decode(data: bytes, name: str, encoding: str, notes: list[str] | None = Non
             if notes is not None:
                 notes.append("file_truncated")
             return body[:-cut], found
+        if encoding == "auto":
+            _refuse_mixed_utf8(body, name)
         chosen = "cp1251" if encoding == "auto" else encoding
     try:
         text = data.decode(chosen)
@@ -170,7 +182,30 @@ def _decode(data: bytes, name: str, encoding: str, notes: list[str] | None = Non
             f"cannot be read as {chosen} (byte {exc.start}, line {line}); set data.<table>.encoding "
             "in client.yaml to utf-8 or cp1251",
         ) from None
+    if encoding == "auto" and chosen == "cp1251" and _looks_like_koi8(text):
+        text, chosen = data.decode("koi8_r"), "koi8-r"
     return text.removeprefix("\ufeff").encode("utf-8"), chosen
+
+
+def _refuse_mixed_utf8(body: bytes, name: str) -> None:
+    """A file that is UTF-8 with Cyrillic up to some line and then is not: two exports glued, or damage."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = body[: exc.start].decode("utf-8")
+        if sum(1 for ch in before if ord(ch) > 127) >= MIXED_MIN_CHARS:
+            line = before.count("\n") + 1
+            raise DataError(
+                name,
+                f"is UTF-8 up to line {line}, where bytes of another encoding begin (two exports glued "
+                "together, or a damaged file); export the data again as one file in one encoding",
+            ) from None
+
+
+def _looks_like_koi8(text: str) -> bool:
+    """KOI8-R read as Windows-1251 turns lower-case Cyrillic into capitals: mostly capitals means KOI8-R."""
+    letters = [ch for ch in text[:SAMPLE_BYTES] if "А" <= ch <= "я"]
+    return len(letters) >= KOI8_MIN_LETTERS and sum(ch <= "Я" for ch in letters) > 0.6 * len(letters)
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -322,9 +357,7 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
         # A file object, not the path: openpyxl refuses a workbook whose name does not end in .xlsx.
         workbook = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise DataError(
-            name, f"is not a readable XLSX workbook (corrupt, truncated or another format): {exc}"
-        ) from None
+        raise DataError(name, _not_a_workbook(path, exc)) from None
     try:
         sheets = workbook.sheetnames
         if sheet is None:
@@ -340,6 +373,8 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
         rows = list(workbook[sheet_name].iter_rows(values_only=True))
     finally:
         workbook.close()
+    if not rows:
+        raise DataError(name, f"sheet {sheet_name!r} is empty; expected a table with a header row")
     if len(rows) < header_row:
         raise DataError(
             name, f"sheet {sheet_name!r} has fewer than {header_row} row(s); expected a header row"
@@ -364,6 +399,19 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
     frame = pd.DataFrame(cells, columns=headers, dtype=object)
     frame.index = pd.Index(np.asarray(numbers, dtype=np.int64), name="row")
     return RawTable(name, frame, headers, None, None, sheet_name, [], file_format="xlsx")
+
+
+def _not_a_workbook(path: Path, exc: Exception) -> str:
+    """Why a file is not a readable workbook, in the user's terms."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return f"is not a readable XLSX workbook (corrupt, truncated or another format): {exc}"
+    if "[Content_Types].xml" not in members:
+        shown = ", ".join(members[:5]) + (" ..." if len(members) > 5 else "")
+        return f"is a ZIP archive, not a workbook (it holds: {shown}); unpack it and name the file inside"
+    return f"is a damaged XLSX workbook: {exc}"
 
 
 # --- HTML ("Excel" exports that are HTML tables) -------------------------------------------------------

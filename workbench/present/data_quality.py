@@ -17,6 +17,7 @@ ENCODING_NAMES = {
     "cp1251": "Windows-1251",
     "windows-1251": "Windows-1251",
     "utf-16": "UTF-16",
+    "koi8-r": "KOI8-R",
     "latin-1": "Latin-1",
 }
 MATCHED_SHOWN = 4
