@@ -173,10 +173,14 @@ def _decode(data: bytes, name: str, encoding: str, notes: list[str] | None = Non
         if encoding == "auto":
             _refuse_mixed_utf8(body, name)
         chosen = "cp1251" if encoding == "auto" else encoding
+    if chosen == "utf-16" and len(data) % 2:
+        data = data[:-1]  # a UTF-16 file cut in the middle of its last character
+        if notes is not None:
+            notes.append("file_truncated")
     try:
         text = data.decode(chosen)
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        line = data[: exc.start].decode(chosen, errors="replace").count("\n") + 1
         raise DataError(
             name,
             f"cannot be read as {chosen} (byte {exc.start}, line {line}); set data.<table>.encoding "
