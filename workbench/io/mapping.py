@@ -153,8 +153,7 @@ def _check_required(raw: RawTable, table: str, columns: dict[str, str], choice: 
     hint = delimiter_hint(raw)
     if not hint and len(raw.headers) <= 2:
         hint = (
-            f" If the column names are on a later row (a title above the table), set "
-            f"data.{table}.header_row."
+            f" If the column names are on a later row (a title above the table), set data.{table}.header_row."
         )
     raise DataError(
         raw.name,

@@ -132,3 +132,14 @@ def issues(t: Messages, report: TableReport, kind: str) -> list[dict[str, Any]]:
         }
         for code, count in counts.items()
     ]
+
+
+def mapping_text(t: Messages, report: TableReport) -> str:
+    """'deal number ← «ID»; amount ← «Бюджет»; …': which header each canonical column was read from."""
+    parts = []
+    for column, header in report.columns.items():
+        name = field_name_only(t, column.removesuffix(" (fill)"))
+        if column.endswith(" (fill)"):
+            name += " " + t("appendix_data.fill_suffix")
+        parts.append(f"{name} ← {quote(t, header)}")
+    return "; ".join(parts)

@@ -556,7 +556,7 @@ def appendix_data_section(t: Messages, audit: AuditResult) -> Section:
                 ),
                 "reasons": dq.issues(t, report, "reasons"),
                 "warnings": dq.issues(t, report, "warnings"),
-                "columns": report.columns,
+                "mapping": dq.mapping_text(t, report),
             }
         )
     return render("appendix_data.html.j2", t, files=files)
