@@ -309,6 +309,13 @@ def load_yaml(path: Path) -> Any:
         raise ConfigError(str(path), ["not UTF-8 text; save the file as UTF-8"]) from None
     try:
         return yaml.safe_load(text)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
+        raise ConfigError(
+            str(path),
+            [f"YAML tag not allowed at {where} (only plain values, lists and mappings): {exc.problem}"],
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"

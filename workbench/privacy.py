@@ -18,6 +18,7 @@ import pandas as pd
 import yaml
 
 from workbench.config import load_yaml
+from workbench.errors import ConfigError
 from workbench.io.load import ClientData
 from workbench.io.quarantine import TableReport
 from workbench.io.rules import NO_MANAGER
@@ -52,6 +53,8 @@ class Pseudonyms:
     """The client's key of pseudonyms, loaded from and saved to ``anonymization.yaml``."""
 
     def __init__(self, path: Path, locale: str):
+        if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+            raise ConfigError(str(path), ["points outside the client folder; the key must stay inside it"])
         self.path = path
         self.labels = LABELS[locale]
         loaded = load_yaml(path) if path.is_file() else None

@@ -13,12 +13,13 @@ from workbench.io.quarantine import QUARANTINE_COLUMNS
 from workbench.present import sections
 from workbench.present.html import Section
 from workbench.present.i18n import LOCALES, Messages
-from workbench.render.atomic import write_csv, write_text
+from workbench.render.atomic import write_csv, write_text, write_xlsx
 from workbench.render.metrics import build_metrics, dumps
 from workbench.resources import REPO_ROOT
 
 METRICS_FILE = "metrics.json"
 QUARANTINE_FILE = "quarantine.csv"
+QUARANTINE_XLSX = "quarantine.xlsx"
 
 
 def parse_as_of(value: str | dt.date | None) -> dt.date | None:
@@ -128,5 +129,6 @@ class Report:
         out.mkdir(parents=True, exist_ok=True)
         metrics_path = write_text(out / METRICS_FILE, dumps(self.metrics()) + "\n")
         quarantine = self.audit.data.quarantine.reindex(columns=QUARANTINE_COLUMNS)
-        quarantine_path = write_csv(out / QUARANTINE_FILE, quarantine)
-        return [metrics_path, quarantine_path]
+        written = [metrics_path, write_csv(out / QUARANTINE_FILE, quarantine)]
+        xlsx = write_xlsx(out / QUARANTINE_XLSX, quarantine, "quarantine")
+        return written + ([xlsx] if xlsx else [])

@@ -26,14 +26,14 @@ from workbench.errors import RunError
 from workbench.render.atomic import write_bytes, write_text
 from workbench.render.exporters import WorkbenchHTMLExporter
 from workbench.render.pdf import html_to_pdf
-from workbench.report import METRICS_FILE, QUARANTINE_FILE, parse_as_of
+from workbench.report import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX, parse_as_of
 from workbench.resources import REPO_ROOT, notebook_path
 
 FORMATS = ("html", "pdf")
 NOTEBOOK_FILE = "audit.ipynb"
 FAILED_NOTEBOOK = "audit.failed.ipynb"
 FAILED_NOTE = "FAILED.txt"
-REPORT_FILES = ("report.html", "report.pdf", METRICS_FILE, QUARANTINE_FILE, NOTEBOOK_FILE)
+REPORT_FILES = ("report.html", "report.pdf", METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX, NOTEBOOK_FILE)
 CELL_TIMEOUT_SECONDS = 600
 
 Step = Callable[[str], None]
