@@ -58,7 +58,7 @@ def _issue_lines(t: Messages, report: TableReport, kind: str) -> list[str]:
         lines.append(f"    {kind:<12} {count:>7}  {dq.issue_label(t, report, code)} [{code}]")
         examples = "; ".join(example_text(e) for e in report.examples.get(code, [])[:2])
         if examples:
-            lines.extend(_wrapped(f"e.g. {examples}", 27))
+            lines.append(" " * 27 + f"e.g. {examples}")  # not wrapped: a value stays whole and findable
         effect = dq.issue_effect(t, code)
         if effect:
             lines.extend(_wrapped(f"=> {effect}", 27))
