@@ -9,7 +9,14 @@ import pandas as pd
 
 from workbench.config import TableSource
 from workbench.errors import DataError
-from workbench.io.parse import EXPECTED_DATE, EXPECTED_NUMBER, clean_text, parse_dates, parse_numbers
+from workbench.io.parse import (
+    EXPECTED_DATE,
+    EXPECTED_NUMBER,
+    clean_text,
+    parse_dates,
+    parse_numbers,
+    slash_dates_month_first,
+)
 from workbench.io.quarantine import Quarantine
 from workbench.io.read import RawTable
 from workbench.tables import TABLES, Column
@@ -104,7 +111,7 @@ def build_canonical(
     bad: dict[str, pd.Series] = {}
     for column in TABLES[table]:
         if column.name in mapping:
-            values, bad_mask = parse_column(frame[mapping[column.name]], column, nulls)
+            values, bad_mask = parse_column(frame[mapping[column.name]], column, nulls, quarantine)
             out[column.name] = values
             bad[column.name] = bad_mask
         elif column.name in source.defaults:
@@ -138,10 +145,18 @@ def build_canonical(
     return out, mapping
 
 
-def parse_column(values: pd.Series, column: Column, nulls: frozenset[str]) -> tuple[pd.Series, pd.Series]:
-    """Cells parsed as the canonical column's kind: (values, mask of non-empty cells that failed)."""
+def parse_column(
+    values: pd.Series, column: Column, nulls: frozenset[str], quarantine: Quarantine | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Cells parsed as the canonical column's kind: (values, mask of non-empty cells that failed).
+
+    A date column whose slash dates can only be month/day/year is read so, with a caveat.
+    """
     if column.kind == "datetime":
-        return parse_dates(values, nulls)
+        month_first = slash_dates_month_first(values)
+        if month_first and quarantine is not None:
+            quarantine.warn(f"dates_month_first:{column.name}", 1)
+        return parse_dates(values, nulls, month_first)
     if column.kind == "float":
         return parse_numbers(values, nulls)
     text = clean_text(values, nulls)

@@ -183,10 +183,23 @@ def _numbers_from_text(text: pd.Series) -> pd.Series:
     return result.where(~negative, -result)
 
 
-def parse_dates(values: pd.Series, extra_nulls: frozenset[str] = frozenset()) -> tuple[pd.Series, pd.Series]:
+def slash_dates_month_first(values: pd.Series) -> bool:
+    """Whether the column's slash dates are American (03/25/2026): some second part above 12 and no
+    first part above 12. Dotted dates are always day-first; without such evidence slashes are too."""
+    if values.dtype != object and not pd.api.types.is_string_dtype(values):
+        return False
+    parts = values.dropna().astype("string").str.extract(r"^\s*(\d{1,2})/(\d{1,2})/\d{2,4}")
+    parts = parts.dropna().astype(int)
+    return bool(len(parts)) and bool((parts[1] > 12).any()) and not bool((parts[0] > 12).any())
+
+
+def parse_dates(
+    values: pd.Series, extra_nulls: frozenset[str] = frozenset(), month_first: bool = False
+) -> tuple[pd.Series, pd.Series]:
     """Parse day-first dates with optional time, ISO dates, Excel serial numbers and typed XLSX cells.
 
-    Mixed formats in one column are fine: each cell is tried against the formats in turn.
+    Mixed formats in one column are fine: each cell is tried against the formats in turn. With
+    ``month_first``, dates written with slashes are read as month/day/year (American exports).
     Returns (datetime64[ns] Series, bad mask).
     """
     cells = _Cells(values, NULL_SENTINELS | DATE_NULL_SENTINELS | extra_nulls)
@@ -203,7 +216,8 @@ def parse_dates(values: pd.Series, extra_nulls: frozenset[str] = frozenset()) ->
         converted = _EXCEL_EPOCH + pd.to_timedelta(serial[ok].astype(float), unit="D")
         result[converted.index] = converted.dt.round("s").astype("datetime64[ns]")
     remaining = text[~serial_text]
-    for fmt in DAY_FIRST_FORMATS:
+    formats = [f.replace("%d/%m", "%m/%d") for f in DAY_FIRST_FORMATS] if month_first else DAY_FIRST_FORMATS
+    for fmt in formats:
         if remaining.empty:
             break
         parsed = pd.to_datetime(remaining, format=fmt, errors="coerce")

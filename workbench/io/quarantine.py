@@ -12,6 +12,9 @@ if TYPE_CHECKING:
 
 QUARANTINE_COLUMNS = ["table", "file", "row", "reason", "field", "value", "detail", "hint"]
 MAX_EXAMPLES = 3
+# Rows set aside by design, not because the data is wrong: events of other kinds in an event log, deals
+# deleted in the CRM. They are counted like any quarantined row but are no sign of poor data.
+EXPECTED_REASONS = frozenset({"not_stage_change", "deleted_deal"})
 
 
 @dataclass
@@ -32,6 +35,11 @@ class TableReport:
     columns: dict[str, str] = field(default_factory=dict)
     file_format: str = "csv"
     preset: PresetChoice | None = None
+
+    @property
+    def rows_rejected(self) -> int:
+        """Quarantined rows that point at a problem of the data (not set aside by design)."""
+        return self.rows_quarantined - sum(n for r, n in self.reasons.items() if r in EXPECTED_REASONS)
 
     @property
     def balanced(self) -> bool:
