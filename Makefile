@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lab lint format bench demo-data clean
+.PHONY: install demo test lab lint format bench bench-import demo-data clean
 
 install: $(STAMP)
 
@@ -33,6 +33,9 @@ format: install
 
 bench: install
 	$(BIN)/python benchmarks/audit_demo.py
+
+bench-import: install
+	$(BIN)/python benchmarks/import_1m.py
 
 demo-data: install
 	$(BIN)/workbench demo clients/demo
