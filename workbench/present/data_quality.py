@@ -23,8 +23,13 @@ ENCODING_NAMES = {
 MATCHED_SHOWN = 4
 
 
+QUOTES = frozenset("«»“”\"")
+
+
 def quote(t: Messages, text: object) -> str:
-    """«text» in Russian, “text” in English."""
+    """«text» in Russian, “text” in English (left as it is when it holds quotes: «ООО «Альфа»»)."""
+    if QUOTES & set(str(text)):
+        return str(text)
     return f"«{text}»" if t.locale == "ru" else f"“{text}”"
 
 
@@ -141,5 +146,7 @@ def mapping_text(t: Messages, report: TableReport) -> str:
         name = field_name_only(t, column.removesuffix(" (fill)"))
         if column.endswith(" (fill)"):
             name += " " + t("appendix_data.fill_suffix")
+        elif column.startswith("count["):  # activities with a count column per action type
+            name = f"{field_name_only(t, 'count')} ({column[6:-1]})"
         parts.append(f"{name} ← {quote(t, header)}")
     return "; ".join(parts)
