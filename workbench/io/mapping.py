@@ -55,15 +55,18 @@ def _matches(raw: RawTable, headers: list[str]) -> list[str]:
     return [column for header in headers if (column := find_column(raw, header)) is not None]
 
 
-def _preset_columns(raw: RawTable, spec: TablePreset, taken: set[str]) -> dict[str, str]:
-    """Canonical column -> header of the file, the first candidate found; a header serves one column."""
+def _preset_columns(
+    raw: RawTable, spec: TablePreset, mapped: set[str] = frozenset(), used: set[str] = frozenset()
+) -> dict[str, str]:
+    """Canonical column -> header of the file, the first candidate found, for the canonical columns not
+    ``mapped`` already; a header serves one column (``used`` ones serve none)."""
     out: dict[str, str] = {}
     for canonical, candidates in spec.columns.items():
-        if canonical in taken:
+        if canonical in mapped:
             continue
         for candidate in candidates:
             column = find_column(raw, candidate)
-            if column is not None and column not in out.values() and column not in taken:
+            if column is not None and column not in out.values() and column not in used:
                 out[canonical] = column
                 break
     return out
@@ -111,13 +114,13 @@ def resolve_mapping(
         elif table in presets()[GENERIC].tables:
             preset, how = presets()[GENERIC], "detected"
     spec = preset.tables[table] if preset is not None else None
-    taken = {raw_column for header in explicit.values() if (raw_column := find_column(raw, header))}
-    from_preset = _preset_columns(raw, spec, set(explicit) | taken) if spec is not None else {}
+    used = {column for header in explicit.values() if (column := find_column(raw, header))}
+    from_preset = _preset_columns(raw, spec, set(explicit), used) if spec is not None else {}
     if preset is not None and preset.name == GENERIC and how == "detected" and not from_preset:
         preset, spec, how = None, None, "columns"
     if spec is not None:
         # Shown as "from client.yaml": only what changes or adds to the preset's own choice.
-        own = _preset_columns(raw, spec, set())
+        own = _preset_columns(raw, spec)
         explicit_shown = {c: h for c, h in explicit.items() if own.get(c) != find_column(raw, h)}
     else:
         explicit_shown = explicit
