@@ -23,7 +23,7 @@ from workbench.io.load import ClientData
 from workbench.io.quarantine import TableReport
 from workbench.io.rules import NO_MANAGER
 from workbench.render.atomic import write_text
-from workbench.tables import TABLES, column_names
+from workbench.tables import column_names
 
 KEY_FILE = "anonymization.yaml"
 LABELS = {
@@ -115,14 +115,13 @@ def anonymize_client(data: ClientData, locale: str) -> ClientData:
 
 
 def _quarantine(frame: pd.DataFrame, pseudonyms: Pseudonyms) -> pd.DataFrame:
-    """Names in quarantined cells become pseudonyms; whole raw lines and other free text are hidden."""
+    """Names in quarantined cells become pseudonyms; whole raw lines and deal titles are hidden."""
     frame = frame.copy()
     for column, kind in NAME_COLUMNS.items():
         rows = frame["field"] == column
         frame.loc[rows, "value"] = pseudonyms.series(kind, frame.loc[rows, "value"])
-    canonical = {c for t in TABLES for c in column_names(t)}
-    raw_text = ~frame["field"].isin(canonical) | frame["field"].isin(["title"])
-    frame.loc[raw_text & frame["value"].notna(), "value"] = HIDDEN
+    hidden = (frame["reason"] == "bad_field_count") | (frame["field"] == "title")
+    frame.loc[hidden & frame["value"].notna(), "value"] = HIDDEN
     return frame
 
 

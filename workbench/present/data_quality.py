@@ -23,7 +23,7 @@ ENCODING_NAMES = {
 MATCHED_SHOWN = 4
 
 
-QUOTES = frozenset("«»“”\"")
+QUOTES = frozenset('«»“”"')
 
 
 def quote(t: Messages, text: object) -> str:
@@ -35,9 +35,11 @@ def quote(t: Messages, text: object) -> str:
 
 def field_name(t: Messages, report: TableReport, field: str) -> str:
     """A column as the client's file names it, else the canonical column's name in the report's language."""
-    header = report.columns.get(field)
-    if header:
-        return header
+    return report.columns.get(field) or field_name_only(t, field)
+
+
+def field_name_only(t: Messages, field: str) -> str:
+    """The canonical column's name in the report's language."""
     key = f"appendix_data.fields.{field}"
     return t(key) if t.has(key) else field
 
@@ -116,12 +118,6 @@ def reading_text(t: Messages, report: TableReport) -> str:
         aliases = ", ".join(f"{quote(t, a)} → {quote(t, s)}" for a, s in choice.stage_aliases.items())
         sentences.append(t("data.preset_aliases", aliases=aliases))
     return " ".join(sentences)
-
-
-def field_name_only(t: Messages, field: str) -> str:
-    """The canonical column's name in the report's language."""
-    key = f"appendix_data.fields.{field}"
-    return t(key) if t.has(key) else field
 
 
 def issues(t: Messages, report: TableReport, kind: str) -> list[dict[str, Any]]:
