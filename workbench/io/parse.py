@@ -188,9 +188,13 @@ def slash_dates_month_first(values: pd.Series) -> bool:
     first part above 12. Dotted dates are always day-first; without such evidence slashes are too."""
     if values.dtype != object and not pd.api.types.is_string_dtype(values):
         return False
-    parts = values.dropna().astype("string").str.extract(r"^\s*(\d{1,2})/(\d{1,2})/\d{2,4}")
-    parts = parts.dropna().astype(int)
-    return bool(len(parts)) and bool((parts[1] > 12).any()) and not bool((parts[0] > 12).any())
+    text = values[values.map(lambda v: isinstance(v, str))] if values.dtype == object else values
+    parts = pc.extract_regex(_arrow(text), r"^\s*(?P<a>\d{1,2})/(?P<b>\d{1,2})/\d{2,4}")
+    parts = pc.drop_null(parts)
+    if not len(parts):
+        return False
+    first, second = (pc.cast(parts.field(name), pa.int64()) for name in ("a", "b"))
+    return pc.any(pc.greater(second, 12)).as_py() and not pc.any(pc.greater(first, 12)).as_py()
 
 
 def parse_dates(

@@ -313,7 +313,7 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
     if blank is not None:
         table = table.filter(pa.array(~blank))
         numbers = numbers[~blank]
-    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get, self_destruct=True)
+    frame = table.to_pandas(types_mapper={pa.string(): pd.ArrowDtype(pa.string())}.get, self_destruct=True)
     del table
     frame.columns = headers
     frame.index = pd.Index(numbers, name="row")
