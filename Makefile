@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lab lint format bench bench-abc demo-data clean
+.PHONY: install demo test lab lint format bench bench-abc bench-import demo-data clean
 
 install: $(STAMP)
 
@@ -36,6 +36,9 @@ bench: install
 
 bench-abc: install
 	$(BIN)/python benchmarks/abc_5m.py
+
+bench-import: install
+	$(BIN)/python benchmarks/import_1m.py
 
 demo-data: install
 	$(BIN)/workbench demo clients/demo

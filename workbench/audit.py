@@ -92,7 +92,17 @@ def run_analyses(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
 
 
 def build_audit(
-    client_dir: Path | str, as_of: dt.date | None = None, progress: Progress | None = None
+    client_dir: Path | str,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+    anonymize: bool = False,
+    locale: str | None = None,
 ) -> AuditResult:
-    """Load ``client_dir`` and audit it."""
-    return run_analyses(load_client(client_dir, progress), as_of)
+    """Load ``client_dir`` and audit it; with ``anonymize``, names become pseudonyms in ``locale``
+    (default: the client's) before any analysis, so that no output carries a real name."""
+    data = load_client(client_dir, progress)
+    if anonymize:
+        from workbench.privacy import anonymize_client
+
+        data = anonymize_client(data, locale or data.config.locale)
+    return run_analyses(data, as_of)

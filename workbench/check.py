@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.io.load import ClientData, load_client
 from workbench.io.quarantine import TableReport, example_text
+from workbench.present import data_quality as dq
+from workbench.present.i18n import Messages
 
 MIN_USABLE_DEALS = 1
+WIDTH = 110
 
 
 @dataclass
@@ -46,23 +50,39 @@ def _table_line(report: TableReport) -> str:
     return line.replace(",", " ")
 
 
-def format_check(result: CheckResult) -> str:
-    """A plain-text summary for the terminal."""
+def _wrapped(text: str, indent: int) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=" " * indent, subsequent_indent=" " * indent)
+
+
+def _issue_lines(t: Messages, report: TableReport, kind: str) -> list[str]:
+    lines = []
+    for code, count in (report.reasons if kind == "quarantined" else report.warnings).items():
+        lines.append(f"    {kind:<12} {count:>7}  {dq.issue_label(t, report, code)} [{code}]")
+        examples = "; ".join(example_text(e) for e in report.examples.get(code, [])[:2])
+        if examples:
+            lines.append(" " * 27 + f"e.g. {examples}")  # not wrapped: a value stays whole and findable
+        effect = dq.issue_effect(t, code)
+        if effect:
+            lines.extend(_wrapped(f"=> {effect}", 27))
+    return lines
+
+
+def format_check(result: CheckResult, locale: str = "en") -> str:
+    """A plain-text summary for the terminal; labels and effects in ``locale``."""
     assert result.data is not None
+    t = Messages(locale, result.data.config.currency)
     lines = [f"Client: {result.data.config.name} ({result.client_dir})", ""]
     for report in result.data.reports.values():
         lines.append(_table_line(report))
-        for reason, count in report.reasons.items():
-            examples = "; ".join(example_text(e) for e in report.examples.get(reason, [])[:2])
-            lines.append(
-                f"    quarantined  {count:>6}  {reason}" + (f"  e.g. {examples}" if examples else "")
-            )
+        lines.extend(_wrapped(dq.reading_text(t, report), 4))
+        lines.extend(_issue_lines(t, report, "quarantined"))
         for rule, effect in report.excluded.items():
             lines.append(
-                f"    excluded     {effect['rows']:>6}  {rule} ({effect['amount']:,.2f})".replace(",", " ")
+                f"    {'excluded':<12} {effect['rows']:>7}  {rule} ({effect['amount']:,.2f})".replace(
+                    ",", " "
+                )
             )
-        for warning, count in report.warnings.items():
-            lines.append(f"    caveat       {count:>6}  {warning}")
+        lines.extend(_issue_lines(t, report, "caveat"))
     if result.notes:
         lines.append("")
         lines.extend(f"Note: {n}" for n in result.notes)

@@ -72,9 +72,21 @@ def main() -> None:
 @click.option("--locale", type=click.Choice(["ru", "en"]), help="Report language (default: client.yaml).")
 @click.option("--as-of", help="Report date YYYY-MM-DD (default: today).")
 @click.option("--quiet", is_flag=True, help="Print only the paths of the results.")
+@click.option(
+    "--anonymize",
+    is_flag=True,
+    help="Replace manager and customer names by stable pseudonyms in every output (for reports that "
+    "leave the consultancy); the key is kept in CLIENT_DIR/anonymization.yaml.",
+)
 @_guarded
 def audit(
-    client_dir: Path, out: Path | None, formats: str, locale: str | None, as_of: str | None, quiet: bool
+    client_dir: Path,
+    out: Path | None,
+    formats: str,
+    locale: str | None,
+    as_of: str | None,
+    quiet: bool,
+    anonymize: bool,
 ) -> None:
     """Audit CLIENT_DIR and write report.html, report.pdf, metrics.json and the executed notebook."""
     from workbench.run import run_audit
@@ -95,6 +107,7 @@ def audit(
         as_of=as_of,
         step=step,
         progress_bar=not quiet,
+        anonymize=anonymize,
     )
     if not quiet:
         click.echo(
@@ -130,13 +143,22 @@ def new_client(name: str, clients_dir: Path, slug: str | None) -> None:
 
 @main.command()
 @click.argument("client_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--locale",
+    type=click.Choice(["en", "ru"]),
+    default="en",
+    show_default=True,
+    help="Language of the issue descriptions and their effects.",
+)
 @_guarded
-def check(client_dir: Path) -> None:
-    """Validate client.yaml and the data files; print a data-quality summary. Exit 2 on errors."""
+def check(client_dir: Path, locale: str) -> None:
+    """Validate client.yaml and the data files; print how each file was read and a data-quality summary
+    (rows read, used and quarantined, every reason with examples and what it does to the conclusions).
+    Exit 2 on errors."""
     from workbench.check import check_client, format_check
 
     result = check_client(client_dir)
-    click.echo(format_check(result))
+    click.echo(format_check(result, locale))
     if result.errors:
         sys.exit(2)
 

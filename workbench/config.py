@@ -49,7 +49,7 @@ class TableSource(_Model):
     sheet: str | int | None = Field(
         None, description="XLSX sheet name or 0-based index; first sheet if empty"
     )
-    encoding: str = Field("auto", description="auto, utf-8, utf-8-sig or cp1251")
+    encoding: str = Field("auto", description="auto, utf-8, utf-8-sig, cp1251 or koi8-r")
     delimiter: Literal["auto", ",", ";", "\t", "|"] = "auto"
     header_row: int = Field(1, ge=1, description="1-based row that holds the column names")
     columns: dict[str, str] = Field(default_factory=dict, description="canonical name: header in the file")
@@ -61,11 +61,30 @@ class TableSource(_Model):
         default_factory=dict,
         description="activities with one count column per action type: action type: header of its column",
     )
+    preset: str = Field(
+        "auto",
+        description="auto (recognise the export by its headers), none (columns only) or a preset name",
+    )
+    merge_spellings: list[str] = Field(
+        default_factory=list,
+        description="canonical columns whose spellings that differ only in case, spaces or punctuation "
+        "are merged into the most frequent one (otherwise they are only flagged)",
+    )
+
+    @field_validator("preset")
+    @classmethod
+    def _known_preset(cls, value: str) -> str:
+        from workbench.io.presets import preset_names
+
+        allowed = ["auto", "none", *preset_names()]
+        if value.strip().casefold() not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}, got {value!r}")
+        return value.strip().casefold()
 
     @field_validator("encoding")
     @classmethod
     def _known_encoding(cls, value: str) -> str:
-        allowed = {"auto", "utf-8", "utf-8-sig", "cp1251", "windows-1251", "latin-1", "utf-16"}
+        allowed = {"auto", "utf-8", "utf-8-sig", "cp1251", "windows-1251", "koi8-r", "latin-1", "utf-16"}
         if value.lower() not in allowed:
             raise ValueError(f"expected one of {sorted(allowed)}, got {value!r}")
         return value.lower()
@@ -122,6 +141,8 @@ class DataSources(_Model):
     transactions: TransactionSource | None = None
     customers: TableSource | None = None
     activities: TableSource | None = None
+    managers: TableSource | None = None
+    products: TableSource | None = None
     plans: TableSource | None = None
 
     @model_validator(mode="after")
@@ -132,12 +153,14 @@ class DataSources(_Model):
             if source is None:
                 continue
             known = {c.name for c in TABLES[table]}
-            for name in list(source.columns) + list(source.defaults):
+            for name in list(source.columns) + list(source.defaults) + source.merge_spellings:
                 if name not in known:
                     problems.append(
                         f"{table}.columns: unknown canonical column {name!r}; expected one of "
                         + ", ".join(sorted(known))
                     )
+            if source.preset != "none":
+                continue  # the preset finds the rest in the file's headers; checked when the file is read
             missing = [
                 c
                 for c in required_columns(table)
@@ -150,7 +173,8 @@ class DataSources(_Model):
                     f"{table}.columns: required column(s) {', '.join(missing)} not mapped "
                     "(add 'canonical_name: header in the file')"
                 )
-        if self.deals and "stage" not in self.deals.columns and "status" not in self.deals.columns:
+        deals = self.deals
+        if deals.preset == "none" and "stage" not in deals.columns and "status" not in deals.columns:
             problems.append("deals.columns: map 'stage' or 'status' (or both)")
         if problems:
             raise ValueError("; ".join(problems))
@@ -433,6 +457,13 @@ def load_yaml(path: Path) -> Any:
         raise ConfigError(str(path), ["not UTF-8 text; save the file as UTF-8"]) from None
     try:
         return yaml.safe_load(text)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
+        raise ConfigError(
+            str(path),
+            [f"YAML tag not allowed at {where} (only plain values, lists and mappings): {exc.problem}"],
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"

@@ -504,7 +504,7 @@ def _data_findings(data: ClientData, funnel: FunnelResult) -> list[Finding]:
     if funnel.basis == "snapshot":
         out.append(Finding("data-no-history", "data_no_history", None, "low", None, "data", 60))
     for table, report in data.reports.items():
-        if report.rows_read and report.rows_quarantined / report.rows_read >= QUARANTINE_SHARE_WARNING:
+        if report.rows_read and report.rows_rejected / report.rows_read >= QUARANTINE_SHARE_WARNING:
             out.append(
                 Finding(
                     id=f"data-quarantine-{table}",
@@ -516,9 +516,9 @@ def _data_findings(data: ClientData, funnel: FunnelResult) -> list[Finding]:
                     horizon=30,
                     params={
                         "file": report.file,
-                        "count": report.rows_quarantined,
+                        "count": report.rows_rejected,
                         "read": report.rows_read,
-                        "share": report.rows_quarantined / report.rows_read,
+                        "share": report.rows_rejected / report.rows_read,
                     },
                 )
             )

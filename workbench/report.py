@@ -13,12 +13,13 @@ from workbench.io.quarantine import QUARANTINE_COLUMNS
 from workbench.present import funnel_section, sections
 from workbench.present.html import Section
 from workbench.present.i18n import LOCALES, Messages
-from workbench.render.atomic import write_csv, write_text
+from workbench.render.atomic import write_csv, write_text, write_xlsx
 from workbench.render.metrics import build_metrics, dumps
 from workbench.resources import REPO_ROOT
 
 METRICS_FILE = "metrics.json"
 QUARANTINE_FILE = "quarantine.csv"
+QUARANTINE_XLSX = "quarantine.xlsx"
 
 
 def parse_as_of(value: str | dt.date | None) -> dt.date | None:
@@ -55,12 +56,27 @@ class Report:
         self.run = sections.RunInfo(generated_at=self.t.fmt.date(audit.as_of), version=__version__)
 
     @classmethod
-    def from_parameters(cls, client_dir: str, locale: str = "", as_of: str = "", **extra: Any) -> Report:
+    def from_parameters(
+        cls, client_dir: str, locale: str = "", as_of: str = "", anonymize: bool = False, **extra: Any
+    ) -> Report:
         """Build the report from the notebook's parameters (empty locale = the client's own)."""
         if not client_dir:
             raise ConfigError("parameters", ["client_dir: expected the path of a client folder"])
-        audit = build_audit(resolve_client_dir(client_dir), parse_as_of(as_of))
-        parameters = {"client_dir": str(client_dir), "locale": locale, "as_of": as_of, **extra}
+        if locale and locale not in LOCALES:
+            raise ConfigError("parameters", [f"locale: expected one of {', '.join(LOCALES)}, got {locale!r}"])
+        audit = build_audit(
+            resolve_client_dir(client_dir),
+            parse_as_of(as_of),
+            anonymize=bool(anonymize),
+            locale=locale or None,
+        )
+        parameters = {
+            "client_dir": str(client_dir),
+            "locale": locale,
+            "as_of": as_of,
+            "anonymize": bool(anonymize),
+            **extra,
+        }
         return cls(audit, locale or audit.config.locale, parameters)
 
     @property
@@ -123,5 +139,6 @@ class Report:
         out.mkdir(parents=True, exist_ok=True)
         metrics_path = write_text(out / METRICS_FILE, dumps(self.metrics()) + "\n")
         quarantine = self.audit.data.quarantine.reindex(columns=QUARANTINE_COLUMNS)
-        quarantine_path = write_csv(out / QUARANTINE_FILE, quarantine)
-        return [metrics_path, quarantine_path]
+        written = [metrics_path, write_csv(out / QUARANTINE_FILE, quarantine)]
+        xlsx = write_xlsx(out / QUARANTINE_XLSX, quarantine, "quarantine")
+        return written + ([xlsx] if xlsx else [])

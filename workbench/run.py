@@ -26,14 +26,14 @@ from workbench.errors import RunError
 from workbench.render.atomic import write_bytes, write_text
 from workbench.render.exporters import WorkbenchHTMLExporter
 from workbench.render.pdf import html_to_pdf
-from workbench.report import METRICS_FILE, QUARANTINE_FILE, parse_as_of
+from workbench.report import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX, parse_as_of
 from workbench.resources import REPO_ROOT, notebook_path
 
 FORMATS = ("html", "pdf")
 NOTEBOOK_FILE = "audit.ipynb"
 FAILED_NOTEBOOK = "audit.failed.ipynb"
 FAILED_NOTE = "FAILED.txt"
-REPORT_FILES = ("report.html", "report.pdf", METRICS_FILE, QUARANTINE_FILE, NOTEBOOK_FILE)
+REPORT_FILES = ("report.html", "report.pdf", METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX, NOTEBOOK_FILE)
 CELL_TIMEOUT_SECONDS = 600
 
 Step = Callable[[str], None]
@@ -61,9 +61,11 @@ def run_audit(
     step: Step | None = None,
     progress_bar: bool = False,
     kernel_name: str = "python3",
+    anonymize: bool = False,
 ) -> RunResult:
     """Audit ``client_dir`` and write report.html / report.pdf, metrics.json, the executed notebook and
-    the quarantined rows into ``out`` (default ``<client>/reports/<date>/``)."""
+    the quarantined rows into ``out`` (default ``<client>/reports/<date>/``). With ``anonymize``, manager
+    and customer names are pseudonyms in every output; the key stays in the client folder."""
     from papermill.exceptions import PapermillExecutionError
 
     step = step or (lambda _message: None)
@@ -86,6 +88,7 @@ def run_audit(
         "output_dir": str(staging),
         "locale": locale or "",
         "as_of": report_date.isoformat(),
+        "anonymize": anonymize,
     }
     try:
         step("execute")
@@ -125,7 +128,7 @@ def run_audit(
 
 
 def execute_notebook(
-    name: str, output: Path, parameters: dict[str, str], kernel_name: str = "python3"
+    name: str, output: Path, parameters: dict[str, object], kernel_name: str = "python3"
 ) -> None:
     """Run one of the project's notebooks (``abc.ipynb``, ...) the way the audit runs its own."""
     _execute(output, parameters, kernel_name, False, name)
@@ -133,7 +136,7 @@ def execute_notebook(
 
 def _execute(
     executed: Path,
-    parameters: dict[str, str],
+    parameters: dict[str, object],
     kernel_name: str,
     progress_bar: bool,
     notebook: str = NOTEBOOK_FILE,

@@ -37,6 +37,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("loss_reason", "str", False, "why a lost deal was lost"),
         Column("lost_at_stage", "str", False, "last working stage before the loss"),
         Column("title", "str", False, "deal name"),
+        Column("product", "str", False, "product or service of the deal"),
+        Column("currency", "str", False, "currency of the amount when the export has one per deal"),
     ),
     "stage_events": (
         Column("deal_id", "str", True, "deal identifier"),
@@ -66,6 +68,16 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("type", "str", True, "call, meeting, proposal, ..."),
         Column("count", "float", False, "number of actions (1 when the file has one row per action)"),
         Column("customer_id", "str", False, "customer the action was for, when known"),
+    ),
+    "managers": (
+        Column("manager", "str", True, "sales manager, spelt as in the deals"),
+        Column("head", "str", False, "the manager's head of sales or team lead"),
+        Column("team", "str", False, "team, department or regional office"),
+    ),
+    "products": (
+        Column("product", "str", True, "product or service, spelt as in the deals and sales"),
+        Column("group", "str", False, "product group or series"),
+        Column("price", "float", False, "list price"),
     ),
     "plans": (
         Column("manager", "str", False, "sales manager; empty for the whole department"),

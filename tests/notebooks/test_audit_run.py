@@ -39,7 +39,14 @@ def test_run_writes_every_output_into_the_dated_folder(audited):
     client, result, _ = audited
     assert result.out_dir == client / "reports" / "2026-11-23"
     names = sorted(p.name for p in result.out_dir.iterdir())
-    assert names == ["audit.ipynb", "metrics.json", "quarantine.csv", "report.html", "report.pdf"]
+    assert names == [
+        "audit.ipynb",
+        "metrics.json",
+        "quarantine.csv",
+        "quarantine.xlsx",
+        "report.html",
+        "report.pdf",
+    ]
     leftovers = [p.name for p in result.out_dir.parent.iterdir() if p.name.startswith(".")]
     assert leftovers == [], "the staging folder must be removed"
 

@@ -129,3 +129,74 @@ def test_customer_abc_against_pandas(audit, raw):
     assert sum(v.revenue for v in classes.values()) == pytest.approx(revenue.sum())
     assert audit.abc.concentration.top1_share == pytest.approx(shares[0])
     assert audit.abc.concentration.top1_name == order["account"].iloc[0]
+
+
+# --- the same data as a consultant receives it: four files, no column mapping -------------------------
+
+FOUR_FILES = {
+    "name": "Maven CRM (fictitious computer-hardware company)",
+    "locale": "en",
+    "currency": "USD",
+    "period": {"start": "2016-10-01", "end": "2017-12-31"},
+    "data": {
+        "deals": {"file": "data/sales_pipeline.csv"},
+        "customers": {"file": "data/accounts.csv"},
+        "products": {"file": "data/products.csv"},
+        "managers": {"file": "data/sales_teams.csv"},
+    },
+    "funnel": {"stages": ["Prospecting", "Engaging"], "won_stages": ["Won"], "lost_stages": ["Lost"]},
+}
+
+
+@pytest.fixture(scope="module")
+def four_files(datasets, tmp_path_factory):
+    """The Maven folder with its reference files, read by the generic preset (no ``columns`` at all)."""
+    folder = tmp_path_factory.mktemp("maven4") / "maven"
+    (folder / "data").mkdir(parents=True)
+    for name in ("sales_pipeline.csv", "accounts.csv", "products.csv", "sales_teams.csv"):
+        shutil.copy(datasets / "maven_crm_sales_opportunities" / name, folder / "data")
+    (folder / "client.yaml").write_text(yaml.safe_dump(FOUR_FILES, allow_unicode=True), encoding="utf-8")
+    return build_audit(folder)
+
+
+def test_known_defects_are_found(four_files, raw, datasets):
+    """The dataset's known defects: a product spelt two ways, open deals without an account, agents
+    without deals. Counted independently with pandas."""
+    folder = datasets / "maven_crm_sales_opportunities"
+    products = pd.read_csv(folder / "products.csv")
+    teams = pd.read_csv(folder / "sales_teams.csv")
+    used = raw[raw["engage_date"].notna()]  # Prospecting deals without a date are quarantined
+    deals = four_files.data.reports["deals"]
+    assert deals.preset.name == "generic"
+    assert deals.columns["manager"] == "sales_agent" and deals.columns["customer_id"] == "account"
+    respelt = used[~used["product"].isin(products["product"])]
+    assert set(respelt["product"]) == {"GTXPro"}
+    assert deals.warnings["product_spelt_unlike_catalogue"] == len(respelt)
+    assert deals.examples["product_spelt_unlike_catalogue"] == [
+        {"row": None, "value": "GTXPro", "hint": "GTX Pro"}
+    ]
+    open_no_account = used["account"].isna() & used["deal_stage"].isin(["Prospecting", "Engaging"])
+    assert deals.warnings["open_without_customer"] == int(open_no_account.sum()) == 1088
+    assert "closed_without_customer" not in deals.warnings
+    roster = four_files.data.reports["managers"]
+    assert roster.columns == {"manager": "sales_agent", "head": "manager", "team": "regional_office"}
+    idle = set(teams["sales_agent"]) - set(raw["sales_agent"])
+    assert roster.warnings == {"roster_without_deals": len(idle)} == {"roster_without_deals": 5}
+    assert {e["value"] for e in roster.examples["roster_without_deals"]} <= idle
+    assert four_files.data.reports["customers"].warnings == {}
+
+
+def test_the_data_quality_section_names_the_defects(four_files):
+    from workbench.present.i18n import Messages
+    from workbench.present.sections import appendix_data_section, data_overview
+
+    t = Messages("en", "USD")
+    html = str(data_overview(t, four_files)) + str(appendix_data_section(t, four_files))
+    for text in (
+        "Product spelt unlike the product catalogue",
+        "“GTXPro” perhaps “GTX Pro”",
+        "Open deals without a customer (company)",
+        "Managers on the staff list without a single deal",
+        "manager ← “sales_agent”",
+    ):
+        assert text in html, text

@@ -87,6 +87,7 @@ def test_english_report(small_client, tmp_path):
         "audit.ipynb",
         "metrics.json",
         "quarantine.csv",
+        "quarantine.xlsx",
         "report.html",
     ]
     html = (out / "report.html").read_text(encoding="utf-8")

@@ -125,31 +125,65 @@ def test_end_before_start():
 def test_unknown_canonical_column():
     (problem,) = problems(config_with(lambda r: r["data"]["deals"]["columns"].update(budget="Бюджет")))
     assert "data.deals.columns: unknown canonical column 'budget'" in problem
-    assert "expected one of amount, closed_at, created_at, customer_id, deal_id," in problem
+    assert "expected one of amount, closed_at, created_at, currency, customer_id, deal_id," in problem
 
 
 def test_unknown_canonical_column_in_defaults():
-    (problem,) = problems(config_with(lambda r: r["data"]["deals"].update(defaults={"currency": "RUB"})))
-    assert "data.deals.columns: unknown canonical column 'currency'" in problem
+    (problem,) = problems(config_with(lambda r: r["data"]["deals"].update(defaults={"valuta": "RUB"})))
+    assert "data.deals.columns: unknown canonical column 'valuta'" in problem
 
 
-def test_required_column_not_mapped():
-    (problem,) = problems(config_with(lambda r: r["data"]["deals"]["columns"].pop("created_at")))
+def test_required_column_not_mapped_without_a_preset():
+    def change(raw):
+        raw["data"]["deals"]["columns"].pop("created_at")
+        raw["data"]["deals"]["preset"] = "none"
+
+    (problem,) = problems(config_with(change))
     assert "data.deals.columns: required column(s) created_at not mapped" in problem
     assert "canonical_name: header in the file" in problem
 
 
-def test_required_columns_of_an_optional_table():
+def test_required_columns_of_an_optional_table_without_a_preset():
     raw = config_with(
-        lambda r: r["data"].update(transactions={"file": "s.csv", "columns": {"amount": "Сумма"}})
+        lambda r: r["data"].update(
+            transactions={"file": "s.csv", "preset": "none", "columns": {"amount": "Сумма"}}
+        )
     )
     (problem,) = problems(raw)
     assert "data.transactions.columns: required column(s) customer_id, date not mapped" in problem
 
 
-def test_deals_need_stage_or_status():
-    (problem,) = problems(config_with(lambda r: r["data"]["deals"]["columns"].pop("stage")))
+def test_deals_need_stage_or_status_without_a_preset():
+    def change(raw):
+        raw["data"]["deals"]["columns"].pop("stage")
+        raw["data"]["deals"]["preset"] = "none"
+
+    (problem,) = problems(config_with(change))
     assert "data.deals.columns: map 'stage' or 'status' (or both)" in problem
+
+
+def test_with_a_preset_unmapped_columns_are_left_to_the_file_headers():
+    """preset: auto (the default) or a named preset finds the columns when the file is read."""
+    for preset in (None, "auto", "amocrm", "Bitrix24"):
+        raw = config_with(lambda r: r["data"]["deals"].update(columns={}))
+        if preset:
+            raw["data"]["deals"]["preset"] = preset
+        config = parse_config(raw)
+        assert config.data.deals.preset == (preset or "auto").casefold()
+
+
+def test_unknown_preset_lists_the_known_ones():
+    (problem,) = problems(config_with(lambda r: r["data"]["deals"].update(preset="salesforce")))
+    assert (
+        "data.deals.preset: expected one of auto, none, amocrm, bitrix24, hubspot, pipedrive, generic"
+        in problem
+    )
+    assert "'salesforce'" in problem
+
+
+def test_merge_spellings_names_canonical_columns():
+    (problem,) = problems(config_with(lambda r: r["data"]["deals"].update(merge_spellings=["Менеджер"])))
+    assert "unknown canonical column 'Менеджер'" in problem
 
 
 @pytest.mark.parametrize("thresholds", [[0.95, 0.8], [0.8, 0.8], [0.0, 0.9], [0.8, 1.0]])
@@ -190,10 +224,10 @@ def test_missing_required_field():
 
 
 def test_unknown_encoding():
-    (problem,) = problems(config_with(lambda r: r["data"]["deals"].update(encoding="koi8-r")))
+    (problem,) = problems(config_with(lambda r: r["data"]["deals"].update(encoding="mac-cyrillic")))
     assert problem.startswith("data.deals.encoding: expected one of [")
     assert "'cp1251'" in problem
-    assert problem.endswith("got 'koi8-r'")
+    assert problem.endswith("got 'mac-cyrillic'")
 
 
 def test_header_row_must_be_positive():

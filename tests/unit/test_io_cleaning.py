@@ -120,7 +120,8 @@ def test_amount_or_quantity_and_price_must_be_mapped():
         "period": {"start": "2026-01-01", "end": "2026-03-31"},
         "data": {
             "deals": DEALS,
-            "transactions": {"file": "s.csv", "columns": {"date": "D", "customer_id": "C"}},
+            # Without a preset the mapping is complete in client.yaml and is checked when it is read.
+            "transactions": {"file": "s.csv", "preset": "none", "columns": {"date": "D", "customer_id": "C"}},
         },
         "funnel": {"stages": ["a", "b"], "won_stages": ["w"], "lost_stages": ["l"]},
     }

@@ -173,7 +173,11 @@ def test_mixed_deals_values(mixed):
     assert math.isnan(deals.loc[3, "amount"])  # 0 is unknown, not zero revenue
     assert math.isnan(deals.loc[6, "amount"])
     assert deals.loc[6, "manager"] == "—"
-    assert mixed.reports["deals"].warnings == {"zero_amount_as_unknown": 1, "no_manager": 1}
+    assert mixed.reports["deals"].warnings == {
+        "zero_amount_as_unknown": 1,
+        "no_manager": 1,
+        "lost_at_stage_from_history": 2,
+    }
 
 
 def test_mixed_stage_events(mixed):

@@ -344,3 +344,16 @@ def test_clean_text_keeps_the_index():
     assert result.index.tolist() == [7, 9]
     assert result[7] == "a"
     assert result[9] is pd.NA
+
+
+def test_american_slash_dates_are_recognised_by_evidence():
+    from workbench.io.parse import slash_dates_month_first
+
+    american = cells("03/25/2026", "04/01/2026", "2026-04-02")
+    assert slash_dates_month_first(american)
+    parsed, bad = parse_dates(american, month_first=True)
+    assert parsed.tolist() == [pd.Timestamp(2026, 3, 25), pd.Timestamp(2026, 4, 1), pd.Timestamp(2026, 4, 2)]
+    assert not bad.any()
+    assert not slash_dates_month_first(cells("25/03/2026", "04/01/2026"))  # day-first evidence
+    assert not slash_dates_month_first(cells("04/01/2026"))  # no evidence: day-first, as in Russia
+    assert not slash_dates_month_first(cells("13/25/2026", "01/02/2026"))  # contradictory: day-first

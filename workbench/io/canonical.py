@@ -9,12 +9,22 @@ import pandas as pd
 
 from workbench.config import TableSource
 from workbench.errors import DataError
-from workbench.io.parse import EXPECTED_DATE, EXPECTED_NUMBER, clean_text, parse_dates, parse_numbers
+from workbench.io.parse import (
+    EXPECTED_DATE,
+    EXPECTED_NUMBER,
+    clean_text,
+    parse_dates,
+    parse_numbers,
+    slash_dates_month_first,
+)
 from workbench.io.quarantine import Quarantine
 from workbench.io.read import RawTable
 from workbench.tables import TABLES, Column
 
-_CURRENCY_SUFFIX = re.compile(r"[\s,]*(₽|руб\.?|rub|р\.)$", re.IGNORECASE)
+_CURRENCY_SUFFIX = re.compile(
+    r"[\s,]*[(\[]?\s*(₽|руб\.?|рублей|rub|rur|р\.|\$|€|usd|eur)\s*[)\]]?$", re.IGNORECASE
+)
+SHOWN_HEADERS = 40
 
 
 def normalize_header(name: str) -> str:
@@ -28,11 +38,17 @@ def find_column(raw: RawTable, wanted: str) -> str | None:
     """The raw column matching header ``wanted``: exactly, else after normalising (first repeat wins)."""
     if wanted in raw.frame.columns:
         return wanted
-    key = normalize_header(wanted)
-    for header, original in zip(raw.frame.columns, raw.headers, strict=True):
-        if normalize_header(original) == key:
-            return header
-    return None
+    if raw.normalized is None:
+        raw.normalized = {}
+        for header in raw.headers:
+            raw.normalized.setdefault(normalize_header(header), header)
+    return raw.normalized.get(normalize_header(wanted))
+
+
+def shown_headers(raw: RawTable) -> str:
+    """The file's headers for an error message (the first 40)."""
+    shown = ", ".join(repr(h) for h in raw.headers[:SHOWN_HEADERS])
+    return shown + (" ..." if len(raw.headers) > SHOWN_HEADERS else "")
 
 
 def suggest(value: str, options: list[str]) -> str | None:
@@ -49,14 +65,26 @@ def require_column(raw: RawTable, header: str, mapped_to: str) -> str:
         return found
     hint = suggest(header, raw.headers)
     hint_text = f" Did you mean {hint!r}?" if hint else ""
-    shown = ", ".join(repr(h) for h in raw.headers[:40])
-    more = " ..." if len(raw.headers) > 40 else ""
     raise DataError(
         raw.name,
-        f"column {header!r} (mapped to {mapped_to} in client.yaml) is not in the file.{hint_text} "
-        f"The file's columns are: {shown}{more}",
+        f"column {header!r} (mapped to {mapped_to} in client.yaml) is not in the file.{hint_text}"
+        f"{delimiter_hint(raw)} The file's columns are: {shown_headers(raw)}",
         field=header,
     )
+
+
+def delimiter_hint(raw: RawTable) -> str:
+    """A sentence when the header looks split on the wrong delimiter (one column holding ';' or tabs)."""
+    if raw.delimiter is None or len(raw.headers) > 2:
+        return ""
+    for other in (";", "\t", ",", "|"):
+        if other != raw.delimiter and raw.headers[0].count(other) >= 2:
+            name = "Tab" if other == "\t" else repr(other)
+            return (
+                f" The header looks separated by {name}, not {raw.delimiter!r}: "
+                f"set data.<table>.delimiter to {name} (or auto)."
+            )
+    return ""
 
 
 def map_columns(raw: RawTable, source: TableSource, table: str) -> dict[str, str]:
@@ -89,19 +117,21 @@ def build_canonical(
     bad: dict[str, pd.Series] = {}
     for column in TABLES[table]:
         if column.name in mapping:
-            values, bad_mask = _parse(frame[mapping[column.name]], column, nulls)
+            values, bad_mask = parse_column(frame[mapping[column.name]], column, nulls, quarantine)
             out[column.name] = values
             bad[column.name] = bad_mask
         elif column.name in source.defaults:
-            values, _ = _parse(pd.Series(source.defaults[column.name], index=frame.index), column, nulls)
+            values, _ = parse_column(
+                pd.Series(source.defaults[column.name], index=frame.index), column, nulls
+            )
             out[column.name] = values
         else:
             out[column.name] = _empty(column, frame.index)
     used = set(mapping.values())
-    for header in frame.columns:
-        if header not in used:
-            extra = header if header not in out.columns else f"{header}_source"
-            out[extra] = frame[header]
+    extras = [h for h in frame.columns if h not in used]
+    if extras:
+        kept = frame[extras].rename(columns={h: f"{h}_source" for h in extras if h in out.columns})
+        out = pd.concat([out, kept], axis=1)
     for column in TABLES[table]:
         if column.name not in bad:
             continue
@@ -121,9 +151,18 @@ def build_canonical(
     return out, mapping
 
 
-def _parse(values: pd.Series, column: Column, nulls: frozenset[str]) -> tuple[pd.Series, pd.Series]:
+def parse_column(
+    values: pd.Series, column: Column, nulls: frozenset[str], quarantine: Quarantine | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Cells parsed as the canonical column's kind: (values, mask of non-empty cells that failed).
+
+    A date column whose slash dates can only be month/day/year is read so, with a caveat.
+    """
     if column.kind == "datetime":
-        return parse_dates(values, nulls)
+        month_first = slash_dates_month_first(values)
+        if month_first and quarantine is not None:
+            quarantine.warn(f"dates_month_first:{column.name}", 1)
+        return parse_dates(values, nulls, month_first)
     if column.kind == "float":
         return parse_numbers(values, nulls)
     text = clean_text(values, nulls)

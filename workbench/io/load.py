@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from workbench.config import ClientConfig, TableSource, iter_sources, load_config, resolve_data_path
+from workbench.config import (
+    ClientConfig,
+    FunnelConfig,
+    TableSource,
+    iter_sources,
+    load_config,
+    resolve_data_path,
+)
 from workbench.io import rules
-from workbench.io.canonical import build_canonical, require_column
-from workbench.io.parse import parse_numbers
+from workbench.io.canonical import (
+    build_canonical,
+    find_column,
+    normalize_header,
+    parse_column,
+    require_column,
+)
+from workbench.io.consistency import check_consistency
+from workbench.io.mapping import PresetChoice, preset_funnel, resolve_mapping
+from workbench.io.parse import clean_text, parse_numbers
+from workbench.io.presets import EventFilter, TablePreset
 from workbench.io.quarantine import Quarantine, TableReport, empty_quarantine
 from workbench.io.read import RawTable, read_raw
-from workbench.tables import column_names
+from workbench.tables import TABLES, column_names
 
 Progress = Callable[[str], None]
 ALL_ACTIONS = "total"  # action type of activities exported without a type column
@@ -29,6 +47,7 @@ class ClientData:
     tables: dict[str, pd.DataFrame]
     reports: dict[str, TableReport]
     quarantine: pd.DataFrame = field(default_factory=empty_quarantine)
+    anonymized: bool = False
 
     def get(self, table: str) -> pd.DataFrame | None:
         """The canonical table, or None when the client has no such file."""
@@ -46,11 +65,22 @@ def load_client(client_dir: Path | str, progress: Progress | None = None) -> Cli
     return load_tables(config, client_dir, progress)
 
 
+@dataclass
+class _Loaded:
+    """One file on its way in: its canonical frame and everything its report needs."""
+
+    source: TableSource
+    raw: RawTable
+    rows_read: int
+    frame: pd.DataFrame
+    mapping: dict[str, str]
+    choice: PresetChoice
+    quarantine: Quarantine
+
+
 def load_tables(config: ClientConfig, client_dir: Path, progress: Progress | None = None) -> ClientData:
     """Load the configured tables of an already validated configuration."""
-    tables: dict[str, pd.DataFrame] = {}
-    reports: dict[str, TableReport] = {}
-    quarantines: list[pd.DataFrame] = []
+    loaded: dict[str, _Loaded] = {}
     # Deals first: stage events are checked against them.
     for table, source in iter_sources(config):
         if progress:
@@ -63,21 +93,76 @@ def load_tables(config: ClientConfig, client_dir: Path, progress: Progress | Non
             delimiter=source.delimiter,
             header_row=source.header_row,
         )
+        rows_read = raw.rows_read
         q = Quarantine(table, source.file)
-        frame, mapping = _build(table, raw, source, config, tables, q)
-        tables[table] = frame
-        reports[table] = _report(table, source, raw, frame, mapping, q)
-        quarantines.append(q.frame())
+        for note in raw.notes:
+            q.warn(note, 1)
+        source, choice, spec = resolve_mapping(raw, source, table)
+        funnel, aliases = preset_funnel(config.funnel, spec if table in STAGED else None)
+        choice = dataclasses.replace(choice, stage_aliases=_aliases_used(raw, source, spec, aliases))
+        if spec is not None and spec.events is not None:
+            raw = _keep_stage_changes(raw, spec.events, q)
+        tables = {t: item.frame for t, item in loaded.items()}
+        frame, mapping = _build(table, raw, source, spec, funnel, config, tables, q)
+        loaded[table] = _Loaded(source, raw, rows_read, frame, mapping, choice, q)
+    tables = {t: item.frame for t, item in loaded.items()}
+    check_consistency(
+        tables,
+        {t: item.mapping for t, item in loaded.items()},
+        {t: item.source for t, item in loaded.items()},
+        {t: item.quarantine for t, item in loaded.items()},
+    )
     if "stage_events" in tables:
-        tables["deals"] = derive_lost_at_stage(tables["deals"], tables["stage_events"], config)
-    quarantine = pd.concat(quarantines, ignore_index=True) if quarantines else empty_quarantine()
+        tables["deals"] = derive_lost_at_stage(
+            tables["deals"], tables["stage_events"], config.funnel, loaded["deals"].quarantine
+        )
+    reports = {t: _report(t, item, tables[t]) for t, item in loaded.items()}
+    parts = [item.quarantine.frame() for item in loaded.values()]
+    quarantine = pd.concat(parts, ignore_index=True) if parts else empty_quarantine()
     return ClientData(config, client_dir, tables, reports, quarantine)
+
+
+STAGED = ("deals", "stage_events")  # tables whose stages are read through the funnel
+
+
+def _aliases_used(
+    raw: RawTable, source: TableSource, spec: TablePreset | None, aliases: dict[str, str]
+) -> dict[str, str]:
+    """The preset's stage names that occur in the file (the others need no mention)."""
+    column = find_column(raw, source.columns["stage"]) if aliases and "stage" in source.columns else None
+    if column is None:
+        return {}
+    values = raw.frame[column].dropna().astype(str).unique()
+    if spec is not None and spec.stage_prefix:
+        values = [re.sub(spec.stage_prefix, "", v.strip()) for v in values]
+    present = {normalize_header(v) for v in values}
+    return {a: s for a, s in aliases.items() if normalize_header(a) in present}
+
+
+def _keep_stage_changes(raw: RawTable, events: EventFilter, q: Quarantine) -> RawTable:
+    """Quarantine the events of other kinds of an event log (they are not part of the stage history)."""
+    column = next((c for h in events.column if (c := find_column(raw, h)) is not None), None)
+    if column is None:
+        return raw
+    keep = {normalize_header(v) for v in events.keep}
+    kinds = clean_text(raw.frame[column])
+    other = ~kinds.map(lambda v: isinstance(v, str) and normalize_header(v) in keep).astype(bool)
+    frame = q.reject(
+        raw.frame,
+        other,
+        "not_stage_change",
+        column,
+        "an event of another kind; only stage changes form the history",
+    )
+    return dataclasses.replace(raw, frame=frame)
 
 
 def _build(
     table: str,
     raw: RawTable,
     source: TableSource,
+    spec: TablePreset | None,
+    funnel: FunnelConfig,
     config: ClientConfig,
     tables: dict[str, pd.DataFrame],
     q: Quarantine,
@@ -88,10 +173,12 @@ def _build(
         source = source.model_copy(update={"defaults": {**source.defaults, "type": ALL_ACTIONS}})
     later = _checked_later(table, source)
     frame, mapping = build_canonical(raw, source, table, q, later)
+    if spec is not None:
+        frame = _apply_preset(frame, raw, source, spec, table, mapping)
     if table == "deals":
-        frame = rules.finish_deals(frame, config.funnel, q)
+        frame = rules.finish_deals(frame, funnel, q, config.currency)
     elif table == "stage_events":
-        frame = rules.finish_stage_events(frame, tables["deals"], config.funnel, q)
+        frame = rules.finish_stage_events(frame, tables["deals"], funnel, q)
     elif table == "transactions":
         frame = rules.finish_transactions(frame, q, source.cleaning, "amount" in later)
     elif table == "activities":
@@ -101,6 +188,8 @@ def _build(
     elif table == "customers":
         frame = rules.finish_customers(frame, q)
         frame = _criteria_columns(frame, raw, config, source, mapping, q)
+    elif table in {"managers", "products"}:
+        frame = rules.reject_duplicates(frame, [TABLES[table][0].name], q)
     return frame, mapping
 
 
@@ -142,6 +231,30 @@ def _checked_later(table: str, source: TableSource) -> frozenset[str]:
     return frozenset(later)
 
 
+def _apply_preset(
+    frame: pd.DataFrame,
+    raw: RawTable,
+    source: TableSource,
+    spec: TablePreset,
+    table: str,
+    mapping: dict[str, str],
+) -> pd.DataFrame:
+    """The preset's value rules: stage-code prefixes dropped, empty cells filled from other columns."""
+    if spec.stage_prefix and "stage" in frame:
+        frame["stage"] = frame["stage"].str.replace(spec.stage_prefix, "", regex=True)
+    nulls = frozenset(v.strip().casefold() for v in source.null_values)
+    for name, headers in spec.fill_from.items():
+        column = next(c for c in TABLES[table] if c.name == name)
+        for header in headers:
+            found = find_column(raw, header)
+            if found is None or not frame[name].isna().any():
+                continue
+            values, _ = parse_column(raw.frame[found].reindex(frame.index), column, nulls)
+            frame[name] = frame[name].fillna(values)
+            mapping.setdefault(f"{name} (fill)", found)
+    return frame
+
+
 def _build_wide_activities(
     raw: RawTable, source: TableSource, q: Quarantine
 ) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -175,21 +288,14 @@ def _build_wide_activities(
     return long, mapping
 
 
-def _report(
-    table: str,
-    source: TableSource,
-    raw: RawTable,
-    frame: pd.DataFrame,
-    mapping: dict[str, str],
-    q: Quarantine,
-) -> TableReport:
-    rows_read = raw.rows_read
+def _report(table: str, item: _Loaded, frame: pd.DataFrame) -> TableReport:
+    q, raw = item.quarantine, item.raw
     report = TableReport(
         table=table,
-        file=source.file,
-        rows_read=rows_read,
+        file=item.source.file,
+        rows_read=item.rows_read,
         rows_quarantined=q.count,
-        rows_used=rows_read - q.count - q.excluded_rows,
+        rows_used=item.rows_read - q.count - q.excluded_rows,
         rows_excluded=q.excluded_rows,
         excluded=q.excluded,
         reasons=q.reasons(),
@@ -198,27 +304,40 @@ def _report(
         encoding=raw.encoding,
         delimiter=raw.delimiter,
         sheet=raw.sheet,
-        columns=mapping,
+        file_format=raw.file_format,
+        columns=item.mapping,
+        preset=item.choice,
     )
     used_rows = frame.index.nunique()
     if used_rows != report.rows_used:
         raise AssertionError(
-            f"{source.file}: rows used {used_rows} != read {rows_read} - quarantined {q.count} "
+            f"{item.source.file}: rows used {used_rows} != read {item.rows_read} - quarantined {q.count} "
             f"- excluded {q.excluded_rows}"
         )
     return report
 
 
-def derive_lost_at_stage(deals: pd.DataFrame, events: pd.DataFrame, config: ClientConfig) -> pd.DataFrame:
-    """Fill ``lost_at_stage`` of lost deals from the history: the last working stage entered."""
-    working = config.funnel.stages
+def derive_lost_at_stage(
+    deals: pd.DataFrame, events: pd.DataFrame, funnel: FunnelConfig, q: Quarantine | None = None
+) -> pd.DataFrame:
+    """Fill ``lost_at_stage`` of lost deals from the history: the last working stage entered before the
+    deal entered a lost stage (or the last one at all when the history does not show the loss)."""
     need = (deals["status"] == "lost") & deals["lost_at_stage"].isna()
     if not need.any():
         return deals
-    history = events[events["stage"].isin(working)].sort_values("entered_at", kind="stable")
+    history = events[events["deal_id"].isin(set(deals.loc[need, "deal_id"]))]
+    history = history.sort_values(["entered_at"], kind="stable")
+    lost_at = history[history["stage"].isin(funnel.lost_stages)].groupby("deal_id")["entered_at"].min()
+    history = history[history["stage"].isin(funnel.stages)]
+    cutoff = history["deal_id"].map(lost_at)
+    history = history[cutoff.isna() | (history["entered_at"] <= cutoff)]
     last = history.groupby("deal_id", sort=False)["stage"].last()
     deals = deals.copy()
-    deals.loc[need, "lost_at_stage"] = deals.loc[need, "deal_id"].map(last).astype("string")
+    derived = deals.loc[need, "deal_id"].map(last).astype("string")
+    deals.loc[need, "lost_at_stage"] = derived
+    if q is not None:
+        ids = deals.loc[derived.dropna().index, "deal_id"]
+        q.warn("lost_at_stage_from_history", len(ids), ids.head(3).tolist())
     return deals
 
 

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+if TYPE_CHECKING:
+    from workbench.io.mapping import PresetChoice
+
 QUARANTINE_COLUMNS = ["table", "file", "row", "reason", "field", "value", "detail", "hint"]
 MAX_EXAMPLES = 3
+# Rows set aside by design, not because the data is wrong: events of other kinds in an event log, deals
+# deleted in the CRM. They are counted like any quarantined row but are no sign of poor data.
+EXPECTED_REASONS = frozenset({"not_stage_change", "deleted_deal"})
 
 
 @dataclass
@@ -29,6 +36,13 @@ class TableReport:
     # Valid rows that a configured cleaning rule removed (not errors): rows and money per rule.
     rows_excluded: int = 0
     excluded: dict[str, dict[str, float]] = field(default_factory=dict)
+    file_format: str = "csv"
+    preset: PresetChoice | None = None
+
+    @property
+    def rows_rejected(self) -> int:
+        """Quarantined rows that point at a problem of the data (not set aside by design)."""
+        return self.rows_quarantined - sum(n for r, n in self.reasons.items() if r in EXPECTED_REASONS)
 
     @property
     def balanced(self) -> bool:
@@ -137,16 +151,27 @@ class Quarantine:
             kept.append({"row": int(row), "value": _text(value, 80), "hint": None})
         return frame.loc[~mask.to_numpy()]
 
-    def warn(self, code: str, count: int, examples: list[object] | None = None) -> None:
-        """Record a caveat about rows that are used anyway (e.g. a won deal without an amount)."""
+    def warn(self, code: str, count: int, examples: list[Any] | None = None) -> None:
+        """Record a caveat about rows that are used anyway (e.g. a won deal without an amount).
+
+        An example is a value (a deal id, a name) or a dict with ``value`` and optionally ``row``, ``hint``
+        and ``variants`` (spellings of one name with their row counts).
+        """
         if count <= 0:
             return
         self.warnings[code] = self.warnings.get(code, 0) + int(count)
         if examples:
             kept = self.examples.setdefault(code, [])
-            kept.extend(
-                {"row": None, "value": str(e), "hint": None} for e in examples[: MAX_EXAMPLES - len(kept)]
-            )
+            for example in examples[: max(MAX_EXAMPLES - len(kept), 0)]:
+                given = example if isinstance(example, dict) else {"value": example}
+                kept.append(
+                    {
+                        "row": given.get("row"),
+                        "value": _text(str(given.get("value") or ""), 120),
+                        "hint": _text(str(given.get("hint") or ""), 80),
+                        **({"variants": given["variants"]} if "variants" in given else {}),
+                    }
+                )
 
     @property
     def count(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,13 +17,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from workbench.errors import DataError
+from workbench.io.html_table import SNIFF_BYTES, html_rows, looks_like_html
 
 # In a tie the earlier wins: Russian exports that use ";" often hold decimal commas in their values.
 DELIMITERS = (";", "\t", ",", "|")
 DEFAULT_MAX_FILE_MB = 1024
+UTF8_BOM = b"\xef\xbb\xbf"
+MIXED_MIN_CHARS = 3  # non-ASCII UTF-8 characters before the first bad byte that make a file "UTF-8"
+KOI8_MIN_LETTERS = 20
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 SAMPLE_BYTES = 256 * 1024
 
 
@@ -37,6 +44,9 @@ class RawTable:
     delimiter: str | None = None
     sheet: str | None = None
     broken_rows: list[tuple[int, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    file_format: str = "csv"  # csv, xlsx or html
+    normalized: dict[str, str] | None = field(default=None, repr=False)
 
     @property
     def rows_read(self) -> int:
@@ -46,6 +56,13 @@ class RawTable:
 def max_file_bytes() -> int:
     """Size limit for one input file (``WORKBENCH_MAX_FILE_MB``, default 1024 MB)."""
     return int(float(os.environ.get("WORKBENCH_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)) * 1024 * 1024)
+
+
+def _size_text(size: int) -> str:
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}".replace(".0 ", " ")
+    return f"{size} bytes"
 
 
 def read_raw(
@@ -65,39 +82,49 @@ def read_raw(
     if size > limit:
         raise DataError(
             name,
-            f"file is {size / 1024 / 1024:.0f} MB, above the limit of {limit / 1024 / 1024:.0f} MB; "
+            f"file is {_size_text(size)}, above the limit of {_size_text(limit)}; "
             "split it or raise WORKBENCH_MAX_FILE_MB",
         )
     if size == 0:
         raise DataError(name, "file is empty (0 bytes)")
     with path.open("rb") as fh:
-        head = fh.read(8)
+        head = fh.read(SNIFF_BYTES)
     suffix = path.suffix.lower()
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        what = (
+            "a password-protected (encrypted) workbook"
+            if suffix in {".xlsx", ".xlsm"} or "EncryptionInfo".encode("utf-16-le") in head
+            else "an old binary Excel (.xls) workbook or a password-protected one"
+        )
+        raise DataError(name, f"this is {what}; remove the password and save it as .xlsx or CSV (UTF-8)")
     if head.startswith(b"PK\x03\x04") or suffix in {".xlsx", ".xlsm"}:
         return _read_xlsx(path, name, sheet=sheet, header_row=header_row)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DataError(
-            name,
-            "this is an old binary Excel (.xls) or a password-protected workbook; "
-            "remove the password and save it as .xlsx or CSV (UTF-8)",
-        )
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+        raise DataError(name, "this is an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx")
+    if looks_like_html(head):
+        return _read_html(path, name, encoding=encoding, header_row=header_row)
     return _read_csv(path, name, encoding=encoding, delimiter=delimiter, header_row=header_row)
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
 
 
-def detect_encoding(data: bytes) -> str:
-    """UTF-8 (with or without BOM) when the bytes decode as UTF-8, else Windows-1251."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "cp1251"
+def _cut_utf8(data: bytes) -> int:
+    """The number of bytes of a character cut off at the end of otherwise valid UTF-8 (0: none).
+
+    A download or copy that stopped early ends in the middle of a two- to four-byte character. Only
+    called on data that failed validation.
+    """
+    for cut in (1, 2, 3):
+        if len(data) <= cut:
+            return 0
+        lead = data[-cut]
+        if lead >= 0xC0:  # the start of the last character
+            length = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+            return cut if length > cut and _is_utf8(data[:-cut]) else 0
+        if not 0x80 <= lead < 0xC0:
+            return 0
+    return 0
 
 
 def detect_delimiter(text: str) -> str:
@@ -120,19 +147,78 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
-def _decode(data: bytes, name: str, encoding: str) -> tuple[str, str]:
-    if b"\x00" in data[:SAMPLE_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+def _decode(data: bytes, name: str, encoding: str, notes: list[str] | None = None) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes for the CSV reader, and the encoding it was read in.
+
+    ``auto`` reads UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1251. UTF-8 is validated
+    in Arrow and passed on as it is (no copy through Python text); other encodings are decoded and
+    re-encoded. A UTF-8 file cut in the middle of its last character loses that character, and
+    ``file_truncated`` is added to ``notes``.
+    """
+    if b"\x00" in data[:SAMPLE_BYTES] and not data.startswith(UTF16_BOMS):
         raise DataError(name, "this is a binary file, not a CSV text file; export the table as CSV or XLSX")
-    chosen = detect_encoding(data) if encoding == "auto" else encoding
+    chosen = encoding
+    if encoding == "auto" and data.startswith(UTF16_BOMS):
+        chosen = "utf-16"
+    elif encoding in {"auto", "utf-8", "utf-8-sig"}:
+        bom = data.startswith(UTF8_BOM)
+        body = data[len(UTF8_BOM) :] if bom else data
+        found = "utf-8-sig" if bom else "utf-8"
+        if _is_utf8(body):
+            return body, found
+        if cut := _cut_utf8(body):
+            if notes is not None:
+                notes.append("file_truncated")
+            return body[:-cut], found
+        if encoding == "auto":
+            _refuse_mixed_utf8(body, name)
+        chosen = "cp1251" if encoding == "auto" else encoding
+    if chosen == "utf-16" and len(data) % 2:
+        data = data[:-1]  # a UTF-16 file cut in the middle of its last character
+        if notes is not None:
+            notes.append("file_truncated")
     try:
         text = data.decode(chosen)
     except UnicodeDecodeError as exc:
+        line = data[: exc.start].decode(chosen, errors="replace").count("\n") + 1
         raise DataError(
             name,
-            f"cannot be read as {chosen} (byte {exc.start}); set data.<table>.encoding "
+            f"cannot be read as {chosen} (byte {exc.start}, line {line}); set data.<table>.encoding "
             "in client.yaml to utf-8 or cp1251",
         ) from None
-    return text.removeprefix("\ufeff"), chosen
+    if encoding == "auto" and chosen == "cp1251" and _looks_like_koi8(text):
+        text, chosen = data.decode("koi8_r"), "koi8-r"
+    return text.removeprefix("\ufeff").encode("utf-8"), chosen
+
+
+def _refuse_mixed_utf8(body: bytes, name: str) -> None:
+    """A file that is UTF-8 with Cyrillic up to some line and then is not: two exports glued, or damage."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = body[: exc.start].decode("utf-8")
+        if sum(1 for ch in before if ord(ch) > 127) >= MIXED_MIN_CHARS:
+            line = before.count("\n") + 1
+            raise DataError(
+                name,
+                f"is UTF-8 up to line {line}, where bytes of another encoding begin (two exports glued "
+                "together, or a damaged file); export the data again as one file in one encoding",
+            ) from None
+
+
+def _looks_like_koi8(text: str) -> bool:
+    """KOI8-R read as Windows-1251 turns lower-case Cyrillic into capitals: mostly capitals means KOI8-R."""
+    letters = [ch for ch in text[:SAMPLE_BYTES] if "А" <= ch <= "я"]
+    return len(letters) >= KOI8_MIN_LETTERS and sum(ch <= "Я" for ch in letters) > 0.6 * len(letters)
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8, checked in Arrow (fast, without building a Python string)."""
+    try:
+        pa.array([data], pa.binary()).cast(pa.string())
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _split_header(text: str, delimiter: str, header_row: int, name: str) -> tuple[list[str], int]:
@@ -169,13 +255,15 @@ def dedupe_headers(headers: list[str]) -> list[str]:
 
 
 def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_row: int) -> RawTable:
-    data = path.read_bytes()
-    text, chosen_encoding = _decode(data, name, encoding)
-    del data
-    if not text.strip():
+    notes: list[str] = []
+    data, chosen_encoding = _decode(path.read_bytes(), name, encoding, notes)
+    if not re.search(rb"\S", data):
         raise DataError(name, "file holds no text")
-    sep = detect_delimiter(text) if delimiter == "auto" else delimiter
-    raw_headers, header_lines = _split_header(text, sep, header_row, name)
+    if b"\r" in data and b"\n" not in data:
+        data = data.replace(b"\r", b"\n")  # old Mac line ends: a lone CR ends every line
+    head = data[: SAMPLE_BYTES * 4].decode("utf-8", errors="ignore")
+    sep = detect_delimiter(head) if delimiter == "auto" else delimiter
+    raw_headers, header_lines = _split_header(head, sep, header_row, name)
     headers = dedupe_headers(raw_headers)
     ncols = len(headers)
     broken: list[tuple[int, str, str]] = []
@@ -194,14 +282,13 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
         return "skip"
 
     names = [f"c{i}" for i in range(ncols)]
-    body_start = _offset_after_lines(text, header_lines)
-    if not text[body_start:].strip():
+    if not re.compile(rb"\S").search(data, _offset_after_lines(data, header_lines)):
         frame = pd.DataFrame({h: pd.Series(dtype="string") for h in headers})
         frame.index = pd.Index(np.empty(0, dtype=np.int64), name="row")
-        return RawTable(name, frame, headers, chosen_encoding, sep, None, [])
+        return RawTable(name, frame, headers, chosen_encoding, sep, None, [], notes)
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            pa.BufferReader(data),
             read_options=pa_csv.ReadOptions(
                 use_threads=False, column_names=names, skip_rows=header_lines, block_size=1 << 24
             ),
@@ -217,27 +304,40 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
                 quoted_strings_can_be_null=False,
             ),
         )
-    except pa.ArrowInvalid as exc:
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise DataError(name, f"cannot be parsed as CSV with delimiter {sep!r}: {exc}") from None
-    del text
-    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
-    frame.columns = headers
-    frame.index = pd.Index(_row_numbers(header_row + 1, len(frame), skipped), name="row")
+    del data
+    numbers = _row_numbers(header_row + 1, table.num_rows, skipped)
     # Arrow keeps blank lines as rows of empty cells; a blank line is not a row of data.
-    blank = np.ones(len(frame), dtype=bool)
-    for column in frame.columns:
-        blank &= frame[column].str.strip().eq("").to_numpy()
-    frame = frame.loc[~blank]
-    return RawTable(name, frame, headers, chosen_encoding, sep, None, broken)
+    blank = _blank_rows(table)
+    if blank is not None:
+        table = table.filter(pa.array(~blank))
+        numbers = numbers[~blank]
+    frame = table.to_pandas(types_mapper={pa.string(): pd.ArrowDtype(pa.string())}.get, self_destruct=True)
+    del table
+    frame.columns = headers
+    frame.index = pd.Index(numbers, name="row")
+    return RawTable(name, frame, headers, chosen_encoding, sep, None, broken, notes)
 
 
-def _offset_after_lines(text: str, lines: int) -> int:
-    """Character offset just after the first ``lines`` physical lines of ``text``."""
+def _blank_rows(table: pa.Table) -> np.ndarray | None:
+    """Rows whose every cell is empty or blank (None when there are none: the usual case, found fast)."""
+    blank: pa.Array | None = None
+    for column in table.columns:
+        empty = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0)
+        blank = empty if blank is None else pc.and_(blank, empty)
+        if not pc.any(blank).as_py():
+            return None
+    return None if blank is None else np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _offset_after_lines(data: bytes, lines: int) -> int:
+    """Byte offset just after the first ``lines`` physical lines of ``data``."""
     offset = 0
     for _ in range(lines):
-        newline = text.find("\n", offset)
+        newline = data.find(b"\n", offset)
         if newline < 0:
-            return len(text)
+            return len(data)
         offset = newline + 1
     return offset
 
@@ -261,9 +361,7 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
         # A file object, not the path: openpyxl refuses a workbook whose name does not end in .xlsx.
         workbook = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise DataError(
-            name, f"is not a readable XLSX workbook (corrupt, truncated or another format): {exc}"
-        ) from None
+        raise DataError(name, _not_a_workbook(path, exc)) from None
     try:
         sheets = workbook.sheetnames
         if sheet is None:
@@ -279,6 +377,8 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
         rows = list(workbook[sheet_name].iter_rows(values_only=True))
     finally:
         workbook.close()
+    if not rows:
+        raise DataError(name, f"sheet {sheet_name!r} is empty; expected a table with a header row")
     if len(rows) < header_row:
         raise DataError(
             name, f"sheet {sheet_name!r} has fewer than {header_row} row(s); expected a header row"
@@ -302,4 +402,48 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
         cells.append(values)
     frame = pd.DataFrame(cells, columns=headers, dtype=object)
     frame.index = pd.Index(np.asarray(numbers, dtype=np.int64), name="row")
-    return RawTable(name, frame, headers, None, None, sheet_name, [])
+    return RawTable(name, frame, headers, None, None, sheet_name, [], file_format="xlsx")
+
+
+def _not_a_workbook(path: Path, exc: Exception) -> str:
+    """Why a file is not a readable workbook, in the user's terms."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return f"is not a readable XLSX workbook (corrupt, truncated or another format): {exc}"
+    if "[Content_Types].xml" not in members:
+        shown = ", ".join(members[:5]) + (" ..." if len(members) > 5 else "")
+        return f"is a ZIP archive, not a workbook (it holds: {shown}); unpack it and name the file inside"
+    return f"is a damaged XLSX workbook: {exc}"
+
+
+# --- HTML ("Excel" exports that are HTML tables) -------------------------------------------------------
+
+
+def _read_html(path: Path, name: str, *, encoding: str, header_row: int) -> RawTable:
+    notes: list[str] = []
+    data, chosen_encoding = _decode(path.read_bytes(), name, encoding, notes)
+    rows = html_rows(data.decode("utf-8"))
+    if len(rows) < header_row:
+        raise DataError(name, f"the HTML table has fewer than {header_row} row(s); expected a header row")
+    raw_headers = rows[header_row - 1]
+    while raw_headers and not raw_headers[-1].strip():
+        raw_headers.pop()
+    if not raw_headers:
+        raise DataError(name, f"row {header_row} of the HTML table is empty; expected the column names there")
+    headers = dedupe_headers(raw_headers)
+    ncols = len(headers)
+    numbers, cells, broken = [], [], []
+    for number, row in enumerate(rows[header_row:], start=header_row + 1):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > ncols and any(cell.strip() for cell in row[ncols:]):
+            text = " | ".join(row)[:200]
+            broken.append((number, text, f"expected {ncols} fields, found {len(row)}"))
+            continue
+        numbers.append(number)
+        cells.append(row[:ncols] + [""] * (ncols - len(row)))
+    frame = pd.DataFrame(cells, columns=headers, dtype="string")
+    frame.index = pd.Index(np.asarray(numbers, dtype=np.int64), name="row")
+    return RawTable(name, frame, headers, chosen_encoding, None, None, broken, notes, file_format="html")

@@ -35,6 +35,13 @@ DEFAULT_STATUS_VALUES = {
     },
     "open": {"open", "в работе", "открыта", "открыто", "active", "активна"},
 }
+DELETED_VALUES = {"deleted", "удалена", "удалено", "удалённая", "удаленная"}
+# How exports write the rouble (and the ISO codes of other currencies are compared as they are).
+CURRENCY_ALIASES = {
+    "RUB": {"rub", "rur", "руб", "руб.", "рубль", "рублей", "российский рубль", "₽", "р.", "р"},
+    "USD": {"usd", "$", "доллар", "доллар сша", "us dollar"},
+    "EUR": {"eur", "€", "евро", "euro"},
+}
 PERIOD_VALUES = {
     "month": {"month", "месяц", "мес", "мес.", "m", "м"},
     "week": {"week", "неделя", "нед", "нед.", "w", "н"},
@@ -73,8 +80,13 @@ UNKNOWN_STAGE_DETAIL = (
 )
 
 
-def finish_deals(deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine) -> pd.DataFrame:
-    """Stages, statuses, duplicates and plausibility of the deals table."""
+def finish_deals(
+    deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine, currency: str | None = None
+) -> pd.DataFrame:
+    """Stages, statuses, duplicates and plausibility of the deals table.
+
+    ``currency`` is the client's currency: amounts of deals in another currency become unknown.
+    """
     deals = deals.copy()
     raw_stage = deals["stage"]
     stage, unknown = normalise_stages(raw_stage, funnel)
@@ -89,19 +101,31 @@ def finish_deals(deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine) -> pd
         hint=nearest_stage(raw_stage[unknown], funnel),
     )
 
-    won, lost = set(funnel.won_stages), set(funnel.lost_stages)
-    from_stage = (
-        deals["stage"]
-        .map(
-            lambda s: "won" if s in won else "lost" if s in lost else "open" if isinstance(s, str) else pd.NA
-        )
-        .astype("string")
-    )
+    kinds = {s: "open" for s in funnel.stages}
+    kinds.update({s: "won" for s in funnel.won_stages})
+    kinds.update({s: "lost" for s in funnel.lost_stages})
+    from_stage = deals["stage"].map(kinds).astype("string")
     if deals["status"].notna().any():
         status_map = {k: {normalize_header(v) for v in vals} for k, vals in DEFAULT_STATUS_VALUES.items()}
         for key, values in funnel.status_values.items():
             status_map[key] = status_map.get(key, set()) | {normalize_header(v) for v in values}
         lookup = {v: k for k, vals in status_map.items() for v in vals}
+        configured = {normalize_header(v) for values in funnel.status_values.values() for v in values}
+        deleted_values = DELETED_VALUES - configured  # client.yaml may count deleted deals as lost
+        deleted = (
+            deals["status"]
+            .map(lambda v: isinstance(v, str) and normalize_header(v) in deleted_values)
+            .astype(bool)
+        )
+        deals = q.reject(
+            deals,
+            deleted,
+            "deleted_deal",
+            "status",
+            "the deal was deleted in the CRM",
+            raw_values=deals["status"],
+        )
+        from_stage = from_stage.reindex(deals.index)
         raw_status = deals["status"]
         status = raw_status.map(lambda v: lookup.get(normalize_header(v)) if isinstance(v, str) else pd.NA)
         status = status.astype("string").fillna(from_stage)
@@ -137,6 +161,25 @@ def finish_deals(deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine) -> pd
 
     deals = reject_duplicates(deals, ["deal_id"], q)
 
+    if currency and deals["currency"].notna().any():
+        accepted = {currency.casefold(), *CURRENCY_ALIASES.get(currency.upper(), set())}
+        foreign = deals["currency"].notna() & ~deals["currency"].str.strip().str.casefold().isin(accepted)
+        foreign &= deals["amount"].notna()
+        q.warn(
+            "other_currency",
+            int(foreign.sum()),
+            [
+                {"value": f"{i}: {c}"}
+                for i, c in deals.loc[foreign, ["deal_id", "currency"]].head(3).to_numpy()
+            ],
+        )
+        deals.loc[foreign, "amount"] = float("nan")
+    open_dated = (deals["status"] == "open") & deals["closed_at"].notna()
+    q.warn(
+        "open_close_date_ignored", int(open_dated.sum()), deals.loc[open_dated, "deal_id"].head(3).tolist()
+    )
+    deals.loc[open_dated, "closed_at"] = pd.NaT
+
     zero = deals["amount"].eq(0)
     q.warn("zero_amount_as_unknown", int(zero.sum()), deals.loc[zero, "deal_id"].head(3).tolist())
     deals.loc[zero, "amount"] = float("nan")
@@ -164,8 +207,11 @@ def finish_deals(deals: pd.DataFrame, funnel: FunnelConfig, q: Quarantine) -> pd
 
 def reject_duplicates(frame: pd.DataFrame, keys: list[str], q: Quarantine) -> pd.DataFrame:
     """Quarantine repeats of ``keys`` after the first; identical repeated rows get their own reason."""
-    canonical = [c for c in frame.columns if not str(c).startswith("_")]
-    identical = frame.duplicated(subset=canonical, keep="first")
+    # Only rows whose key repeats can repeat a whole row: compare every cell of those alone (fast).
+    repeats = frame.duplicated(subset=keys, keep=False)
+    candidates = frame.loc[repeats.to_numpy()]
+    columns = [c for c in frame.columns if not str(c).startswith("_")]
+    identical = candidates.duplicated(subset=columns, keep="first").reindex(frame.index, fill_value=False)
     frame = q.reject(frame, identical, "duplicate_row", keys[0], "the same row appears earlier in the file")
     repeated = frame.duplicated(subset=keys, keep="first")
     first_row = frame.reset_index().groupby(keys, sort=False, dropna=False)["row"].transform("first")

@@ -28,7 +28,8 @@ def scenario_table(t: Messages, stages: list[str], base: Forecast, now: Forecast
         "<table class='wb-table wb-compact'>"
         f"<thead><tr><th>{t('funnel_whatif.col_stage')}</th><th class='num'>{t('funnel_whatif.col_now')}</th>"
         f"<th class='num'>{t('funnel_whatif.col_scenario')}</th></tr></thead><tbody>{rows}"
-        f"<tr><td><strong>{t('funnel_whatif.revenue')}</strong></td><td class='num'>{f.money(base.revenue)}</td>"
+        f"<tr><td><strong>{t('funnel_whatif.revenue')}</strong></td>"
+        f"<td class='num'>{f.money(base.revenue)}</td>"
         f"<td class='num'><strong>{f.money(now.revenue)}</strong></td></tr></tbody></table>"
         f"<p>{t('funnel_whatif.change', change=change) if change is not None else ''}</p>"
     )

@@ -13,6 +13,7 @@ import pandas as pd
 from workbench import findings as fnd
 from workbench.audit import AuditResult
 from workbench.present import charts, customer_section
+from workbench.present import data_quality as dq
 from workbench.present.customer_section import customers_section
 from workbench.present.funnel_section import funnel_section, rule_sentence
 from workbench.present.html import Section, render
@@ -203,15 +204,17 @@ def data_overview(t: Messages, audit: AuditResult) -> Section:
                 "used": f.num(report.rows_used),
                 "quarantined": f.num(report.rows_quarantined),
                 "excluded": f.num(report.rows_excluded),
-                "format": _format_text(t, report),
+                "format": dq.format_text(t, report),
             }
         )
-    caveats = []
-    for report in audit.data.reports.values():
-        for code, count in report.warnings.items():
-            caveats.append(f"{report.file}: {warning_label(t, code)} — {f.num(count)}")
+    reading = [dq.reading_text(t, report) for report in audit.data.reports.values()]
+    caveats = [
+        {"file": report.file, **issue}
+        for report in audit.data.reports.values()
+        for issue in dq.issues(t, report, "warnings")
+    ]
     exclusions = [
-        f"{report.file}: {excluded_label(t, rule, effect)}"
+        f"{report.file}: {dq.excluded_label(t, rule, effect)}"
         for report in audit.data.reports.values()
         for rule, effect in report.excluded.items()
     ]
@@ -226,59 +229,13 @@ def data_overview(t: Messages, audit: AuditResult) -> Section:
         "data.html.j2",
         t,
         files=files,
+        reading=reading,
         scope=scope,
         caveats=caveats,
         exclusions=exclusions,
         any_excluded=any_excluded,
+        anonymized=audit.data.anonymized,
     )
-
-
-def warning_label(t: Messages, code: str) -> str:
-    """A caveat's text; codes such as 'criterion_not_a_number:Сотрудников' name a column."""
-    name, _, field = code.partition(":")
-    return t(f"appendix_data.warnings.{name}", field=field)
-
-
-def excluded_label(t: Messages, rule: str, effect: dict[str, float]) -> str:
-    """'Нетоварные строки (почтовые расходы, комиссии, корректировки): 14 строк на 85 632 ₽'."""
-    return (
-        t(f"appendix_data.excluded.{rule}")
-        + ": "
-        + t("appendix_data.excluded_effect", rows=effect["rows"], amount=effect["amount"])
-    )
-
-
-ENCODING_NAMES = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 (BOM)",
-    "cp1251": "Windows-1251",
-    "windows-1251": "Windows-1251",
-    "utf-16": "UTF-16",
-    "latin-1": "Latin-1",
-}
-
-
-def _format_text(t: Messages, report) -> str:
-    if report.sheet:
-        return t("appendix_data.format_sheet", sheet=report.sheet)
-    delimiter = {"\t": "Tab", ",": ",", ";": ";", "|": "|"}.get(
-        report.delimiter or "", report.delimiter or ""
-    )
-    encoding = ENCODING_NAMES.get(report.encoding or "", report.encoding or "—")
-    return t("appendix_data.format", encoding=encoding, delimiter=delimiter)
-
-
-def example_label(t: Messages, example: dict[str, object]) -> str:
-    """One example row of a data-quality reason, in the report's language."""
-    parts = []
-    if example.get("row") is not None:
-        parts.append(t("appendix_data.example_row", row=example["row"]))
-    if example.get("value"):
-        parts.append(f"«{example['value']}»" if t.locale == "ru" else f"“{example['value']}”")
-    text = ": ".join(parts)
-    if example.get("hint"):
-        text += " " + t("appendix_data.example_hint", hint=example["hint"])
-    return text
 
 
 def plan_section(t: Messages, audit: AuditResult) -> Section:
@@ -402,47 +359,15 @@ def methodology_section(t: Messages, audit: AuditResult) -> Section:
     )
 
 
-def reason_label(t: Messages, reason: str) -> str:
-    """'invalid_date:created_at' -> 'Неверная дата в поле «created_at»'."""
-    code, _, field = reason.partition(":")
-    key = f"appendix_data.reasons.{code}"
-    return t(key, field=field) if t.has(key) else reason
-
-
 def appendix_data_section(t: Messages, audit: AuditResult) -> Section:
-    f = t.fmt
     files = []
     for table, report in audit.data.reports.items():
-        reasons = [
-            {
-                "reason": reason_label(t, r),
-                "count": f.num(n),
-                "examples": [example_label(t, e) for e in report.examples.get(r, [])],
-            }
-            for r, n in report.reasons.items()
-        ]
-        warnings = [
-            {
-                "reason": warning_label(t, w),
-                "count": f.num(n),
-                "examples": [example_label(t, e) for e in report.examples.get(w, [])],
-            }
-            for w, n in report.warnings.items()
-        ]
-        excluded = [
-            {
-                "reason": t(f"appendix_data.excluded.{rule}"),
-                "count": f.num(effect["rows"]),
-                "amount": f.money(effect["amount"]),
-                "examples": [example_label(t, e) for e in report.examples.get(rule, [])],
-            }
-            for rule, effect in report.excluded.items()
-        ]
         files.append(
             {
                 "table": t(f"data.tables.{table}"),
                 "file": report.file,
-                "format": _format_text(t, report),
+                "format": dq.format_text(t, report),
+                "reading": dq.reading_text(t, report),
                 "balance": t(
                     "appendix_data.balanced",
                     read=report.rows_read,
@@ -454,10 +379,10 @@ def appendix_data_section(t: Messages, audit: AuditResult) -> Section:
                     if report.excluded
                     else ""
                 ),
-                "reasons": reasons,
-                "warnings": warnings,
-                "excluded": excluded,
-                "columns": report.columns,
+                "reasons": dq.issues(t, report, "reasons"),
+                "warnings": dq.issues(t, report, "warnings"),
+                "excluded": dq.exclusions(t, report),
+                "mapping": dq.mapping_text(t, report),
             }
         )
     return render("appendix_data.html.j2", t, files=files)

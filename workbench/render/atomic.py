@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -55,3 +56,30 @@ def write_csv(path: Path, frame: pd.DataFrame) -> Path:
             safe[column] = safe[column].map(guard_formula)
     text = safe.to_csv(index=False, sep=";", lineterminator="\r\n")
     return write_bytes(path, ("\ufeff" + text).encode("utf-8"))
+
+
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
+
+
+def write_xlsx(path: Path, frame: pd.DataFrame, sheet: str = "Sheet1") -> Path | None:
+    """An XLSX file whose text cells are stored as text: a cell like ``=HYPERLINK(...)`` shows as written
+    and is never run as a formula. Nothing is written above Excel's row limit (None is returned)."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    if len(frame) > XLSX_MAX_ROWS:
+        return None
+    book = openpyxl.Workbook(write_only=True)
+    ws = book.create_sheet(sheet)
+    ws.append([str(c) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(ws, value=None if value is None or pd.isna(value) else value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl marks a text starting with '=' as a formula
+            cells.append(cell)
+        ws.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return write_bytes(path, buffer.getvalue())

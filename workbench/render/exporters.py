@@ -6,6 +6,7 @@ template. A notebook whose execution failed is refused: a failed run never becom
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from typing import Any
 
@@ -51,8 +52,8 @@ def _report_metadata(nb: NotebookNode) -> tuple[str | None, str | None]:
                 continue
             text = "".join(html) if isinstance(html, list) else html
             title, lang = _TITLE.search(text), _LANG.search(text)
-            if title:
-                return title.group(1), lang.group(1) if lang else None
+            if title:  # the attribute is escaped HTML; the template escapes the title once more
+                return html_lib.unescape(title.group(1)), lang.group(1) if lang else None
     return None, None
 
 

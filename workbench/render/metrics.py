@@ -65,6 +65,7 @@ def build_metrics(
             "workbench_version": __version__,
             "parameters": parameters,
             "as_of": audit.as_of,
+            "anonymized": audit.data.anonymized,
         },
         "data_quality": {
             table: {
@@ -76,6 +77,13 @@ def build_metrics(
                 "warnings": r.warnings,
                 "rows_excluded": r.rows_excluded,
                 "excluded": r.excluded,
+                "examples": r.examples,
+                "columns": r.columns,
+                "preset": r.preset.as_dict() if r.preset else None,
+                "encoding": r.encoding,
+                "delimiter": r.delimiter,
+                "sheet": r.sheet,
+                "format": r.file_format,
             }
             for table, r in audit.data.reports.items()
         },

@@ -1,0 +1,83 @@
+"""Whole audit runs on hostile and on personal data: client text shows as text in the delivered report,
+and ``--anonymize`` leaves no real name in any output while the key stays in the client folder."""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from workbench.io.load import load_client
+from workbench.privacy import KEY_FILE
+from workbench.run import run_audit
+
+pytestmark = pytest.mark.slow
+SCRIPT = "<script>alert(1)</script>"
+
+
+def _copy(small_client: Path, folder: Path) -> Path:
+    client = folder / "client"
+    shutil.copytree(small_client, client)
+    return client
+
+
+def test_a_manager_named_like_a_script_shows_as_text(small_client, tmp_path):
+    client = _copy(small_client, tmp_path)
+    # A manager's name in the deals export and in the activity report, and a hostile client name.
+    manager = load_client(client).deals["manager"].value_counts().index[0]
+    for name in ("deals.csv", "activities.csv"):
+        path = client / "data" / name
+        raw = path.read_bytes()
+        encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+        path.write_text(raw.decode(encoding).replace(manager, SCRIPT), encoding=encoding)
+    config = (client / "client.yaml").read_text(encoding="utf-8")
+    (client / "client.yaml").write_text(
+        config.replace('name: "ООО «Малый тест»"', "name: '<img src=x onerror=alert(2)> & Co'"),
+        encoding="utf-8",
+    )
+    result = run_audit(client, out=tmp_path / "out", formats=("html",), as_of="2026-11-23")
+    page = (result.out_dir / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in page.lower() and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<title>Аудит системы продаж — &lt;img src=x onerror=alert(2)&gt; &amp; Co</title>" in page
+    notebook = nbformat.read(result.out_dir / "audit.ipynb", as_version=4)
+    outputs = json.dumps([c.get("outputs", []) for c in notebook.cells], ensure_ascii=False)
+    assert SCRIPT not in outputs and "&lt;script&gt;" in outputs
+
+
+def test_anonymized_run_leaves_no_name_in_any_output(small_client, tmp_path):
+    client = _copy(small_client, tmp_path)
+    data = load_client(client)
+    names = set()
+    for table in data.tables.values():
+        for column in ("manager", "customer_id", "name", "head"):
+            if column in table:
+                names |= {n for n in table[column].dropna().unique() if isinstance(n, str) and n != "—"}
+    assert len(names) > 20
+    result = run_audit(client, out=tmp_path / "out", as_of="2026-11-23", anonymize=True)
+    out = result.out_dir
+    texts = {
+        name: (out / name).read_text(encoding="utf-8-sig")
+        for name in ("report.html", "metrics.json", "quarantine.csv", "audit.ipynb")
+    }
+    texts["report.html"] = html.unescape(texts["report.html"])
+    texts["report.pdf"] = "\n".join(page.extract_text() for page in PdfReader(out / "report.pdf").pages)
+    sheet = openpyxl.load_workbook(out / "quarantine.xlsx").active
+    texts["quarantine.xlsx"] = " ".join(str(c.value) for row in sheet.iter_rows() for c in row)
+    for name, text in texts.items():
+        leaked = sorted(n for n in names if n in text)
+        assert leaked == [], f"{name} shows real names: {leaked[:5]}"
+    metrics = json.loads(texts["metrics.json"])
+    assert metrics["run"]["anonymized"] is True and metrics["run"]["parameters"]["anonymize"] is True
+    assert all(m["manager"].startswith("Менеджер ") for m in metrics["funnel"]["managers"])
+    assert "Менеджер 01" in texts["report.html"]
+    assert "заменены псевдонимами" in texts["report.html"]
+    # The key is in the client folder only, never next to the report.
+    assert (client / KEY_FILE).is_file()
+    assert not list(out.rglob(KEY_FILE))

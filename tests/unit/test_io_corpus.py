@@ -1,0 +1,168 @@
+"""The bad-input corpus: every odd file a client can send gets a clear answer.
+
+For each file of tests/corpus/files, expected.yaml says what must happen: a DataError or ConfigError naming
+the file and the problem, or a load whose rows read = rows used + rows quarantined with the expected counts
+per reason. The client's file is never modified. Files too big to commit are made here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from workbench.errors import ConfigError, DataError, WorkbenchError
+from workbench.io.load import load_client
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+FILES = CORPUS / "files"
+EXPECTED = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
+FUNNEL = {"stages": ["Контакт", "Переговоры", "Договор"], "won_stages": ["Успех"], "lost_stages": ["Отказ"]}
+HEADER = "deal_id,created_at,closed_at,stage,amount,manager,customer_id"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def client_with(tmp_path: Path, source: Path, options: dict | None = None) -> Path:
+    root = tmp_path / "client"
+    (root / "data").mkdir(parents=True)
+    shutil.copy(source, root / "data" / source.name)
+    config = {
+        "name": "ООО «Корпус»",
+        "period": {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)},
+        "data": {"deals": {"file": f"data/{source.name}", **(options or {})}},
+        "funnel": FUNNEL,
+    }
+    (root / "client.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+def test_the_corpus_is_complete():
+    files = sorted(p.name for p in FILES.iterdir())
+    assert len(files) >= 40
+    assert files == sorted(EXPECTED), "every corpus file needs an entry in expected.yaml, and back"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_file(name, tmp_path):
+    expected = EXPECTED[name]
+    root = client_with(tmp_path, FILES / name, expected.get("source"))
+    copy = root / "data" / name
+    before = digest(copy)
+    try:
+        if "error" in expected:
+            with pytest.raises(WorkbenchError) as caught:
+                load_client(root)
+            error = caught.value
+            assert isinstance(error, DataError | ConfigError)
+            message = str(error)
+            assert message.startswith(f"data/{name}"), message  # the error names the file first
+            assert expected["error"] in message, message
+            assert "\n" not in message and "Traceback" not in message
+            return
+        data = load_client(root)
+    finally:
+        assert digest(copy) == before == digest(FILES / name), f"{name} was modified"
+    report = data.reports["deals"]
+    assert [report.rows_read, report.rows_used, report.rows_quarantined] == expected["rows"]
+    assert report.balanced and len(data.deals) == report.rows_used
+    assert report.reasons == expected.get("reasons", {})
+    assert report.warnings == expected.get("warnings", {})
+    quarantine = data.quarantine
+    assert quarantine["row"].nunique() == len(quarantine) == report.rows_quarantined
+    assert set(quarantine["file"]) <= {f"data/{name}"}
+    for key in ("encoding", "delimiter"):
+        if key in expected:
+            assert getattr(report, key) == expected[key]
+    if "hint" in expected:
+        assert expected["hint"] in set(quarantine["hint"].dropna())
+
+
+# --- files made here: too big, too wide --------------------------------------------------------------
+
+
+def test_a_1_gb_file_is_refused_without_reading_it(tmp_path):
+    """A sparse 1 GB file (no disk used) just above the default limit: refused at once, memory intact.
+
+    The load runs in a child process so that its peak memory is its own.
+    """
+    seed = tmp_path / "huge.csv"
+    seed.write_text(HEADER + "\n", encoding="utf-8")
+    root = client_with(tmp_path, seed)
+    with (root / "data" / "huge.csv").open("r+b") as fh:
+        fh.truncate(1024**3 + 1)  # sparse: the disk holds only the header
+    script = (
+        "import json, resource, sys\n"
+        "from workbench.errors import DataError\n"
+        "from workbench.io.load import load_client\n"
+        "def peak():\n"
+        "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "before = peak()\n"
+        "try:\n"
+        "    load_client(sys.argv[1])\n"
+        "    message = None\n"
+        "except DataError as error:\n"
+        "    message = str(error)\n"
+        "print(json.dumps({'message': message, 'growth_mb': peak() - before}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "WORKBENCH_MAX_FILE_MB"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(root)], capture_output=True, text=True, env=env, check=True
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["message"] == (
+        "data/huge.csv: file is 1 GB, above the limit of 1 GB; split it or raise WORKBENCH_MAX_FILE_MB"
+    )
+    assert result["growth_mb"] < 50, "the file must be refused before it is read"
+
+
+def test_the_size_limit_is_configurable(tmp_path, monkeypatch):
+    modest = tmp_path / "deals.csv"
+    rows = "\n".join(f"{i},01.02.2026,,Контакт,1000,Иван Петров,ООО Альфа" for i in range(40_000))
+    modest.write_text(HEADER + "\n" + rows + "\n", encoding="utf-8")
+    root = client_with(tmp_path, modest)
+    monkeypatch.setenv("WORKBENCH_MAX_FILE_MB", "1")
+    with pytest.raises(DataError) as caught:
+        load_client(root)
+    assert re.fullmatch(
+        r"data/deals\.csv: file is [\d.]+ MB, above the limit of 1 MB; "
+        r"split it or raise WORKBENCH_MAX_FILE_MB",
+        str(caught.value),
+    )
+    monkeypatch.setenv("WORKBENCH_MAX_FILE_MB", "5")
+    assert load_client(root).reports["deals"].rows_used == 40_000
+
+
+def test_a_row_with_10000_columns(tmp_path):
+    wide_row = "5,05.02.2026,,Контакт,1," + ",".join(["x"] * 9_995)
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "\n".join([HEADER, "1,01.02.2026,,Контакт,1,Иван Петров,ООО Альфа", wide_row, ""]), encoding="utf-8"
+    )
+    data = load_client(client_with(tmp_path, path))
+    report = data.reports["deals"]
+    assert [report.rows_read, report.rows_used, report.rows_quarantined] == [2, 1, 1]
+    assert report.reasons == {"bad_field_count": 1}
+    assert data.quarantine["detail"].tolist() == ["expected 7 fields, found 10000"]
+    assert len(data.quarantine["value"].iloc[0]) <= 200  # the row is shown cut, not whole
+
+
+def test_a_header_with_10000_columns(tmp_path):
+    extra = [f"поле {i}" for i in range(9_993)]
+    path = tmp_path / "deals.csv"
+    cells = ["1", "01.02.2026", "", "Контакт", "1", "Иван Петров", "ООО Альфа"] + [""] * len(extra)
+    path.write_text(",".join([HEADER, *extra]) + "\n" + ",".join(cells) + "\n", encoding="utf-8")
+    data = load_client(client_with(tmp_path, path))
+    assert data.reports["deals"].rows_used == 1
+    assert data.deals.shape[1] > 10_000  # the client's extra columns are kept

@@ -1,0 +1,154 @@
+"""Pseudonyms for reports that leave the consultancy (personal data, 152-FZ).
+
+``anonymize_client`` replaces manager and customer names by stable pseudonyms («Менеджер 03»,
+«Клиент 0012») in every canonical table, the quarantine and the data-quality examples, so that the
+report, metrics.json, quarantine.csv and the executed notebook carry no real name. Columns of the
+client's files beyond the canonical ones (contact names, phones, e-mails) and deal titles are dropped.
+
+The key (real name -> number) is kept only in the client folder, in ``anonymization.yaml``; a name keeps
+its number across runs and report languages, and new names get the next numbers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from workbench.config import load_yaml
+from workbench.errors import ConfigError
+from workbench.io.load import ClientData
+from workbench.io.quarantine import TableReport
+from workbench.io.rules import NO_MANAGER
+from workbench.render.atomic import write_text
+from workbench.tables import column_names
+
+KEY_FILE = "anonymization.yaml"
+LABELS = {
+    "ru": {"managers": "Менеджер {n:02d}", "customers": "Клиент {n:04d}"},
+    "en": {"managers": "Manager {n:02d}", "customers": "Customer {n:04d}"},
+}
+# Canonical columns holding a person's or a customer's name, by kind of pseudonym.
+NAME_COLUMNS = {
+    "manager": "managers",
+    "head": "managers",
+    "customer_id": "customers",
+    "name": "customers",
+}
+HIDDEN = "…"
+WARNING_KINDS = {
+    "roster_without_deals": "managers",
+    "manager_not_in_roster": "managers",
+    "customer_not_in_list": "customers",
+}
+HEADER = (
+    "# Pseudonyms of `workbench audit --anonymize`: real name -> number. Keep this file in the client\n"
+    "# folder and never send it with a report: it turns the pseudonyms back into names.\n"
+)
+
+
+class Pseudonyms:
+    """The client's key of pseudonyms, loaded from and saved to ``anonymization.yaml``."""
+
+    def __init__(self, path: Path, locale: str):
+        if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+            raise ConfigError(str(path), ["points outside the client folder; the key must stay inside it"])
+        self.path = path
+        self.labels = LABELS[locale]
+        loaded = load_yaml(path) if path.is_file() else None
+        loaded = loaded if isinstance(loaded, dict) else {}
+        self.key: dict[str, dict[str, int]] = {
+            kind: {str(k): int(v) for k, v in (loaded.get(kind) or {}).items()} for kind in self.labels
+        }
+        self.changed = False
+
+    def label(self, kind: str, name: object) -> object:
+        """The pseudonym of ``name`` (missing values and the no-manager mark are left as they are)."""
+        if not isinstance(name, str) or name == NO_MANAGER or not name:
+            return name
+        numbers = self.key[kind]
+        if name not in numbers:
+            numbers[name] = max(numbers.values(), default=0) + 1
+            self.changed = True
+        return self.labels[kind].format(n=numbers[name])
+
+    def register(self, kind: str, names: pd.Series) -> None:
+        """Number new names in a stable order (alphabetical), before any is labelled."""
+        for name in sorted({n for n in names.dropna().unique() if isinstance(n, str)}):
+            self.label(kind, name)
+
+    def series(self, kind: str, values: pd.Series) -> pd.Series:
+        mapping = {v: self.label(kind, v) for v in values.dropna().unique()}
+        return values.map(lambda v: mapping.get(v, v)).astype(values.dtype)
+
+    def save(self) -> None:
+        if self.changed:
+            body = yaml.safe_dump(self.key, allow_unicode=True, sort_keys=True)
+            write_text(self.path, HEADER + body)
+            self.changed = False
+
+
+def anonymize_client(data: ClientData, locale: str) -> ClientData:
+    """``data`` with names replaced by pseudonyms everywhere; the key is saved in the client folder."""
+    pseudonyms = Pseudonyms(data.client_dir / KEY_FILE, locale)
+    for frame in data.tables.values():
+        for column, kind in NAME_COLUMNS.items():
+            if column in frame:
+                pseudonyms.register(kind, frame[column])
+    tables = {}
+    for table, frame in data.tables.items():
+        frame = frame[column_names(table)].copy()
+        if table == "customers" and "name" in frame:
+            frame["name"] = frame["customer_id"]
+        for column, kind in NAME_COLUMNS.items():
+            if column in frame:
+                frame[column] = pseudonyms.series(kind, frame[column])
+        if "title" in frame:
+            frame["title"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+        tables[table] = frame
+    quarantine = _quarantine(data.quarantine, pseudonyms)
+    reports = {t: _report(r, pseudonyms) for t, r in data.reports.items()}
+    pseudonyms.save()
+    return dataclasses.replace(data, tables=tables, reports=reports, quarantine=quarantine, anonymized=True)
+
+
+def _quarantine(frame: pd.DataFrame, pseudonyms: Pseudonyms) -> pd.DataFrame:
+    """Names in quarantined cells become pseudonyms; whole raw lines and deal titles are hidden."""
+    frame = frame.copy()
+    for column, kind in NAME_COLUMNS.items():
+        rows = frame["field"] == column
+        frame.loc[rows, "value"] = pseudonyms.series(kind, frame.loc[rows, "value"])
+    hidden = (frame["reason"] == "bad_field_count") | (frame["field"] == "title")
+    frame.loc[hidden & frame["value"].notna(), "value"] = HIDDEN
+    return frame
+
+
+def _kind(code: str) -> str | None:
+    name, _, field = code.partition(":")
+    return WARNING_KINDS.get(name) or NAME_COLUMNS.get(field)
+
+
+def _report(report: TableReport, pseudonyms: Pseudonyms) -> TableReport:
+    examples = {}
+    for code, items in report.examples.items():
+        kind = _kind(code)
+        if code.partition(":")[0] == "bad_field_count":
+            items = [{**e, "value": HIDDEN} for e in items]
+        elif kind is not None:
+            items = [_example(e, kind, pseudonyms) for e in items]
+        examples[code] = items
+    return dataclasses.replace(report, examples=examples)
+
+
+def _example(example: dict[str, object], kind: str, pseudonyms: Pseudonyms) -> dict[str, object]:
+    out = dict(example)
+    for key in ("value", "hint"):
+        if out.get(key) and "variants" not in out:
+            out[key] = pseudonyms.label(kind, out[key])
+    if "variants" in out:
+        variants = [[pseudonyms.label(kind, name), count] for name, count in out["variants"]]  # type: ignore[union-attr]
+        out["variants"] = variants
+        out["value"] = " / ".join(f"{name} ({count})" for name, count in variants)
+    return out
