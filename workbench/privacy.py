@@ -98,8 +98,10 @@ def anonymize_client(data: ClientData, locale: str) -> ClientData:
             if column in frame:
                 pseudonyms.register(kind, frame[column])
     tables = {}
+    criteria = list(data.config.abc.segments.column_criteria)  # the customers' own numeric criteria
     for table, frame in data.tables.items():
-        frame = frame[column_names(table)].copy()
+        keep = column_names(table) + ([c for c in criteria if c in frame] if table == "customers" else [])
+        frame = frame[keep].copy()
         if table == "customers" and "name" in frame:
             frame["name"] = frame["customer_id"]
         for column, kind in NAME_COLUMNS.items():

@@ -276,13 +276,14 @@ def _build_wide_activities(
             raw_values=raw.frame[column],
         )
         counts[action] = values
+    columns = column_names("activities")
     parts = []
     for action, values in counts.items():
-        part = base[["manager", "date"]].copy()
+        part = base[columns].copy()
         part["type"] = pd.Series(action, index=part.index, dtype="string")
         part["count"] = values.reindex(part.index)
         parts.append(part)
-    long = pd.concat(parts) if parts else base[["manager", "date", "type", "count"]]
+    long = pd.concat(parts) if parts else base[columns]
     q.warn("empty_count_as_zero", int(long["count"].isna().sum()))
     long["count"] = long["count"].fillna(0.0)
     return long, mapping
