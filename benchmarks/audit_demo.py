@@ -37,7 +37,7 @@ def one_run(client: Path) -> dict[str, float]:
         total = time.perf_counter() - started
         nb = nbformat.read(result.files["audit.ipynb"], as_version=4)
     cells = [
-        (c.source.strip().splitlines()[-1], c.metadata.get("papermill", {}).get("duration") or 0.0)
+        (c.source.strip(), c.metadata.get("papermill", {}).get("duration") or 0.0)
         for c in nb.cells
         if c.cell_type == "code"
     ]

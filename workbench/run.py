@@ -159,6 +159,7 @@ def _execute(
             cwd=str(REPO_ROOT),
             execution_timeout=CELL_TIMEOUT_SECONDS,
             start_timeout=120,
+            request_save_on_cell_execute=False,  # saving the growing notebook after every cell costs seconds
         )
     finally:
         # A kernel manager passed in is not shut down by papermill: stop the kernel here.
