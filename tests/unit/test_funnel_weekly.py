@@ -313,3 +313,12 @@ def test_weeks_with_fewer_than_five_exits_do_not_enter_the_trend():
     assert (lead.recent_left, lead.previous_left) == (16, 16)
     assert (lead.recent_rate, lead.previous_rate) == (pytest.approx(0.25), pytest.approx(1.0))
     assert lead.change == "down"
+
+
+def test_holm_adjusts_p_values_across_steps():
+    from workbench.analysis.funnel_weekly import holm
+
+    # Sorted 0.01, 0.02, 0.04 of three tests: 3 x 0.01 = 0.03, max(0.03, 2 x 0.02) = 0.04, then 0.04.
+    assert holm([0.04, None, 0.01, 0.02]) == pytest.approx([0.04, None, 0.03, 0.04], abs=1e-12)
+    assert holm([None, None]) == [None, None]
+    assert holm([0.9, 0.8]) == [1.0, 1.0]

@@ -9,6 +9,7 @@ and losses can be placed in weeks, so only those are counted.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -146,7 +147,43 @@ def weekly_funnel(frame: FunnelFrame, compare_weeks: int = COMPARE_WEEKS) -> Wee
         if frame.basis == "history"
         else []
     )
-    return WeeklyFunnel(frame.basis, list(weeks), entered, left, advanced, won, lost, steps, compare_weeks)
+    return WeeklyFunnel(
+        frame.basis, list(weeks), entered, left, advanced, won, lost, _adjusted(steps), compare_weeks
+    )
+
+
+def holm(p_values: list[float | None]) -> list[float | None]:
+    """Holm-Bonferroni adjusted p-values (None stays None): testing every step at once does not
+    multiply the chance of calling noise a change."""
+    known = sorted((p, i) for i, p in enumerate(p_values) if p is not None)
+    adjusted: list[float | None] = [None] * len(p_values)
+    running = 0.0
+    for rank, (p, i) in enumerate(known):
+        running = max(running, min(1.0, (len(known) - rank) * p))
+        adjusted[i] = running
+    return adjusted
+
+
+def _adjusted(steps: list[StepTrend]) -> list[StepTrend]:
+    """The steps with their trend and change p-values adjusted across steps, and the verdicts redone."""
+    trend_p = holm([s.trend_p for s in steps])
+    change_p = holm([s.change_p for s in steps])
+    out = []
+    for step, tp, cp in zip(steps, trend_p, change_p, strict=True):
+        change = "flat"
+        if (
+            cp is not None
+            and cp < TREND_P
+            and step.recent_rate is not None
+            and step.previous_rate is not None
+        ):
+            change = "up" if step.recent_rate > step.previous_rate else "down"
+        out.append(
+            dataclasses.replace(
+                step, trend_p=tp, trend=_direction(step.slope_per_4_weeks, tp), change_p=cp, change=change
+            )
+        )
+    return out
 
 
 def _direction(slope: float | None, p: float | None) -> str:
