@@ -334,6 +334,26 @@ def simulate_deals(
     return deals
 
 
+def _deal_row(d: _Deal, note: str) -> list[object]:
+    """One deal as a row of the amoCRM-style export."""
+    return [
+        d.deal_id,
+        f"Поставка оборудования №{d.deal_id % 100000}",
+        d.amount,
+        d.manager,
+        _fmt_dt(d.created),
+        d.manager,
+        _fmt_dt(d.closed) if d.closed else "не закрыта",
+        "",
+        d.stage,
+        "Продажи B2B",
+        d.customer,
+        d.source,
+        d.loss_reason,
+        note,
+    ]
+
+
 def _deals_csv(deals: list[_Deal], rng: np.random.Generator, broken: bool) -> str:
     header = [
         "ID",
@@ -358,24 +378,7 @@ def _deals_csv(deals: list[_Deal], rng: np.random.Generator, broken: bool) -> st
         note = ""
         if rng.random() < 0.03:
             note = "Клиент просил перезвонить\nпосле согласования бюджета"
-        writer.writerow(
-            [
-                d.deal_id,
-                f"Поставка оборудования №{d.deal_id % 100000}",
-                d.amount,
-                d.manager,
-                _fmt_dt(d.created),
-                d.manager,
-                _fmt_dt(d.closed) if d.closed else "не закрыта",
-                "",
-                d.stage,
-                "Продажи B2B",
-                d.customer,
-                d.source,
-                d.loss_reason,
-                note,
-            ]
-        )
+        writer.writerow(_deal_row(d, note))
     if broken:
         first = deals[10]
         # A mistyped date, a stage that is not in the pipeline, a repeated row, a row cut short.
@@ -433,25 +436,7 @@ def _deals_csv(deals: list[_Deal], rng: np.random.Generator, broken: bool) -> st
                 "",
             ]
         )
-        d = deals[20]
-        writer.writerow(
-            [
-                d.deal_id,
-                f"Поставка оборудования №{d.deal_id % 100000}",
-                d.amount,
-                d.manager,
-                _fmt_dt(d.created),
-                d.manager,
-                _fmt_dt(d.closed) if d.closed else "не закрыта",
-                "",
-                d.stage,
-                "Продажи B2B",
-                d.customer,
-                d.source,
-                d.loss_reason,
-                "",
-            ]
-        )
+        writer.writerow(_deal_row(deals[20], ""))  # the same deal exported twice
         out.write(f"{first.deal_id + 4},Обрезанная строка,50000\n")
     return out.getvalue()
 

@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 import pytest
+from funnel_frames import deals_frame
 
 from workbench.analysis.funnel import analyze_funnel
 from workbench.analysis.funnel_time import TimeResult
@@ -20,16 +21,6 @@ from workbench.findings import _source_findings, _stalled_findings, _trend_findi
 
 PERIOD = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
 MONTHS = 90 / 30.4375
-STR_COLUMNS = [
-    "deal_id",
-    "stage",
-    "status",
-    "manager",
-    "source",
-    "customer_id",
-    "loss_reason",
-    "lost_at_stage",
-]
 
 
 def two_step(**overrides) -> FunnelConfig:
@@ -64,12 +55,6 @@ def deal(
         "loss_reason": None,
         "lost_at_stage": lost_at,
     }
-
-
-def deals_frame(rows: list[dict]) -> pd.DataFrame:
-    out = pd.DataFrame(rows, columns=list(deal("x", "won")))
-    out = out.astype({c: "string" for c in STR_COLUMNS})
-    return out.astype({"created_at": "datetime64[ns]", "closed_at": "datetime64[ns]", "amount": "float64"})
 
 
 def source_deals(source: str, won: int, lost: int) -> list[dict]:

@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 import pytest
+from funnel_frames import deals_frame
 
 from workbench.analysis.funnel_time import MIN_STAYS, analyze_time, reference_moment, stays
 from workbench.analysis.position import prepare
@@ -19,16 +20,6 @@ from workbench.config import FunnelConfig, Period
 STAGES = ["Lead", "Meeting", "Proposal"]
 PERIOD = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
 T0 = pd.Timestamp("2026-01-05")
-STR_COLUMNS = [
-    "deal_id",
-    "stage",
-    "status",
-    "manager",
-    "source",
-    "customer_id",
-    "loss_reason",
-    "lost_at_stage",
-]
 
 
 def config(**overrides) -> FunnelConfig:
@@ -66,12 +57,6 @@ def deal(
         "loss_reason": None,
         "lost_at_stage": lost_at,
     }
-
-
-def deals_frame(rows: list[dict]) -> pd.DataFrame:
-    out = pd.DataFrame(rows, columns=list(deal("x", "won")))
-    out = out.astype({c: "string" for c in STR_COLUMNS})
-    return out.astype({"created_at": "datetime64[ns]", "closed_at": "datetime64[ns]", "amount": "float64"})
 
 
 def events_frame(rows: list[tuple[str, str, float]]) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from funnel_frames import deals_frame, events_frame
 from scipy import stats as sps
 
 from workbench.analysis.funnel_weekly import entry_times, weekly_funnel
@@ -19,16 +20,6 @@ from workbench.config import FunnelConfig, Period
 
 STAGES = ["Lead", "Meeting", "Proposal"]
 PERIOD = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
-STR_COLUMNS = [
-    "deal_id",
-    "stage",
-    "status",
-    "manager",
-    "source",
-    "customer_id",
-    "loss_reason",
-    "lost_at_stage",
-]
 W0, W1, W2 = pd.Timestamp("2026-01-05"), pd.Timestamp("2026-01-12"), pd.Timestamp("2026-01-19")
 
 
@@ -61,19 +52,6 @@ def deal(
         "loss_reason": None,
         "lost_at_stage": lost_at,
     }
-
-
-def deals_frame(rows: list[dict]) -> pd.DataFrame:
-    out = pd.DataFrame(rows, columns=list(deal("x", "won")))
-    out = out.astype({c: "string" for c in STR_COLUMNS})
-    return out.astype({"created_at": "datetime64[ns]", "closed_at": "datetime64[ns]", "amount": "float64"})
-
-
-def events_frame(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
-    out = pd.DataFrame(
-        [(d, s, pd.Timestamp(t)) for d, s, t in rows], columns=["deal_id", "stage", "entered_at"]
-    )
-    return out.astype({"deal_id": "string", "stage": "string", "entered_at": "datetime64[ns]"})
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -75,6 +75,22 @@ def nearest_stage(values: pd.Series, funnel: FunnelConfig) -> pd.Series:
     return values.map(mapping).astype("string")
 
 
+def stages_or_quarantine(frame: pd.DataFrame, funnel: FunnelConfig, q: Quarantine) -> pd.DataFrame:
+    """The frame with its ``stage`` mapped onto configured stages; unknown stages quarantined with a hint."""
+    raw_stage = frame["stage"]
+    stage, unknown = normalise_stages(raw_stage, funnel)
+    frame["stage"] = stage
+    return q.reject(
+        frame,
+        unknown,
+        "unknown_stage",
+        "stage",
+        UNKNOWN_STAGE_DETAIL,
+        raw_values=raw_stage,
+        hint=nearest_stage(raw_stage[unknown], funnel),
+    )
+
+
 UNKNOWN_STAGE_DETAIL = (
     "not a configured stage (add it to funnel.stages, or to funnel.stage_aliases if renamed)"
 )
@@ -88,18 +104,7 @@ def finish_deals(
     ``currency`` is the client's currency: amounts of deals in another currency become unknown.
     """
     deals = deals.copy()
-    raw_stage = deals["stage"]
-    stage, unknown = normalise_stages(raw_stage, funnel)
-    deals["stage"] = stage
-    deals = q.reject(
-        deals,
-        unknown,
-        "unknown_stage",
-        "stage",
-        UNKNOWN_STAGE_DETAIL,
-        raw_values=raw_stage,
-        hint=nearest_stage(raw_stage[unknown], funnel),
-    )
+    deals = stages_or_quarantine(deals, funnel, q)
 
     kinds = {s: "open" for s in funnel.stages}
     kinds.update({s: "won" for s in funnel.won_stages})
@@ -225,18 +230,7 @@ def finish_stage_events(
 ) -> pd.DataFrame:
     """Normalise stages of the history and drop events of deals that are not in the deals table."""
     events = events.copy()
-    raw_stage = events["stage"]
-    stage, unknown = normalise_stages(raw_stage, funnel)
-    events["stage"] = stage
-    events = q.reject(
-        events,
-        unknown,
-        "unknown_stage",
-        "stage",
-        UNKNOWN_STAGE_DETAIL,
-        raw_values=raw_stage,
-        hint=nearest_stage(raw_stage[unknown], funnel),
-    )
+    events = stages_or_quarantine(events, funnel, q)
     orphan = ~events["deal_id"].isin(set(deals["deal_id"].dropna()))
     events = q.reject(
         events,

@@ -9,6 +9,7 @@ import pandas as pd
 
 from workbench.analysis.funnel import FunnelResult
 from workbench.analysis.funnel_breakdown import OTHER
+from workbench.analysis.funnel_time import StalledDeal
 from workbench.analysis.groups import GroupRow, GroupStage
 from workbench.audit import AuditResult
 from workbench.present import charts
@@ -167,6 +168,23 @@ def win_rate_funnel_plot(t: Messages, funnel: FunnelResult) -> str | None:
     return charts.to_data_uri(ax)
 
 
+def stalled_rows(t: Messages, deals: list[StalledDeal]) -> list[dict[str, Any]]:
+    """Stalled deals as table rows."""
+    f = t.fmt
+    return [
+        {
+            "deal": d.deal_id,
+            "manager": d.manager,
+            "customer": d.customer or "—",
+            "stage": d.stage,
+            "days": f.days(d.days),
+            "threshold": f.days(d.threshold_days),
+            "amount": f.money(d.amount),
+        }
+        for d in deals
+    ]
+
+
 def _time_view(t: Messages, audit: AuditResult) -> dict[str, Any]:
     f, time = t.fmt, audit.funnel_time
     return {
@@ -200,18 +218,7 @@ def _time_view(t: Messages, audit: AuditResult) -> dict[str, Any]:
             reference=f.date(time.reference),
             p90=time.cycle_days_p90,
         ),
-        "stalled": [
-            {
-                "deal": d.deal_id,
-                "manager": d.manager,
-                "customer": d.customer or "—",
-                "stage": d.stage,
-                "days": f.days(d.days),
-                "threshold": f.days(d.threshold_days),
-                "amount": f.money(d.amount),
-            }
-            for d in time.stalled[:STALLED_IN_TABLE]
-        ],
+        "stalled": stalled_rows(t, time.stalled[:STALLED_IN_TABLE]),
         "count": time.stalled_count,
     }
 
@@ -430,18 +437,7 @@ def deep_dive(t: Messages, audit: AuditResult) -> Section:
             index=[f.month(c.month) for c in audit.cohorts],
         )
         months = charts.to_data_uri(charts.conversion_heatmap(rates, rates.map(lambda _: ""), f))
-    stalled = [
-        {
-            "deal": d.deal_id,
-            "manager": d.manager,
-            "customer": d.customer or "—",
-            "stage": d.stage,
-            "days": f.days(d.days),
-            "threshold": f.days(d.threshold_days),
-            "amount": f.money(d.amount),
-        }
-        for d in audit.funnel_time.stalled
-    ]
+    stalled = stalled_rows(t, audit.funnel_time.stalled)
     return render(
         "funnel_deep.html.j2",
         t,

@@ -1,0 +1,43 @@
+"""Canonical deal and stage-event frames from small hand-written rows, shared by the funnel tests."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+DEAL_COLUMNS = [
+    "deal_id",
+    "created_at",
+    "closed_at",
+    "stage",
+    "status",
+    "amount",
+    "manager",
+    "source",
+    "customer_id",
+    "loss_reason",
+    "lost_at_stage",
+]
+TEXT_COLUMNS = [
+    "deal_id",
+    "stage",
+    "status",
+    "manager",
+    "source",
+    "customer_id",
+    "loss_reason",
+    "lost_at_stage",
+]
+
+
+def deals_frame(rows: list[dict]) -> pd.DataFrame:
+    """A deals table typed like the io layer's output (string, datetime64[ns] and float columns)."""
+    out = pd.DataFrame(rows, columns=DEAL_COLUMNS).astype({c: "string" for c in TEXT_COLUMNS})
+    return out.astype({"created_at": "datetime64[ns]", "closed_at": "datetime64[ns]", "amount": "float64"})
+
+
+def events_frame(rows: list[tuple[str, str, object]]) -> pd.DataFrame:
+    """A stage-history table from (deal id, stage, time) rows; times may be strings or timestamps."""
+    out = pd.DataFrame(
+        [(d, s, pd.Timestamp(t)) for d, s, t in rows], columns=["deal_id", "stage", "entered_at"]
+    )
+    return out.astype({"deal_id": "string", "stage": "string", "entered_at": "datetime64[ns]"})
