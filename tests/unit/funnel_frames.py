@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 DEAL_COLUMNS = [
@@ -41,3 +43,35 @@ def events_frame(rows: list[tuple[str, str, object]]) -> pd.DataFrame:
         [(d, s, pd.Timestamp(t)) for d, s, t in rows], columns=["deal_id", "stage", "entered_at"]
     )
     return out.astype({"deal_id": "string", "stage": "string", "entered_at": "datetime64[ns]"})
+
+
+def closed_deal(
+    deal_id: str,
+    status: str,
+    stage: str | None = None,
+    *,
+    lost_at: str | None = None,
+    amount: float = math.nan,
+    source: str | None = "Site",
+    manager: str = "Anna",
+    created: str = "2026-01-05",
+    closed: str | None = None,
+) -> dict:
+    """A deal row; won and lost deals close on 1 February 2026 unless told otherwise."""
+    if stage is None:
+        stage = {"won": "Won", "lost": "Lost"}[status]
+    if closed is None and status != "open":
+        closed = "2026-02-01"
+    return {
+        "deal_id": deal_id,
+        "created_at": pd.Timestamp(created),
+        "closed_at": pd.Timestamp(closed) if closed else pd.NaT,
+        "stage": stage,
+        "status": status,
+        "amount": float(amount),
+        "manager": manager,
+        "source": source,
+        "customer_id": None,
+        "loss_reason": None,
+        "lost_at_stage": lost_at,
+    }

@@ -6,10 +6,10 @@ A month is 30.4375 days; Q1 2026 has 90 days, so the period lasts 90 / 30.4375 m
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pandas as pd
 import pytest
+from funnel_frames import closed_deal as deal
 from funnel_frames import deals_frame
 
 from workbench.analysis.funnel import analyze_funnel
@@ -25,36 +25,6 @@ MONTHS = 90 / 30.4375
 
 def two_step(**overrides) -> FunnelConfig:
     return FunnelConfig(stages=["Lead", "Deal"], won_stages=["Won"], lost_stages=["Lost"], **overrides)
-
-
-def deal(
-    deal_id: str,
-    status: str,
-    stage: str | None = None,
-    *,
-    lost_at: str | None = None,
-    amount: float = math.nan,
-    source: str | None = "Site",
-    created: str = "2026-01-05",
-    closed: str | None = None,
-) -> dict:
-    if stage is None:
-        stage = {"won": "Won", "lost": "Lost"}[status]
-    if closed is None and status != "open":
-        closed = "2026-02-01"
-    return {
-        "deal_id": deal_id,
-        "created_at": pd.Timestamp(created),
-        "closed_at": pd.Timestamp(closed) if closed else pd.NaT,
-        "stage": stage,
-        "status": status,
-        "amount": float(amount),
-        "manager": "Anna",
-        "source": source,
-        "customer_id": None,
-        "loss_reason": None,
-        "lost_at_stage": lost_at,
-    }
 
 
 def source_deals(source: str, won: int, lost: int) -> list[dict]:
