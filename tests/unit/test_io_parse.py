@@ -357,3 +357,13 @@ def test_american_slash_dates_are_recognised_by_evidence():
     assert not slash_dates_month_first(cells("25/03/2026", "04/01/2026"))  # day-first evidence
     assert not slash_dates_month_first(cells("04/01/2026"))  # no evidence: day-first, as in Russia
     assert not slash_dates_month_first(cells("13/25/2026", "01/02/2026"))  # contradictory: day-first
+
+
+def test_a_malformed_zone_suffix_is_a_bad_date_not_a_crash():
+    """Found by the property tests: '+03:0' made pandas read a zoned date it could not make naive."""
+    values = pd.Series(
+        ["2026-02-03T10:00:00+03:0", "2026-02-03T10:00:00+03:00", "2026-02-03-05"], dtype="string"
+    )
+    parsed, bad = parse_dates(values)
+    assert bad.tolist() == [True, False, True]
+    assert parsed.iloc[1] == pd.Timestamp("2026-02-03 10:00:00")

@@ -231,13 +231,36 @@ def parse_dates(
             remaining = remaining[~hit]
     if not remaining.empty:
         iso = remaining[remaining.str.match(r"^\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)]
-        # Keep the wall time written in the file: a time-zone suffix is dropped, not converted to UTC.
-        iso = iso.str.replace(r"(?:Z|[+-]\d{2}:?\d{2})$", "", regex=True)
-        parsed = pd.to_datetime(iso, format="ISO8601", errors="coerce")
+        # Keep the wall time written in the file: a time-zone suffix after the time is dropped, not
+        # converted to UTC. Only well-formed suffixes go; anything else left makes the cell a bad date.
+        iso = iso.str.replace(
+            r"^(.*\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?:Z|[+-]\d{2}:?\d{2})$", r"\1", regex=True
+        )
+        iso = iso[~iso.str.contains(r"\d{2}:\d{2}.*[-+Z]", regex=True).fillna(False).astype(bool)]
+        parsed = _iso_dates(iso)
         hit = parsed.notna()
         result[parsed[hit].index] = parsed[hit].astype("datetime64[ns]")
     bad = ~cells.empty & result.isna()
     return result, bad
+
+
+def _iso_dates(iso: pd.Series) -> pd.Series:
+    """ISO dates without a zone; a cell pandas reads as zoned anyway, or cannot read, is missing."""
+    try:
+        parsed = pd.to_datetime(iso, format="ISO8601", errors="coerce")
+    except (TypeError, ValueError):
+        parsed = iso.map(_one_iso)
+    if getattr(parsed.dtype, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return pd.to_datetime(parsed, errors="coerce")
+
+
+def _one_iso(text: object) -> pd.Timestamp:
+    try:
+        stamp = pd.Timestamp(str(text))
+    except (TypeError, ValueError):
+        return pd.NaT
+    return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
 
 
 # Day-first dates with an optional time, and ISO dates without a zone: the shapes of real exports.
