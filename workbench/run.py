@@ -93,9 +93,8 @@ def run_audit(
     try:
         step("execute")
         started = time.perf_counter()
-        if "pdf" in formats:
-            # This process only waits while the kernel works: load the PDF engine meanwhile.
-            threading.Thread(target=_warm_up_pdf_engine, daemon=True).start()
+        # This process only waits while the kernel works: load the renderers meanwhile.
+        threading.Thread(target=_warm_up_renderers, args=("pdf" in formats,), daemon=True).start()
         try:
             _execute(executed, parameters, kernel_name, progress_bar)
         except PapermillExecutionError as exc:
@@ -168,10 +167,12 @@ def _execute(
         shutil.rmtree(sockets, ignore_errors=True)
 
 
-def _warm_up_pdf_engine() -> None:
-    # A failure here surfaces, with its message, when the PDF is rendered.
+def _warm_up_renderers(pdf: bool) -> None:
+    # A failure here surfaces, with its message, when the report is rendered.
     with contextlib.suppress(Exception):
-        import weasyprint  # noqa: F401
+        WorkbenchHTMLExporter().environment.get_template("index.html.j2")
+        if pdf:
+            import weasyprint  # noqa: F401
 
 
 def _publish(staging: Path, out_dir: Path) -> dict[str, Path]:
