@@ -88,9 +88,6 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
 }
 
-STATUSES = ("open", "won", "lost")
-PLAN_PERIODS = ("day", "week", "month")
-
 
 def column_names(table: str) -> list[str]:
     """Names of the canonical columns of ``table``, in contract order."""

@@ -85,10 +85,6 @@ class FunnelFrame:
     def known(self) -> np.ndarray:
         return self.furthest >= 0
 
-    def step_label(self, index: int) -> str:
-        """``Stage → next stage``."""
-        return f"{self.labels[index]} → {self.labels[index + 1]}"
-
 
 def cohort(deals: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Deals created within the period (both ends inclusive)."""

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 from workbench import findings as fnd
 from workbench.audit import AuditResult
 from workbench.present import charts, customer_section
@@ -31,7 +29,6 @@ SECTION_ORDER = (
     "appendix_data",
 )
 BEST_PRACTICE_WORTH = 0.05  # share of the equal-effort gain below which best practice is not worth a sentence
-MAX_WEEKS_IN_TABLE = 60
 
 
 @dataclass(frozen=True)
@@ -403,8 +400,3 @@ def all_sections(t: Messages, audit: AuditResult, run: RunInfo) -> list[Section]
         methodology_section(t, audit),
         appendix_data_section(t, audit),
     ]
-
-
-def to_frame(rows: list[object]) -> pd.DataFrame:
-    """Rows of dataclasses as a DataFrame (for analysts)."""
-    return pd.DataFrame([vars(r) for r in rows])
