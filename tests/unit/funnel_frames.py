@@ -45,6 +45,9 @@ def events_frame(rows: list[tuple[str, str, object]]) -> pd.DataFrame:
     return out.astype({"deal_id": "string", "stage": "string", "entered_at": "datetime64[ns]"})
 
 
+DEFAULT_CLOSE = "2026-02-01"
+
+
 def closed_deal(
     deal_id: str,
     status: str,
@@ -54,24 +57,26 @@ def closed_deal(
     amount: float = math.nan,
     source: str | None = "Site",
     manager: str = "Anna",
-    created: str = "2026-01-05",
-    closed: str | None = None,
+    customer: str | None = None,
+    reason: str | None = None,
+    created: object = "2026-01-05",
+    closed: object = DEFAULT_CLOSE,
 ) -> dict:
-    """A deal row; won and lost deals close on 1 February 2026 unless told otherwise."""
+    """A deal row. A won or lost deal closes on ``closed`` (1 February 2026 unless told; None for no
+    close date); an open deal never has one. Times may be strings or timestamps."""
     if stage is None:
         stage = {"won": "Won", "lost": "Lost"}[status]
-    if closed is None and status != "open":
-        closed = "2026-02-01"
+    has_close = closed is not None and status != "open"
     return {
         "deal_id": deal_id,
         "created_at": pd.Timestamp(created),
-        "closed_at": pd.Timestamp(closed) if closed else pd.NaT,
+        "closed_at": pd.Timestamp(closed) if has_close else pd.NaT,
         "stage": stage,
         "status": status,
         "amount": float(amount),
         "manager": manager,
         "source": source,
-        "customer_id": None,
-        "loss_reason": None,
+        "customer_id": customer,
+        "loss_reason": reason,
         "lost_at_stage": lost_at,
     }

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+from functools import partial
 from unittest import mock
 
 import numpy as np
 import pandas as pd
 import pytest
+from funnel_frames import closed_deal, deals_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,42 +26,14 @@ from workbench.config import FunnelConfig, Period
 STAGES = ["Lead", "Meeting", "Proposal"]
 PERIOD = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
 MONTHS = 90 / 30.4375  # 90 days in Q1 2026; a month is 30.4375 days
-STR_COLUMNS = ["deal_id", "stage", "status", "manager", "lost_at_stage"]
 
 
 def config(**overrides) -> FunnelConfig:
     return FunnelConfig(stages=STAGES, won_stages=["Won"], lost_stages=["Lost"], **overrides)
 
 
-def deal(
-    deal_id,
-    status: str,
-    stage: str | None = None,
-    lost_at: str | None = None,
-    amount: float = math.nan,
-    created: str = "2026-01-05",
-    closed: str | None = None,
-    manager: str = "Anna",
-) -> dict:
-    if stage is None:
-        stage = {"won": "Won", "lost": "Lost"}.get(status)
-    return {
-        "deal_id": str(deal_id),
-        "created_at": pd.Timestamp(created),
-        "closed_at": pd.Timestamp(closed) if closed else pd.NaT,
-        "stage": stage,
-        "status": status,
-        "amount": float(amount),
-        "manager": manager,
-        "lost_at_stage": lost_at,
-    }
-
-
-def frame(rows: list[dict]) -> pd.DataFrame:
-    """A canonical deals table: string columns, datetime64[ns], float amounts."""
-    out = pd.DataFrame(rows, columns=list(deal(0, "open", "Lead")))
-    out = out.astype({c: "string" for c in STR_COLUMNS})
-    return out.astype({"created_at": "datetime64[ns]", "closed_at": "datetime64[ns]", "amount": "float64"})
+deal = partial(closed_deal, closed=None)  # a deal closes only when a test says when
+frame = deals_frame
 
 
 def events(history: dict[str, list[str]]) -> pd.DataFrame:

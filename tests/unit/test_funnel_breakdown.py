@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
+from functools import partial
 
 import pandas as pd
 import pytest
-from funnel_frames import deals_frame
+from funnel_frames import closed_deal, deals_frame
 
 from workbench.analysis.funnel_breakdown import OTHER, cohorts_by_month, lost_reasons
 from workbench.analysis.position import prepare
@@ -21,32 +21,7 @@ def config() -> FunnelConfig:
     return FunnelConfig(stages=STAGES, won_stages=["Won"], lost_stages=["Lost"])
 
 
-def deal(
-    deal_id: str,
-    status: str,
-    stage: str | None = None,
-    *,
-    lost_at: str | None = None,
-    created: str = "2026-01-10",
-    amount: float = math.nan,
-    manager: str = "Anna",
-    reason: str | None = None,
-) -> dict:
-    if stage is None:
-        stage = {"won": "Won", "lost": "Lost"}[status]
-    return {
-        "deal_id": deal_id,
-        "created_at": pd.Timestamp(created),
-        "closed_at": pd.Timestamp("2026-03-31") if status != "open" else pd.NaT,
-        "stage": stage,
-        "status": status,
-        "amount": float(amount),
-        "manager": manager,
-        "source": "Site",
-        "customer_id": None,
-        "loss_reason": reason,
-        "lost_at_stage": lost_at,
-    }
+deal = partial(closed_deal, created="2026-01-10", closed="2026-03-31")
 
 
 def prepared(rows: list[dict]):

@@ -7,6 +7,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from funnel_frames import TEXT_COLUMNS
 
 from workbench.analysis.funnel import analyze_funnel
 from workbench.config import FunnelConfig, Period
@@ -41,18 +42,7 @@ def department(rng: np.random.Generator, managers: int = 8) -> pd.DataFrame:
             "lost_at_stage": np.where(won, None, np.array(STAGES)[np.minimum(furthest, len(STAGES) - 1)]),
         }
     )
-    for column in (
-        "deal_id",
-        "stage",
-        "status",
-        "manager",
-        "source",
-        "customer_id",
-        "loss_reason",
-        "lost_at_stage",
-    ):
-        frame[column] = frame[column].astype("string")
-    return frame
+    return frame.astype({column: "string" for column in TEXT_COLUMNS})
 
 
 def test_equal_managers_are_flagged_at_most_at_the_nominal_rate():

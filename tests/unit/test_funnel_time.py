@@ -7,11 +7,10 @@ T0 = Monday 5 January 2026, 00:00.
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pandas as pd
 import pytest
-from funnel_frames import deals_frame
+from funnel_frames import closed_deal, deals_frame
 
 from workbench.analysis.funnel_time import MIN_STAYS, analyze_time, reference_moment, stays
 from workbench.analysis.position import prepare
@@ -30,33 +29,9 @@ def day(offset: float) -> pd.Timestamp:
     return T0 + pd.Timedelta(days=offset)
 
 
-def deal(
-    deal_id: str,
-    status: str,
-    stage: str | None = None,
-    *,
-    lost_at: str | None = None,
-    amount: float = math.nan,
-    created: float = 0,
-    closed: float | None = None,
-    manager: str = "Anna",
-    customer: str | None = None,
-) -> dict:
-    if stage is None:
-        stage = {"won": "Won", "lost": "Lost"}[status]
-    return {
-        "deal_id": deal_id,
-        "created_at": day(created),
-        "closed_at": day(closed) if closed is not None else pd.NaT,
-        "stage": stage,
-        "status": status,
-        "amount": float(amount),
-        "manager": manager,
-        "source": "Site",
-        "customer_id": customer,
-        "loss_reason": None,
-        "lost_at_stage": lost_at,
-    }
+def deal(*args, created: float = 0, closed: float | None = None, **fields) -> dict:
+    """A deal row timed in days after ``T0``; no close date unless ``closed`` is given."""
+    return closed_deal(*args, created=day(created), closed=None if closed is None else day(closed), **fields)
 
 
 def events_frame(rows: list[tuple[str, str, float]]) -> pd.DataFrame:

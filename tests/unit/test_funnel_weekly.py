@@ -6,12 +6,12 @@ Week labels are Mondays; 5 January 2026 is a Monday.
 from __future__ import annotations
 
 import datetime as dt
-import math
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import pytest
-from funnel_frames import deals_frame, events_frame
+from funnel_frames import closed_deal, deals_frame, events_frame
 from scipy import stats as sps
 
 from workbench.analysis.funnel_weekly import entry_times, weekly_funnel
@@ -27,31 +27,7 @@ def config(**overrides) -> FunnelConfig:
     return FunnelConfig(stages=STAGES, won_stages=["Won"], lost_stages=["Lost"], **overrides)
 
 
-def deal(
-    deal_id: str,
-    status: str,
-    stage: str | None = None,
-    *,
-    lost_at: str | None = None,
-    created: str = "2026-01-05",
-    closed: str | None = None,
-    amount: float = math.nan,
-) -> dict:
-    if stage is None:
-        stage = {"won": "Won", "lost": "Lost"}[status]
-    return {
-        "deal_id": deal_id,
-        "created_at": pd.Timestamp(created),
-        "closed_at": pd.Timestamp(closed) if closed else pd.NaT,
-        "stage": stage,
-        "status": status,
-        "amount": float(amount),
-        "manager": "Anna",
-        "source": "Site",
-        "customer_id": None,
-        "loss_reason": None,
-        "lost_at_stage": lost_at,
-    }
+deal = partial(closed_deal, closed=None)  # a deal closes only when a test says when
 
 
 # ----------------------------------------------------------------------------------------------------
