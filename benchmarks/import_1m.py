@@ -29,17 +29,9 @@ import pyarrow.csv as pa_csv
 
 REPO = Path(__file__).resolve().parents[1]
 
-HEADER_LINE = (
-    "ID,Название сделки,Бюджет ,Ответственный,Дата создания сделки,Кем создана сделка,Дата редактирования,"
-    "Кем редактирована,Дата закрытия,Теги,Примечание,Примечание 2,Примечание 3,Примечание 4,Примечание 5,"
-    "Этап сделки,Воронка,Полное имя контакта,Компания контакта,Ответственный за контакт,Компания,"
-    "Рабочий телефон,Рабочий прямой телефон,Мобильный телефон,Факс,Домашний телефон,Другой телефон,"
-    "Рабочий email,Личный email,Другой email,Город,Источник,Должность,Товар,Skype,ICQ,Jabber,Google Talk,"
-    "MSN,Другой IM,Пользовательское соглашение,cid,uid,tid,utm_source,utm_medium,utm_campaign,utm_term,"
-    "utm_content,utm_referrer,_ym_uid,_ym_counter,roistat,referrer,openstat_service,openstat_campaign,"
-    "openstat_ad,openstat_source,from,gclientid,gclid,yclid,fbclid,GOOGLE_ID,roistat,KEYWORD,ADV_CAMP,"
-    "TRAF_TYPE,TRAF_SRC,Товар,Производитель,cid,uid,tid,Источник,domain"
-)
+# The real amoCRM export header (76 columns, repeated names included), as in the preset test fixture.
+AMOCRM_FIXTURE = REPO / "tests" / "fixtures" / "presets" / "amocrm_leads.csv"
+HEADER_LINE = AMOCRM_FIXTURE.read_text(encoding="utf-8").splitlines()[0]
 HEADER = HEADER_LINE.split(",")
 STAGES = ["Первичный контакт", "Переговоры", "Принимают решение", "Согласование договора"]
 WON, LOST = "Успешно реализовано", "Закрыто и не реализовано"
