@@ -35,6 +35,21 @@ def scenario_table(t: Messages, stages: list[str], base: Forecast, now: Forecast
     )
 
 
+_LOOK = {"style": {"description_width": "220px"}, "layout": widgets.Layout(width="560px")}
+
+
+def _slider(label: str, value: float, min_step: float) -> widgets.FloatSlider:
+    """A slider from nothing to twice today's value, in hundredths of today's value."""
+    return widgets.FloatSlider(
+        value=value,
+        min=0,
+        max=max(value * 2, 1),
+        step=max(value / 100, min_step),
+        description=label,
+        **_LOOK,
+    )
+
+
 class FunnelWhatIf:
     """Sliders for lead flow, every step's conversion and the average check, with a live result table."""
 
@@ -43,18 +58,7 @@ class FunnelWhatIf:
         self.stages = [s.stage for s in funnel.stages]
         self.base_scenario = baseline(funnel)
         self.base = forecast(self.base_scenario)
-        style = {"description_width": "220px"}
-        layout = widgets.Layout(width="560px")
-        flow = self.base_scenario.lead_flow
-        self.flow = widgets.FloatSlider(
-            value=flow,
-            min=0,
-            max=max(flow * 2, 1),
-            step=max(flow / 100, 0.1),
-            description=t("funnel_whatif.lead_flow"),
-            style=style,
-            layout=layout,
-        )
+        self.flow = _slider(t("funnel_whatif.lead_flow"), self.base_scenario.lead_flow, min_step=0.1)
         self.steps = [
             widgets.FloatSlider(
                 value=rate,
@@ -63,21 +67,11 @@ class FunnelWhatIf:
                 step=0.005,
                 readout_format=".1%",
                 description=f"{self.stages[i]} →",
-                style=style,
-                layout=layout,
+                **_LOOK,
             )
             for i, rate in enumerate(self.base_scenario.conversions)
         ]
-        check = self.base_scenario.avg_check
-        self.check = widgets.FloatSlider(
-            value=check,
-            min=0,
-            max=max(check * 2, 1),
-            step=max(check / 100, 1),
-            description=t("funnel_whatif.avg_check"),
-            style=style,
-            layout=layout,
-        )
+        self.check = _slider(t("funnel_whatif.avg_check"), self.base_scenario.avg_check, min_step=1)
         self.result = widgets.HTML()
         for control in [self.flow, *self.steps, self.check]:
             control.observe(self._update, names="value")
