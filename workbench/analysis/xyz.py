@@ -95,15 +95,17 @@ def analyze_xyz(
 ) -> XyzResult:
     """XYZ of the ranked items (``ranked_ids``, in ranking order) on the monthly sums of ``column``."""
     months = complete_months(period)
-    preset = None if config.thresholds else config.preset
+    settings = {
+        "limits": config.limits,
+        "preset": None if config.thresholds else config.preset,
+        "months": months,
+        "months_without_sales": config.months_without_sales,
+        "min_months": config.min_months,
+    }
     if len(months) < config.min_months:
         return XyzResult(
             available=False,
-            limits=config.limits,
-            preset=preset,
-            months=months,
-            months_without_sales=config.months_without_sales,
-            min_months=config.min_months,
+            **settings,
             cv=pd.Series(dtype="float64"),
             classes=pd.Series(dtype="object"),
             counts=dict.fromkeys(XYZ, 0),
@@ -117,11 +119,7 @@ def analyze_xyz(
     counts = {k: int((classes == k).sum()) for k in XYZ}
     return XyzResult(
         available=True,
-        limits=config.limits,
-        preset=preset,
-        months=months,
-        months_without_sales=config.months_without_sales,
-        min_months=config.min_months,
+        **settings,
         cv=pd.Series(cv, index=ranked_ids.to_numpy()),
         classes=pd.Series(classes, index=ranked_ids.to_numpy()),
         counts=counts,
