@@ -314,13 +314,27 @@ def funnel_plot_grid(
             x_label if i // cols == rows - 1 else "",
             y_label if i % cols == 0 else "",
             ax=ax,
+            label=False,
         )
         ax.set_title(title, fontsize=7.5, loc="left")
         ax.tick_params(labelsize=6.5)
     for j in range(len(panels), rows * cols):
         axes[j // cols][j % cols].set_visible(False)
     fig.tight_layout(h_pad=0.8, w_pad=1.0)
+    for i, (_, names, successes, trials, _) in enumerate(panels):
+        _, n, own = _rates(successes, trials)
+        label_points(axes[i // cols][i % cols], names, n, own, fontsize=6.5)
     return axes[0][0]
+
+
+def _rates(
+    successes: Sequence[float], trials: Sequence[float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Successes, trials and their ratio (NaN where there were no trials) as float arrays."""
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return k, n, np.where(n > 0, k / n, np.nan)
 
 
 def funnel_plot(
@@ -332,15 +346,16 @@ def funnel_plot(
     x_label: str,
     y_label: str,
     ax: Axes | None = None,
+    label: bool = True,
 ) -> Axes:
-    """Rate against volume with exact binomial limits (95% and 99.8%) around the department's rate."""
+    """Rate against volume with exact binomial limits (95% and 99.8%) around the department's rate.
+
+    ``label=False`` leaves the points unnamed, for a caller that names them once its layout is final.
+    """
     from workbench.analysis import stats
 
     ax = ax or new_axes(height=3.0)
-    k = np.asarray(successes, dtype=float)
-    n = np.asarray(trials, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        own = np.where(n > 0, k / n, np.nan)
+    k, n, own = _rates(successes, trials)
     # Show the volumes the groups actually have: limits explode near zero deals and would flatten the rest.
     left = max(1.0, 0.6 * float(np.nanmin(n[n > 0]))) if (n > 0).any() else 1.0
     right = max(float(n.max()) * 1.1, left + 10)
@@ -356,17 +371,6 @@ def funnel_plot(
     outside = stats.outside_limits(k, n, rate, stats.ALARM)
     colours = [ALERT if o < 0 else GOOD if o > 0 else PRIMARY for o in outside]
     ax.scatter(n, own, s=36, color=colours, zorder=3)
-    order = np.argsort(own)
-    for rank, i in enumerate(order):
-        if np.isfinite(own[i]):
-            ax.annotate(
-                str(names[i]),
-                (n[i], own[i]),
-                textcoords="offset points",
-                xytext=(6, -8 + 8 * (rank % 3)),
-                fontsize=7,
-                color=INK,
-            )
     span = np.concatenate([own[np.isfinite(own)], lows[-1], highs[-1]])
     bottom, top = float(np.nanmin(span)), float(np.nanmax(span))
     pad = max((top - bottom) * 0.08, 0.005)
@@ -375,7 +379,52 @@ def funnel_plot(
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.pct(v, 1 if top - bottom < 0.1 else 0)))
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
+    if label:
+        label_points(ax, names, n, own)
     return ax
+
+
+def label_points(ax: Axes, names: Sequence[str], xs: np.ndarray, ys: np.ndarray, fontsize: float = 7) -> None:
+    """Name each point, stacking labels of nearby points so that none overlaps another.
+
+    Labels go to the right of their point, or to the left in the right third of the axes so they stay
+    inside it; a label moved off its point's height gets a thin leader line back to the point.
+    """
+    finite = np.isfinite(xs) & np.isfinite(ys)
+    if not finite.any():
+        return
+    points = ax.transData.transform(np.column_stack([xs, ys]))  # pixels
+    pixels_per_point = ax.figure.dpi / 72
+    gap = fontsize * 1.35 * pixels_per_point
+    box = ax.get_window_extent()
+    left_side = points[:, 0] > box.x0 + box.width * 2 / 3
+    for side in (False, True):
+        chosen = np.flatnonzero(finite & (left_side == side))
+        if not len(chosen):
+            continue
+        chosen = chosen[np.argsort(points[chosen, 1])]
+        placed = points[chosen, 1].copy()
+        for j in range(1, len(placed)):
+            placed[j] = max(placed[j], placed[j - 1] + gap)
+        # Centre each stack on its points, so a pushed-up stack does not drift off the cluster.
+        placed -= max(0.0, (placed - points[chosen, 1]).mean())
+        for j in range(1, len(placed)):
+            placed[j] = max(placed[j], placed[j - 1] + gap)
+        for i, y in zip(chosen, placed, strict=True):
+            shift = (y - points[i, 1]) / pixels_per_point
+            ax.annotate(
+                str(names[i]),
+                (xs[i], ys[i]),
+                textcoords="offset points",
+                xytext=(-8 if side else 8, shift),
+                ha="right" if side else "left",
+                va="center",
+                fontsize=fontsize,
+                color=INK,
+                arrowprops={"arrowstyle": "-", "color": MUTED, "linewidth": 0.5, "shrinkA": 0, "shrinkB": 3}
+                if abs(shift) > fontsize / 2
+                else None,
+            )
 
 
 def weekly_steps(rates: pd.DataFrame, left: pd.DataFrame, fmt: Formatter, min_exits: int = 5) -> Axes:
