@@ -8,8 +8,10 @@ import re
 import pytest
 import yaml
 
+from workbench.analysis.groups import GroupRow
 from workbench.findings import Finding
 from workbench.present.fmt import Formatter
+from workbench.present.funnel_section import deviation_label
 from workbench.present.html import render
 from workbench.present.i18n import Messages
 from workbench.present.sections import finding_texts
@@ -117,3 +119,17 @@ def test_client_text_is_escaped_in_sections():
     section = render("contents.html.j2", Messages("ru"), sections=[("x", "<script>alert(1)</script>")])
     assert "<script>" not in section.html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section.html
+
+
+@pytest.mark.parametrize(
+    ("flag", "won", "lost", "expected"),
+    [
+        ("low", 3, 40, "ниже отдела"),
+        ("high", 30, 10, "выше отдела"),
+        (None, 10, 20, "в пределах случайного"),  # 30 closed deals: enough to judge, and nothing to say
+        (None, 5, 24, "мало сделок"),  # 29 closed deals: too few to call either way
+    ],
+)
+def test_deviation_cell_says_why_it_has_no_flag(flag, won, lost, expected):
+    row = GroupRow("Анна", won + lost, won, lost, 0, None, None, None, 0.0, None, flag=flag)
+    assert deviation_label(Messages("ru"), row, min_deals=30) == expected

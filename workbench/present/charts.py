@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import FuncFormatter
@@ -327,9 +328,7 @@ def funnel_plot_grid(
     return axes[0][0]
 
 
-def _rates(
-    successes: Sequence[float], trials: Sequence[float]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _rates(successes: Sequence[float], trials: Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Successes, trials and their ratio (NaN where there were no trials) as float arrays."""
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
@@ -421,6 +420,7 @@ def label_points(ax: Axes, names: Sequence[str], xs: np.ndarray, ys: np.ndarray,
                 va="center",
                 fontsize=fontsize,
                 color=INK,
+                path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],
                 arrowprops={"arrowstyle": "-", "color": MUTED, "linewidth": 0.5, "shrinkA": 0, "shrinkB": 3}
                 if abs(shift) > fontsize / 2
                 else None,

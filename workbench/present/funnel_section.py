@@ -41,7 +41,14 @@ def _interval(t: Messages, low: float | None, high: float | None) -> str:
     return f"{t.fmt.num(low * 100, 1)}–{t.fmt.pct(high)}"
 
 
-def _group_rows(t: Messages, rows: list[GroupRow]) -> list[dict[str, Any]]:
+def deviation_label(t: Messages, row: GroupRow, min_deals: int) -> str:
+    """The deviation cell: below or above the department, within chance, or too few deals to say."""
+    if row.flag:
+        return t("funnel.flag_" + row.flag)
+    return t("funnel.flag_none" if row.won + row.lost >= min_deals else "funnel.flag_too_few")
+
+
+def _group_rows(t: Messages, rows: list[GroupRow], min_deals: int) -> list[dict[str, Any]]:
     f = t.fmt
     return [
         {
@@ -54,7 +61,7 @@ def _group_rows(t: Messages, rows: list[GroupRow]) -> list[dict[str, Any]]:
             "shrunk": f.pct(r.shrunk_rate),
             "revenue": f.money(r.revenue),
             "avg_check": f.money(r.avg_check),
-            "flag": t("funnel.flag_" + r.flag) if r.flag else "",
+            "flag": deviation_label(t, r, min_deals),
             "low": r.flag == "low",
         }
         for r in rows
@@ -341,6 +348,7 @@ def funnel_section(t: Messages, audit: AuditResult) -> Section:
     """The whole funnel section."""
     funnel = audit.funnel
     neck = funnel.bottleneck
+    min_deals = audit.config.funnel.min_deals_for_flag
     chart = charts.to_data_uri(
         charts.funnel_chart(
             [s.stage for s in funnel.stages],
@@ -357,12 +365,12 @@ def funnel_section(t: Messages, audit: AuditResult) -> Section:
         chart=chart,
         stages=_stage_rows(t, funnel),
         impacts=_impact_rows(t, funnel),
-        managers=_group_rows(t, funnel.managers),
+        managers=_group_rows(t, funnel.managers, min_deals),
         plot=win_rate_funnel_plot(t, funnel),
         heatmap=heatmap(t, funnel),
         flagged=_flagged(t, funnel, funnel.manager_stages),
         tests=_tests(t, funnel),
-        sources=_group_rows(t, funnel.sources),
+        sources=_group_rows(t, funnel.sources, min_deals),
         source_flagged=_flagged(t, funnel, funnel.source_stages),
         time=_time_view(t, audit),
         reasons=_reasons_view(t, audit),
@@ -371,7 +379,7 @@ def funnel_section(t: Messages, audit: AuditResult) -> Section:
         velocity=_velocity_view(t, audit),
         lost_unknown=funnel.lost_stage_unknown,
         share=funnel.equal_effort_share,
-        min_deals=audit.config.funnel.min_deals_for_flag,
+        min_deals=min_deals,
     )
 
 
