@@ -133,3 +133,18 @@ def test_client_text_is_escaped_in_sections():
 def test_deviation_cell_says_why_it_has_no_flag(flag, won, lost, expected):
     row = GroupRow("Анна", won + lost, won, lost, 0, None, None, None, 0.0, None, flag=flag)
     assert deviation_label(Messages("ru"), row, min_deals=30) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0.125, "12,5 %"), (0.0012, "0,12 %"), (0.00012, "0,012 %"), (0.0, "0,0 %"), (None, "—")],
+)
+def test_small_shares_keep_two_significant_digits(value, expected):
+    assert Formatter("ru").share(value) == expected.replace(" ", NBSP)
+
+
+def test_a_date_at_the_end_of_a_sentence_does_not_double_its_dot():
+    t = Messages("ru")
+    text = t("customers.migration_halves", previous="1 января – 31 мая 2026 г.", current="1 июня 2026 г.")
+    assert "2026 г. В таблице" in text
+    assert ".." not in text

@@ -67,6 +67,13 @@ class Formatter:
         sign = "+" if signed and value > 0 else ""
         return f"{sign}{number}{NBSP}%" if self.locale == "ru" else f"{sign}{number}%"
 
+    def share(self, value: float | None) -> str:
+        """A percentage precise enough to tell small shares apart: ``12,5 %``, ``0,12 %``, ``0,012 %``."""
+        if _missing(value) or value == 0 or abs(value) >= 0.01:
+            return self.pct(value)
+        digits = min(3, 1 - math.floor(math.log10(abs(value) * 100)))
+        return self.pct(value, digits)
+
     def pp(self, value: float | None, digits: int = 1) -> str:
         """A difference of two shares in percentage points."""
         if _missing(value):

@@ -1,12 +1,13 @@
 """Report text in Russian and English.
 
 Messages live in ``messages/<locale>.yaml`` as nested keys (``funnel.title``). Placeholders take a
-format spec naming the formatter: ``{impact:money}``, ``{rate:pct}``, ``{count:num}``, ``{days:days}``,
-``{delta:pp}``, ``{when:date}``; a plain ``{name}`` is inserted as text.
+format spec naming the formatter: ``{impact:money}``, ``{rate:pct}``, ``{small:share}``, ``{count:num}``,
+``{days:days}``, ``{delta:pp}``, ``{when:date}``; a plain ``{name}`` is inserted as text.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from functools import cache
 from importlib import resources
@@ -25,12 +26,15 @@ def _catalog(locale: str) -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
+_DOUBLE_DOT = re.compile(r"(?<=\w\.)\.(?!\.)")
+
+
 class _SpecFormatter(string.Formatter):
     def __init__(self, fmt: Formatter):
         self.fmt = fmt
 
     def format_field(self, value: Any, format_spec: str) -> str:
-        if format_spec in {"money", "pct", "num", "days", "date", "pp", "month"}:
+        if format_spec in {"money", "pct", "share", "num", "days", "date", "pp", "month"}:
             return getattr(self.fmt, format_spec)(value)
         if format_spec == "money_compact":
             return self.fmt.money(value, compact=True)
@@ -70,4 +74,7 @@ class Messages:
         text = self.raw(key)
         if not isinstance(text, str):
             raise KeyError(f"message {key!r} is not text")
-        return self._formatter.format(text, **params) if params or "{" in text else text
+        if not (params or "{" in text):
+            return text
+        # A value that ends in an abbreviation ("2026 г.", "14 дн.") also ends the sentence with its dot.
+        return _DOUBLE_DOT.sub("", self._formatter.format(text, **params))
