@@ -70,3 +70,15 @@ def test_computed_mode_and_the_halves_are_stated(locale):
         current=t.fmt.period(dt.date(2026, 4, 1), dt.date(2026, 6, 30)),
     )
     assert shown(halves, html)
+
+
+def test_the_loss_of_unprofitable_customers_is_stated_as_a_positive_sum():
+    rows = [
+        ("a", "2026-01-10", 1000.0, 400.0),
+        ("b", "2026-02-10", 300.0, -120.0),
+        ("c", "2026-03-10", 200.0, -30.0),
+    ]
+    lines = sales(rows, columns=("customer_id", "date", "amount", "margin"))
+    html = customers_section(Messages("ru"), audit_of(lines, AbcConfig(), HALF_YEAR)).html
+    assert "суммарный убыток — 150\u00a0₽" in html  # 120 + 30, no minus after the dash
+    assert "Общая маржа по всем клиентам — 250\u00a0₽" in html

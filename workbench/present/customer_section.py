@@ -390,7 +390,7 @@ def _profit(t: Messages, abc: AbcResult) -> str | None:
         customers=p.customers,
         share=p.unprofitable_count / p.customers,
         revenue=p.unprofitable_revenue,
-        margin=p.unprofitable_margin,
+        loss=-p.unprofitable_margin,
         total=p.total_margin,
     )
 
