@@ -18,18 +18,20 @@ demo: install
 	$(BIN)/workbench audit clients/demo
 
 test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 lab: install
 	$(BIN)/jupyter lab notebooks/
 
 lint: install
-	$(BIN)/ruff check workbench tests benchmarks
-	$(BIN)/ruff format --check workbench tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 format: install
-	$(BIN)/ruff format workbench tests benchmarks
-	$(BIN)/ruff check --fix workbench tests benchmarks
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 bench: install
 	$(BIN)/python benchmarks/audit_demo.py
