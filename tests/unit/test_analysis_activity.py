@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 from workbench.analysis.activity import analyze_activity, department_cv
 from workbench.config import ActivityConfig, Period
+from workbench.present.i18n import Messages
+from workbench.present.sections import activity_section
 
 # Thu 1 Jan .. Sun 25 Jan 2026: the weeks of Mon 29 Dec, 5, 12 and 19 January (the first one begins before
 # the period but holds its first day).
@@ -117,3 +121,11 @@ def test_period_ending_mid_week_does_not_make_steady_work_look_irregular():
     anna = result.managers[0]
     # Steady work: every week the manager works the same. Now the weeks total 10, 10 and 6 (CV 0.22).
     assert anna.weekly_cv == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_section_explains_the_colour_scale_of_its_chart():
+    audit = SimpleNamespace(activity=analyze_activity(activities(), ActivityConfig(), PERIOD))
+    t = Messages("ru")
+    html = activity_section(t, audit).html
+    # Weekly totals run from Boris's empty weeks to his 20 actions.
+    assert str(escape(t("activity.heatmap_note", low=0, high=20))) in html

@@ -327,6 +327,7 @@ def activity_section(t: Messages, audit: AuditResult) -> Section:
         types=list(types.columns),
         type_rows=type_rows,
         threshold=activity.threshold,
+        scale=(float(activity.weekly.min(axis=None)), float(activity.weekly.max(axis=None))),
     )
 
 
