@@ -25,8 +25,8 @@ import pyarrow as pa
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from workbench.analysis.abc import analyze_abc  # noqa: E402
-from workbench.analysis.customers import analyze_customer_base  # noqa: E402
+from workbench.analysis.customers.abc import analyze_abc  # noqa: E402
+from workbench.analysis.customers.base import analyze_customer_base  # noqa: E402
 from workbench.config import AbcConfig, Period  # noqa: E402
 
 SEED = 20261123

@@ -22,7 +22,7 @@ import nbformat
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from workbench.run import run_audit  # noqa: E402
+from workbench.app.run import run_audit  # noqa: E402
 
 
 def one_run(client: Path) -> dict[str, float]:

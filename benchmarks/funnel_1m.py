@@ -21,12 +21,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workbench.analysis.funnel import analyze_frame
-from workbench.analysis.funnel_breakdown import cohorts_by_month, lost_reasons
-from workbench.analysis.funnel_time import analyze_time
-from workbench.analysis.funnel_weekly import weekly_funnel
-from workbench.analysis.position import prepare
-from workbench.analysis.velocity import analyze_velocity
+from workbench.analysis.funnel.breakdown import cohorts_by_month, lost_reasons
+from workbench.analysis.funnel.conversion import analyze_frame
+from workbench.analysis.funnel.position import prepare
+from workbench.analysis.funnel.time_in_stage import analyze_time
+from workbench.analysis.funnel.velocity import analyze_velocity
+from workbench.analysis.funnel.weekly import weekly_funnel
 from workbench.config import FunnelConfig, Period
 
 STAGES = [f"Этап {i + 1}" for i in range(8)]

@@ -26,7 +26,7 @@ def repo() -> Path:
 @pytest.fixture(scope="session")
 def small_client(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small demo client (about 700 deals) generated once per test session; treat it as read-only."""
-    from workbench.demo import SMALL, generate_demo
+    from workbench.demo.generate import SMALL, generate_demo
 
     return generate_demo(tmp_path_factory.mktemp("clients") / "small", size=SMALL, name="ООО «Малый тест»")
 

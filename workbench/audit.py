@@ -10,16 +10,16 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.analysis.abc import AbcResult
 from workbench.analysis.activity import ActivityResult, analyze_activity
-from workbench.analysis.customers import CustomerBase, analyze_customer_base
-from workbench.analysis.funnel import FunnelResult, analyze_frame
-from workbench.analysis.funnel_breakdown import CohortRow, LostReasons, cohorts_by_month, lost_reasons
-from workbench.analysis.funnel_time import TimeResult, analyze_time
-from workbench.analysis.funnel_weekly import WeeklyFunnel, weekly_funnel
+from workbench.analysis.customers.abc import AbcResult
+from workbench.analysis.customers.base import CustomerBase, analyze_customer_base
+from workbench.analysis.funnel.breakdown import CohortRow, LostReasons, cohorts_by_month, lost_reasons
+from workbench.analysis.funnel.conversion import FunnelResult, analyze_frame
+from workbench.analysis.funnel.position import prepare
+from workbench.analysis.funnel.time_in_stage import TimeResult, analyze_time
+from workbench.analysis.funnel.velocity import Velocity, analyze_velocity
+from workbench.analysis.funnel.weekly import WeeklyFunnel, weekly_funnel
 from workbench.analysis.plan import PlanResult, analyze_plan
-from workbench.analysis.position import prepare
-from workbench.analysis.velocity import Velocity, analyze_velocity
 from workbench.config import ClientConfig
 from workbench.findings import Finding, derive_findings
 from workbench.io.load import ClientData, Progress, load_client
@@ -102,7 +102,7 @@ def build_audit(
     (default: the client's) before any analysis, so that no output carries a real name."""
     data = load_client(client_dir, progress)
     if anonymize:
-        from workbench.privacy import anonymize_client
+        from workbench.io.privacy import anonymize_client
 
         data = anonymize_client(data, locale or data.config.locale)
     return run_analyses(data, as_of)

@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.analysis.abc import AbcResult
 from workbench.analysis.activity import ActivityResult, department_cv
-from workbench.analysis.customers import CustomerBase
-from workbench.analysis.funnel import FunnelResult
-from workbench.analysis.funnel_time import TimeResult
-from workbench.analysis.funnel_weekly import WeeklyFunnel
+from workbench.analysis.customers.abc import AbcResult
+from workbench.analysis.customers.base import CustomerBase
+from workbench.analysis.funnel.conversion import FunnelResult
+from workbench.analysis.funnel.time_in_stage import TimeResult
+from workbench.analysis.funnel.weekly import WeeklyFunnel
 from workbench.analysis.plan import PlanResult
 from workbench.io.load import ClientData
 

@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from workbench import __version__
-from workbench.cli import main
+from workbench.app.cli import main
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import json
 import nbformat
 import pytest
 
-from workbench.run import execute_notebook
+from workbench.app.run import execute_notebook
 
 pytestmark = pytest.mark.slow
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from workbench.app.run import run_audit
 from workbench.errors import RunError
 from workbench.render.metrics import validate_metrics
-from workbench.run import run_audit
 
 pytestmark = pytest.mark.slow
 

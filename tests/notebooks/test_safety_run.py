@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from workbench.app.run import run_audit
 from workbench.io.load import load_client
-from workbench.privacy import KEY_FILE
-from workbench.run import run_audit
+from workbench.io.privacy import KEY_FILE
 
 pytestmark = pytest.mark.slow
 SCRIPT = "<script>alert(1)</script>"

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from pypdf import PdfReader
 
-from workbench.run import run_audit
+from workbench.app.run import run_audit
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.analysis.abc import abc_fixed, analyze_customers, concentration, gini, profitability
+from workbench.analysis.customers.abc import abc_fixed, analyze_customers, concentration, gini, profitability
 from workbench.config import AbcConfig, Period
 
 THRESHOLDS = (0.80, 0.95)

@@ -10,8 +10,8 @@ import pytest
 from sales_lines import sales
 from scipy.optimize import brentq
 
-from workbench.analysis.abc import analyze_abc, classify
-from workbench.analysis.abc_computed import abc_curve, computed_limits
+from workbench.analysis.customers.abc import analyze_abc, classify
+from workbench.analysis.customers.abc_computed import abc_curve, computed_limits
 from workbench.config import AbcConfig, Period
 
 THRESHOLDS = (0.80, 0.95)

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from sales_lines import sales
 
-from workbench.analysis.customers import analyze_customer_base, hour_cost
-from workbench.analysis.dclass import analyze_d_class, analyze_time
+from workbench.analysis.customers.base import analyze_customer_base, hour_cost
+from workbench.analysis.customers.dclass import analyze_d_class, analyze_time
 from workbench.config import AbcConfig, DClassConfig, MotivationConfig, Period
 
 NINE_MONTHS = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 9, 30))

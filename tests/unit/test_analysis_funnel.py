@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.analysis import stats
-from workbench.analysis.funnel import EQUAL_EFFORT_SHARE, analyze_funnel
+from workbench.analysis.funnel.conversion import EQUAL_EFFORT_SHARE, analyze_funnel
 from workbench.config import FunnelConfig, Period
 
 STAGES = ["Lead", "Meeting", "Proposal"]

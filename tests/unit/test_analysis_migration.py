@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sales_lines import monthly, sales
 
-from workbench.analysis.migration import analyze_migration, split_period, typical_month
+from workbench.analysis.customers.migration import analyze_migration, split_period, typical_month
 from workbench.config import AbcConfig, MigrationConfig, Period
 
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from sales_lines import sales
 
-from workbench.analysis.abc import analyze_abc
-from workbench.analysis.segments import analyze_segments
+from workbench.analysis.customers.abc import analyze_abc
+from workbench.analysis.customers.segments import analyze_segments
 from workbench.config import AbcConfig, Period, SegmentsConfig
 
 YEAR = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from sales_lines import monthly, sales
 
-from workbench.analysis.abc import analyze_abc
-from workbench.analysis.xyz import coefficient_of_variation, complete_months, xyz_classes
+from workbench.analysis.customers.abc import analyze_abc
+from workbench.analysis.customers.xyz import coefficient_of_variation, complete_months, xyz_classes
 from workbench.config import AbcConfig, Period, XyzConfig
 
 QUARTER = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 4, 30))  # four complete months

@@ -10,7 +10,7 @@ import pytest
 from markupsafe import escape
 from sales_lines import monthly, sales
 
-from workbench.analysis.customers import analyze_customer_base
+from workbench.analysis.customers.base import analyze_customer_base
 from workbench.config import AbcConfig, Period, TransactionRules
 from workbench.present.customer_section import customers_section, method_paragraphs
 from workbench.present.i18n import Messages

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.audit import build_audit
-from workbench.demo import (
+from workbench.demo.generate import (
     IRREGULAR_MANAGER,
     PLANTED,
     STAGES,

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from workbench.audit import build_audit
-from workbench.demo import (
+from workbench.demo.generate import (
     FALLING_CUSTOMER,
     FULL,
     SEED,

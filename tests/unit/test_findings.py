@@ -8,9 +8,15 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from workbench.analysis.abc import AbcResult, ClassSummary, Concentration, Profitability, analyze_customers
 from workbench.analysis.activity import ActivityResult, ManagerActivity
-from workbench.analysis.funnel import FunnelResult, ManagerStage, StageImpact, StageRow
+from workbench.analysis.customers.abc import (
+    AbcResult,
+    ClassSummary,
+    Concentration,
+    Profitability,
+    analyze_customers,
+)
+from workbench.analysis.funnel.conversion import FunnelResult, ManagerStage, StageImpact, StageRow
 from workbench.analysis.plan import PlanResult
 from workbench.config import AbcConfig, Period
 from workbench.findings import Finding, derive_findings, rank

@@ -10,7 +10,7 @@ import pytest
 from sales_lines import monthly, sales
 from test_findings import data, funnel_result, no_activity, no_plan
 
-from workbench.analysis.customers import analyze_customer_base
+from workbench.analysis.customers.base import analyze_customer_base
 from workbench.config import AbcConfig, DClassConfig, MotivationConfig, Period
 from workbench.findings import derive_findings
 from workbench.present.i18n import Messages

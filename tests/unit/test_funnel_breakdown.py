@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from funnel_frames import closed_deal, deals_frame
 
-from workbench.analysis.funnel_breakdown import OTHER, cohorts_by_month, lost_reasons
-from workbench.analysis.position import prepare
+from workbench.analysis.funnel.breakdown import OTHER, cohorts_by_month, lost_reasons
+from workbench.analysis.funnel.position import prepare
 from workbench.config import FunnelConfig, Period
 
 STAGES = ["Lead", "Meeting", "Proposal"]

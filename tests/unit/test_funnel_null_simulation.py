@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from funnel_frames import TEXT_COLUMNS
 
-from workbench.analysis.funnel import analyze_funnel
+from workbench.analysis.funnel.conversion import analyze_funnel
 from workbench.config import FunnelConfig, Period
 
 STAGES = ["Lead", "Meeting", "Proposal"]

@@ -12,10 +12,10 @@ import pytest
 from funnel_frames import closed_deal as deal
 from funnel_frames import deals_frame
 
-from workbench.analysis.funnel import analyze_funnel
-from workbench.analysis.funnel_time import TimeResult
-from workbench.analysis.funnel_weekly import weekly_funnel
-from workbench.analysis.position import prepare
+from workbench.analysis.funnel.conversion import analyze_funnel
+from workbench.analysis.funnel.position import prepare
+from workbench.analysis.funnel.time_in_stage import TimeResult
+from workbench.analysis.funnel.weekly import weekly_funnel
 from workbench.config import FunnelConfig, Period
 from workbench.findings import _source_findings, _stalled_findings, _trend_findings
 

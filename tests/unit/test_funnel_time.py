@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from funnel_frames import closed_deal, deals_frame
 
-from workbench.analysis.funnel_time import MIN_STAYS, analyze_time, reference_moment, stays
-from workbench.analysis.position import prepare
+from workbench.analysis.funnel.position import prepare
+from workbench.analysis.funnel.time_in_stage import MIN_STAYS, analyze_time, reference_moment, stays
 from workbench.config import FunnelConfig, Period
 
 STAGES = ["Lead", "Meeting", "Proposal"]

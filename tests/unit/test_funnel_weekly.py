@@ -14,8 +14,8 @@ import pytest
 from funnel_frames import closed_deal, deals_frame, events_frame
 from scipy import stats as sps
 
-from workbench.analysis.funnel_weekly import entry_times, weekly_funnel
-from workbench.analysis.position import prepare
+from workbench.analysis.funnel.position import prepare
+from workbench.analysis.funnel.weekly import entry_times, weekly_funnel
 from workbench.config import FunnelConfig, Period
 
 STAGES = ["Lead", "Meeting", "Proposal"]
@@ -270,7 +270,7 @@ def test_weeks_with_fewer_than_five_exits_do_not_enter_the_trend():
 
 
 def test_holm_adjusts_p_values_across_steps():
-    from workbench.analysis.funnel_weekly import holm
+    from workbench.analysis.funnel.weekly import holm
 
     # Sorted 0.01, 0.02, 0.04 of three tests: 3 x 0.01 = 0.03, max(0.03, 2 x 0.02) = 0.04, then 0.04.
     assert holm([0.04, None, 0.01, 0.02]) == pytest.approx([0.04, None, 0.03, 0.04], abs=1e-12)

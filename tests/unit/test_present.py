@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from workbench.analysis.groups import GroupRow
+from workbench.analysis.funnel.groups import GroupRow
 from workbench.findings import Finding
 from workbench.present.fmt import Formatter
 from workbench.present.funnel_section import deviation_label

@@ -14,10 +14,10 @@ import yaml
 
 from workbench.config import load_config
 from workbench.errors import ConfigError
+from workbench.io.atomic import write_csv, write_xlsx
 from workbench.io.load import load_client
+from workbench.io.privacy import KEY_FILE, anonymize_client
 from workbench.present.i18n import Messages
-from workbench.privacy import KEY_FILE, anonymize_client
-from workbench.render.atomic import write_csv, write_xlsx
 
 FORMULAS = ["=1+1", "+7 916 000", "-2+3", "@SUM(A1)", '=HYPERLINK("http://x","y")', "\tcmd"]
 

@@ -13,13 +13,13 @@ import pytest
 from funnel_frames import closed_deal as deal
 from funnel_frames import deals_frame
 
-from workbench.analysis.funnel import analyze_funnel
-from workbench.analysis.position import prepare
-from workbench.analysis.velocity import DAYS_PER_MONTH, analyze_velocity
+from workbench.analysis.funnel.conversion import analyze_funnel
+from workbench.analysis.funnel.position import prepare
+from workbench.analysis.funnel.velocity import DAYS_PER_MONTH, analyze_velocity
+from workbench.analysis.funnel.whatif import FunnelScenario, baseline, forecast, uplift
 from workbench.config import FunnelConfig, Period
 from workbench.present.funnel_widgets import FunnelWhatIf
 from workbench.present.i18n import Messages
-from workbench.whatif import FunnelScenario, baseline, forecast, uplift
 
 PERIOD = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
 MONTHS = 90 / 30.4375

@@ -12,8 +12,8 @@ import pandas as pd
 
 from workbench.config import TableSource
 from workbench.io.quarantine import MAX_EXAMPLES, Quarantine
-from workbench.io.rules import NO_MANAGER
 from workbench.io.spelling import closest, merge_variants, spelling_groups, spelling_key
+from workbench.io.table_rules import NO_MANAGER
 
 SPELLING_FIELDS = {
     "deals": ("manager", "customer_id", "product"),

@@ -18,7 +18,7 @@ from workbench.config import (
     load_config,
     resolve_data_path,
 )
-from workbench.io import rules
+from workbench.io import table_rules as rules
 from workbench.io.canonical import (
     build_canonical,
     find_column,

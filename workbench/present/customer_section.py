@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.analysis.abc import AbcResult
-from workbench.analysis.customers import CustomerBase
-from workbench.analysis.dclass import TIME_CLASSES
-from workbench.analysis.migration import CLASSES as MIGRATION_CLASSES
-from workbench.analysis.xyz import XYZ
+from workbench.analysis.customers.abc import AbcResult
+from workbench.analysis.customers.base import CustomerBase
+from workbench.analysis.customers.dclass import TIME_CLASSES
+from workbench.analysis.customers.migration import CLASSES as MIGRATION_CLASSES
+from workbench.analysis.customers.xyz import XYZ
 from workbench.audit import AuditResult
 from workbench.present import charts
 from workbench.present.html import Section, render

@@ -7,10 +7,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.analysis.funnel import FunnelResult
-from workbench.analysis.funnel_breakdown import OTHER
-from workbench.analysis.funnel_time import StalledDeal
-from workbench.analysis.groups import GroupRow, GroupStage
+from workbench.analysis.funnel.breakdown import OTHER
+from workbench.analysis.funnel.conversion import FunnelResult
+from workbench.analysis.funnel.groups import GroupRow, GroupStage
+from workbench.analysis.funnel.time_in_stage import StalledDeal
 from workbench.audit import AuditResult
 from workbench.present import charts
 from workbench.present.html import Section, render

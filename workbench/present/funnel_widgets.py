@@ -1,6 +1,7 @@
 """Live what-if sliders for the funnel (ipywidgets), for the analyst in JupyterLab.
 
-The arithmetic is :mod:`workbench.whatif`; this module only wires sliders to it and renders the result.
+The arithmetic is :mod:`workbench.analysis.funnel.whatif`; this module only wires sliders to it and
+renders the result.
 In a delivered HTML file the sliders show their last state (no kernel runs there).
 """
 
@@ -10,9 +11,9 @@ import html
 
 import ipywidgets as widgets
 
-from workbench.analysis.funnel import FunnelResult
+from workbench.analysis.funnel.conversion import FunnelResult
+from workbench.analysis.funnel.whatif import Forecast, FunnelScenario, baseline, forecast, uplift
 from workbench.present.i18n import Messages
-from workbench.whatif import Forecast, FunnelScenario, baseline, forecast, uplift
 
 
 def scenario_table(t: Messages, stages: list[str], base: Forecast, now: Forecast) -> str:

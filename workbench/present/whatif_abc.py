@@ -13,14 +13,14 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from workbench.analysis.abc import AbcResult, analyze_abc
-from workbench.analysis.segments import SegmentResult, analyze_segments
+from workbench.analysis.customers.abc import AbcResult, analyze_abc
+from workbench.analysis.customers.segments import SegmentResult, analyze_segments
 from workbench.audit import AuditResult, build_audit
 from workbench.config import AbcConfig, Period
 from workbench.present.customer_section import class_rows, customers_section, pareto_uri
 from workbench.present.html import Section, render
 from workbench.present.i18n import Messages
-from workbench.report import parse_as_of, resolve_client_dir
+from workbench.present.report import parse_as_of, resolve_client_dir
 
 MIN_GAP = 0.01  # the B threshold stays above the A threshold by at least this much
 MOVERS_SHOWN = 15

@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 
 from workbench import __version__
-from workbench.analysis.abc import AbcResult
-from workbench.analysis.customers import CustomerBase
-from workbench.analysis.groups import GroupRow, GroupStage
+from workbench.analysis.customers.abc import AbcResult
+from workbench.analysis.customers.base import CustomerBase
+from workbench.analysis.funnel.groups import GroupRow, GroupStage
 from workbench.audit import AuditResult
 from workbench.present.i18n import Messages
 from workbench.present.sections import finding_texts

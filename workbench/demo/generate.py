@@ -1,6 +1,6 @@
 """The demo client: a deterministic generator of a realistic B2B sales department with planted problems.
 
-``python -m workbench.demo clients/demo`` (or ``workbench demo``) rewrites ``clients/demo`` byte for byte
+``python -m workbench.demo.generate clients/demo`` (or ``workbench demo``) rewrites ``clients/demo`` byte for byte
 the same way for the same seed. The planted problems are listed in :data:`PLANTED` and in the demo's
 README; tests check that the audit finds each of them.
 
@@ -888,7 +888,7 @@ motivation:
 
 
 def _intake_yaml() -> str:
-    from workbench.scaffold import blank_intake
+    from workbench.app.scaffold import blank_intake
 
     return blank_intake()
 
@@ -899,7 +899,7 @@ def _readme(size: DemoSize, customers: list[str]) -> str:
     return f"""# Демо-клиент «Промтехснаб»
 
 Вымышленная компания — оптовые поставки промышленного оборудования, отдел продаж из шести менеджеров.
-Папку целиком создаёт детерминированный генератор: `workbench demo` (или `python -m workbench.demo clients/demo`)
+Папку целиком создаёт детерминированный генератор: `workbench demo` (или `python -m workbench.demo.generate clients/demo`)
 с тем же зерном ({SEED}) даёт те же байты. Данные вымышлены; совпадения имён случайны.
 
 - Период аудита: {PERIOD_START:%d.%m.%Y} – {PERIOD_END:%d.%m.%Y} (9 месяцев), около {size.deals} сделок,
@@ -946,7 +946,7 @@ def _readme(size: DemoSize, customers: list[str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m workbench.demo DEST``: regenerate the demo client."""
+    """``python -m workbench.demo.generate DEST``: regenerate the demo client."""
     args = sys.argv[1:] if argv is None else argv
     dest = Path(args[0] if args else "clients/demo")
     generate_demo(dest)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from workbench.analysis.grouping import Keyed, month_numbers
+from workbench.analysis.customers.totals import Keyed, month_numbers
 from workbench.config import Period, XyzConfig
 
 XYZ = ("X", "Y", "Z")

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.analysis.funnel import won_cycle_days
+from workbench.analysis.funnel.conversion import won_cycle_days
+from workbench.analysis.funnel.position import FunnelFrame
 from workbench.analysis.keys import index_in
-from workbench.analysis.position import FunnelFrame
 
 MIN_STAYS = 5
 STALL_QUANTILE = 0.90

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from workbench.analysis.funnel import FunnelResult
+from workbench.analysis.funnel.conversion import FunnelResult
 
 
 @dataclass(frozen=True)

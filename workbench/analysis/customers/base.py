@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbench.analysis.abc import AbcResult, analyze_abc
-from workbench.analysis.dclass import DClassResult, ManagerTime, analyze_d_class, analyze_time
-from workbench.analysis.migration import Migration, analyze_migration
-from workbench.analysis.segments import SegmentResult, analyze_segments
+from workbench.analysis.customers.abc import AbcResult, analyze_abc
+from workbench.analysis.customers.dclass import DClassResult, ManagerTime, analyze_d_class, analyze_time
+from workbench.analysis.customers.migration import Migration, analyze_migration
+from workbench.analysis.customers.segments import SegmentResult, analyze_segments
 from workbench.config import AbcConfig, MotivationConfig, Period
 
 WORKING_HOURS_A_MONTH = 164  # the average of a Russian 40-hour working month

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.config import FunnelConfig, TransactionRules
-from workbench.io import cleaning
+from workbench.io import sales_cleaning as cleaning
 from workbench.io.canonical import normalize_header, suggest
 from workbench.io.quarantine import Quarantine
 

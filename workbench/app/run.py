@@ -23,10 +23,10 @@ import nbformat
 
 from workbench.config import load_config
 from workbench.errors import RunError
-from workbench.render.atomic import write_bytes, write_text
+from workbench.io.atomic import write_bytes, write_text
+from workbench.present.report import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX, parse_as_of
 from workbench.render.exporters import WorkbenchHTMLExporter
 from workbench.render.pdf import html_to_pdf
-from workbench.report import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX, parse_as_of
 from workbench.resources import REPO_ROOT, notebook_path
 
 FORMATS = ("html", "pdf")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.analysis.position import FunnelFrame
+from workbench.analysis.funnel.position import FunnelFrame
 
 TOP_REASONS = 8
 OTHER = "*other*"  # the label of reasons beyond the top ones; the report translates it

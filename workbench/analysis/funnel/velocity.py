@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.analysis.funnel import FunnelResult
-from workbench.analysis.position import FunnelFrame
+from workbench.analysis.funnel.conversion import FunnelResult
+from workbench.analysis.funnel.position import FunnelFrame
 
 DAYS_PER_MONTH = 30.4375
 LEVERS = ("opportunities", "win_rate", "avg_check", "cycle_days")

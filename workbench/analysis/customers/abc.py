@@ -3,8 +3,8 @@
 Boundary rule (fixed mode): items are sorted by value, largest first (ties by id). An item belongs to A
 while the cumulative share of the items *before* it is below the A threshold, to B while it is below the
 B threshold, else to C. So a customer who alone brings 85% is A, and the first item is always A.
-Computed mode reads the limits off the ABC curve (see :mod:`workbench.analysis.abc_computed`) and applies
-the same "before the item" rule to the share of items. Items with a total of zero or less (refunds
+Computed mode reads the limits off the ABC curve (see :mod:`workbench.analysis.customers.abc_computed`)
+and applies the same "before the item" rule to the share of items. Items with a total of zero or less (refunds
 exceeding sales) take no part in the ranking; they are counted apart.
 """
 
@@ -15,9 +15,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from workbench.analysis.abc_computed import MIN_ITEMS, ComputedLimits, classes_by_effort, computed_limits
-from workbench.analysis.grouping import Keyed, keyed
-from workbench.analysis.xyz import XyzResult, abc_xyz_matrix, analyze_xyz
+from workbench.analysis.customers.abc_computed import (
+    MIN_ITEMS,
+    ComputedLimits,
+    classes_by_effort,
+    computed_limits,
+)
+from workbench.analysis.customers.totals import Keyed, keyed
+from workbench.analysis.customers.xyz import XyzResult, abc_xyz_matrix, analyze_xyz
 from workbench.config import AbcConfig, Period
 
 METRIC_COLUMNS = {"revenue": "amount", "margin": "margin", "quantity": "quantity"}

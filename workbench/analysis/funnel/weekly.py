@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from workbench.analysis import stats
-from workbench.analysis.position import FunnelFrame
+from workbench.analysis.funnel.position import FunnelFrame
 
 COMPARE_WEEKS = 4
 MIN_WEEKLY_EXITS = 5  # weeks with fewer exits at a step do not enter that step's trend

@@ -9,11 +9,11 @@ from typing import Any
 from workbench import __version__
 from workbench.audit import AuditResult, build_audit
 from workbench.errors import ConfigError
+from workbench.io.atomic import write_csv, write_text, write_xlsx
 from workbench.io.quarantine import QUARANTINE_COLUMNS
 from workbench.present import funnel_section, sections
 from workbench.present.html import Section
 from workbench.present.i18n import LOCALES, Messages
-from workbench.render.atomic import write_csv, write_text, write_xlsx
 from workbench.render.metrics import build_metrics, dumps
 from workbench.resources import REPO_ROOT
 

@@ -89,7 +89,7 @@ def audit(
     anonymize: bool,
 ) -> None:
     """Audit CLIENT_DIR and write report.html, report.pdf, metrics.json and the executed notebook."""
-    from workbench.run import run_audit
+    from workbench.app.run import run_audit
 
     started = time.perf_counter()
     last = {"at": started}
@@ -132,7 +132,7 @@ def audit(
 @_guarded
 def new_client(name: str, clients_dir: Path, slug: str | None) -> None:
     """Create a client folder with a commented client.yaml and a blank intake.yaml."""
-    from workbench.scaffold import new_client as scaffold
+    from workbench.app.scaffold import new_client as scaffold
 
     folder = scaffold(name, clients_dir, slug)
     click.echo(
@@ -155,7 +155,7 @@ def check(client_dir: Path, locale: str) -> None:
     """Validate client.yaml and the data files; print how each file was read and a data-quality summary
     (rows read, used and quarantined, every reason with examples and what it does to the conclusions).
     Exit 2 on errors."""
-    from workbench.check import check_client, format_check
+    from workbench.app.check import check_client, format_check
 
     result = check_client(client_dir)
     click.echo(format_check(result, locale))
@@ -168,7 +168,7 @@ def check(client_dir: Path, locale: str) -> None:
 @_guarded
 def demo(dest: Path) -> None:
     """(Re)generate the demo client's files into DEST (deterministic)."""
-    from workbench.demo import generate_demo
+    from workbench.demo.generate import generate_demo
 
     click.echo(str(generate_demo(dest)))
 

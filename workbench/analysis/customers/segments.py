@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.analysis.abc import ClassSummary, in_period
-from workbench.analysis.grouping import Keyed, keyed
+from workbench.analysis.customers.abc import ClassSummary, in_period
+from workbench.analysis.customers.totals import Keyed, keyed
 from workbench.config import AbcConfig, Period
 
 RANK = {"A": 0, "B": 1, "C": 2}

@@ -19,10 +19,10 @@ import yaml
 
 from workbench.config import load_yaml
 from workbench.errors import ConfigError
+from workbench.io.atomic import write_text
 from workbench.io.load import ClientData
 from workbench.io.quarantine import TableReport
-from workbench.io.rules import NO_MANAGER
-from workbench.render.atomic import write_text
+from workbench.io.table_rules import NO_MANAGER
 from workbench.tables import column_names
 
 KEY_FILE = "anonymization.yaml"

@@ -1,8 +1,8 @@
 """Funnel diagnosis: how many deals reached each stage, step conversion, managers and sources compared
 honestly, and what fixing each stage is worth.
 
-The counting rules are in :mod:`workbench.analysis.position`; win rate = won / (won + lost) over the deals
-created in the period.
+The counting rules are in :mod:`workbench.analysis.funnel.position`; win rate = won / (won + lost) over
+the deals created in the period.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from workbench.analysis import stats
-from workbench.analysis.groups import GroupRow, GroupStage, StageTest, compare, downstream
-from workbench.analysis.position import FunnelFrame, cohort, furthest_stage, prepare
+from workbench.analysis.funnel.groups import GroupRow, GroupStage, StageTest, compare, downstream
+from workbench.analysis.funnel.position import FunnelFrame, cohort, furthest_stage, prepare
 from workbench.config import FunnelConfig, Period
 
 EQUAL_EFFORT_SHARE = 0.10  # the loss rate of a stage falls by this share in the "equal effort" scenario

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from workbench.analysis import stats
+from workbench.analysis.funnel.position import FunnelFrame
 from workbench.analysis.keys import factorize
-from workbench.analysis.position import FunnelFrame
 
 
 def _rate(num: float, den: float) -> float | None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from workbench.app.questionnaire import QUESTIONNAIRE
 from workbench.errors import ConfigError
-from workbench.questionnaire import QUESTIONNAIRE
 from workbench.resources import client_template_dir
 
 _TRANSLIT = dict(
