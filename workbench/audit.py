@@ -1,4 +1,4 @@
-"""The audit of one client: load the data, run every analysis, derive the findings.
+"""The audit of one client: load the data, run every analysis, derive the findings and the layers' state.
 
 ``build_audit`` is what the notebook, the CLI and the tests call; its result is plain data from which
 both the report and metrics.json are made.
@@ -7,88 +7,33 @@ both the report and metrics.json are made.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from workbench.analysis.activity import ActivityResult, analyze_activity
-from workbench.analysis.customers.abc import AbcResult
-from workbench.analysis.customers.base import CustomerBase, analyze_customer_base
-from workbench.analysis.funnel.breakdown import CohortRow, LostReasons, cohorts_by_month, lost_reasons
-from workbench.analysis.funnel.conversion import FunnelResult, analyze_frame
-from workbench.analysis.funnel.position import prepare
-from workbench.analysis.funnel.time_in_stage import TimeResult, analyze_time
-from workbench.analysis.funnel.velocity import Velocity, analyze_velocity
-from workbench.analysis.funnel.weekly import WeeklyFunnel, weekly_funnel
-from workbench.analysis.plan import PlanResult, analyze_plan
-from workbench.config import ClientConfig
+from workbench.analysis.result import AuditResult, analyze
 from workbench.findings import Finding, derive_findings
+from workbench.findings.layers import LayerStatus, layer_statuses
 from workbench.io.load import ClientData, Progress, load_client
 
 
 @dataclass
-class AuditResult:
-    """Everything one audit computed."""
+class Audit(AuditResult):
+    """The analyses with the findings derived from them and the state of the 11 layers."""
 
-    data: ClientData
-    funnel: FunnelResult
-    abc: AbcResult | None
-    plan: PlanResult
-    activity: ActivityResult
-    findings: list[Finding]
-    as_of: dt.date
-    funnel_time: TimeResult
-    weekly: WeeklyFunnel
-    cohorts: list[CohortRow]
-    reasons: LostReasons
-    velocity: Velocity
-    customers: CustomerBase | None = None  # the whole customer-base analysis; ``abc`` is its customer ABC
-
-    @property
-    def config(self) -> ClientConfig:
-        return self.data.config
+    findings: list[Finding] = field(default_factory=list)
+    layers: list[LayerStatus] = field(default_factory=list)
 
 
-def run_analyses(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
-    """Run every analysis on loaded data."""
-    config = data.config
-    frame = prepare(data.deals, data.get("stage_events"), config.funnel, config.period)
-    funnel = analyze_frame(frame, config.funnel, total_deals=len(data.deals))
-    funnel_time = analyze_time(frame)
-    weekly = weekly_funnel(frame)
-    velocity = analyze_velocity(frame, funnel, config.funnel.min_deals_for_flag)
-    transactions = data.get("transactions")
-    customers = None
-    if transactions is not None:
-        customers = analyze_customer_base(
-            transactions,
-            config.abc,
-            config.period,
-            customers=data.get("customers"),
-            deals=data.deals,
-            activities=data.get("activities"),
-            motivation=config.motivation,
-        )
-    abc = customers.abc if customers else None
-    plan = analyze_plan(data.deals, data.get("plans"), config.plan, config.period)
-    activity = analyze_activity(data.get("activities"), config.activity, config.period)
-    findings = derive_findings(
-        data, funnel, abc, plan, activity, funnel_time=funnel_time, weekly=weekly, customers=customers
-    )
-    return AuditResult(
-        data,
-        funnel,
-        abc,
-        plan,
-        activity,
-        findings,
-        as_of or dt.date.today(),
-        funnel_time,
-        weekly,
-        cohorts_by_month(frame),
-        lost_reasons(frame),
-        velocity,
-        customers,
-    )
+def conclude(result: AuditResult) -> Audit:
+    """Derive the findings and the layers' state from the analyses."""
+    findings = derive_findings(result)
+    parts = {f.name: getattr(result, f.name) for f in fields(result)}
+    return Audit(**parts, findings=findings, layers=layer_statuses(result, findings))
+
+
+def run_analyses(data: ClientData, as_of: dt.date | None = None) -> Audit:
+    """Run every analysis on loaded data and derive the findings."""
+    return conclude(analyze(data, as_of))
 
 
 def build_audit(
@@ -97,7 +42,7 @@ def build_audit(
     progress: Progress | None = None,
     anonymize: bool = False,
     locale: str | None = None,
-) -> AuditResult:
+) -> Audit:
     """Load ``client_dir`` and audit it; with ``anonymize``, names become pseudonyms in ``locale``
     (default: the client's) before any analysis, so that no output carries a real name."""
     data = load_client(client_dir, progress)

@@ -188,10 +188,10 @@ def test_known_defects_are_found(four_files, raw, datasets):
 
 def test_the_data_quality_section_names_the_defects(four_files):
     from workbench.present.i18n import Messages
-    from workbench.present.sections import appendix_data_section, data_overview
+    from workbench.present.registry import render_section
 
     t = Messages("en", "USD")
-    html = str(data_overview(t, four_files)) + str(appendix_data_section(t, four_files))
+    html = str(render_section("data", t, four_files)) + str(render_section("appendix_data", t, four_files))
     for text in (
         "Product spelt unlike the product catalogue",
         "“GTXPro” perhaps “GTX Pro”",

@@ -43,7 +43,7 @@ def test_html_has_no_code_prompts_or_tracebacks(html):
         'class="input"',
         "highlight",
         "Report.from_parameters",
-        "report.summary()",
+        "report.section(",
         "injected-parameters",
         "client_dir",
     ):

@@ -13,7 +13,7 @@ from markupsafe import escape
 from workbench.analysis.activity import analyze_activity, department_cv
 from workbench.config import ActivityConfig, Period
 from workbench.present.i18n import Messages
-from workbench.present.sections import activity_section
+from workbench.present.registry import render_section
 
 # Thu 1 Jan .. Sun 25 Jan 2026: the weeks of Mon 29 Dec, 5, 12 and 19 January (the first one begins before
 # the period but holds its first day).
@@ -126,6 +126,6 @@ def test_period_ending_mid_week_does_not_make_steady_work_look_irregular():
 def test_the_section_explains_the_colour_scale_of_its_chart():
     audit = SimpleNamespace(activity=analyze_activity(activities(), ActivityConfig(), PERIOD))
     t = Messages("ru")
-    html = activity_section(t, audit).html
+    html = render_section("activity", t, audit).html
     # Weekly totals run from Boris's empty weeks to his 20 actions.
     assert str(escape(t("activity.heatmap_note", low=0, high=20))) in html

@@ -8,7 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from workbench.analysis.plan import analyze_plan, split_month_into_weeks, won_in_period
+from workbench.analysis.periods import won_in_period
+from workbench.analysis.plan import analyze_plan, split_month_into_weeks
 from workbench.config import Period, PlanConfig
 
 PERIOD = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 2, 28))

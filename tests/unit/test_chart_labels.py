@@ -55,8 +55,8 @@ def test_clustered_points_get_separate_labels():
 
 def test_every_panel_of_the_grid_is_labelled_after_its_final_layout():
     panels = [
-        ("A", NAMES, SUCCESSES, TRIALS, 0.022),
-        ("B", NAMES[:3], [5, 50, 9], [30, 400, 60], 0.1),
+        ("A", NAMES, SUCCESSES, TRIALS, 0.022, [None] * len(NAMES)),
+        ("B", NAMES[:3], [5, 50, 9], [30, 400, 60], 0.1, ["low", None, "high"]),
     ]
     first = charts.funnel_plot_grid(panels, Formatter("ru"), "сделок", "конверсия")
     axes = first.figure.axes

@@ -12,8 +12,9 @@ from sales_lines import monthly, sales
 
 from workbench.analysis.customers.base import analyze_customer_base
 from workbench.config import AbcConfig, Period, TransactionRules
-from workbench.present.customer_section import customers_section, method_paragraphs
+from workbench.present.customer_section import method_paragraphs
 from workbench.present.i18n import Messages
+from workbench.present.registry import render_section
 
 HALF_YEAR = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
 
@@ -37,7 +38,7 @@ def test_two_customers_in_one_month(locale):
         lines, AbcConfig(mode="computed"), Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
     )
     t = Messages(locale)
-    html = customers_section(t, audit).html
+    html = render_section("customers", t, audit).html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert shown(t("customers.abc_fallback"), html)  # computed mode needs three customers
     assert shown(t("customers.xyz_unavailable", months=1, min=3), html)
@@ -52,7 +53,7 @@ def test_computed_mode_and_the_halves_are_stated(locale):
     rows = [r for j, v in enumerate([30, 25, 15, 10, 8, 5, 3, 2, 1, 1]) for r in monthly(f"c{j}", [v] * 6)]
     audit = audit_of(sales(rows), AbcConfig(mode="computed"), HALF_YEAR)
     t = Messages(locale)
-    html = customers_section(t, audit).html
+    html = render_section("customers", t, audit).html
     limits = audit.customers.abc.computed
     rule = t(
         "customers.abc_computed",
@@ -79,6 +80,6 @@ def test_the_loss_of_unprofitable_customers_is_stated_as_a_positive_sum():
         ("c", "2026-03-10", 200.0, -30.0),
     ]
     lines = sales(rows, columns=("customer_id", "date", "amount", "margin"))
-    html = customers_section(Messages("ru"), audit_of(lines, AbcConfig(), HALF_YEAR)).html
+    html = render_section("customers", Messages("ru"), audit_of(lines, AbcConfig(), HALF_YEAR)).html
     assert "суммарный убыток — 150\u00a0₽" in html  # 120 + 30, no minus after the dash
     assert "Общая маржа по всем клиентам — 250\u00a0₽" in html

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from analyses_stub import analyses
 
 from workbench.analysis.activity import ActivityResult, ManagerActivity
 from workbench.analysis.customers.abc import (
@@ -113,11 +113,6 @@ def no_activity() -> ActivityResult:
     return ActivityResult(False, pd.DataFrame(), pd.DataFrame(), [], 0.6)
 
 
-def data(reports: dict | None = None) -> SimpleNamespace:
-    """derive_findings reads only the per-file reports of the client data."""
-    return SimpleNamespace(reports=reports or {})
-
-
 def by_id(findings: list[Finding]) -> dict[str, Finding]:
     return {f.id: f for f in findings}
 
@@ -126,7 +121,9 @@ def derive(funnel=None, abc=None, plan=None, activity=None, reports=None) -> dic
     """derive_findings on the given results (defaults: a plain funnel, no plan, no activity), by id."""
     return by_id(
         derive_findings(
-            data(reports), funnel or funnel_result(), abc, plan or no_plan(), activity or no_activity()
+            analyses(
+                funnel or funnel_result(), abc, plan or no_plan(), activity or no_activity(), reports=reports
+            )
         )
     )
 
@@ -143,7 +140,7 @@ def test_ranking_money_first_then_severity():
         basis="snapshot",
     )
     abc = abc_result(top1=0.25, top3=0.45, unprofitable_count=2, unprofitable_margin=-900.0)
-    findings = derive_findings(data(), funnel, abc, no_plan(), no_activity())
+    findings = derive_findings(analyses(funnel, abc, no_plan(), no_activity()))
     assert [f.id for f in findings] == [
         "funnel-manager-борис-петров-1",  # 1200 a month
         "funnel-bottleneck",  # 500

@@ -7,14 +7,15 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from analyses_stub import analyses
 from sales_lines import monthly, sales
-from test_findings import data, funnel_result, no_activity, no_plan
+from test_findings import funnel_result, no_activity, no_plan
 
 from workbench.analysis.customers.base import analyze_customer_base
 from workbench.config import AbcConfig, DClassConfig, MotivationConfig, Period
 from workbench.findings import derive_findings
+from workbench.present.finding_text import finding_texts
 from workbench.present.i18n import Messages
-from workbench.present.sections import finding_texts
 
 HALF_YEAR = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
 COLUMNS = ("customer_id", "date", "amount", "margin")
@@ -53,7 +54,7 @@ def findings() -> dict:
     )
     # The deals bring 100 a month: the sales lines' 525 a month is the base of the severity.
     funnel = funnel_result(revenue=300.0, months=3.0)
-    found = derive_findings(data(), funnel, base.abc, no_plan(), no_activity(), customers=base)
+    found = derive_findings(analyses(funnel, base.abc, no_plan(), no_activity(), customers=base))
     return {f.id: f for f in found}
 
 
@@ -87,7 +88,9 @@ def test_class_d_without_deals_has_no_money_and_no_time_sentence():
     base = analyze_customer_base(lines(), AbcConfig(), HALF_YEAR)
     found = {
         f.id: f
-        for f in derive_findings(data(), funnel_result(), base.abc, no_plan(), no_activity(), customers=base)
+        for f in derive_findings(
+            analyses(funnel_result(), base.abc, no_plan(), no_activity(), customers=base)
+        )
     }
     f = found["customers-d-class"]
     assert f.impact_per_month is None and f.severity == "medium"
@@ -103,5 +106,5 @@ def test_a_small_customer_with_a_large_potential_is_lifted_into_a():
 def test_nothing_to_say_about_a_steady_profitable_base():
     steady = sales([(*r, 10.0) for c in ("a", "b", "c") for r in monthly(c, [100] * 6)], COLUMNS)
     base = analyze_customer_base(steady, AbcConfig(d_class=DClassConfig()), HALF_YEAR)
-    found = derive_findings(data(), funnel_result(), base.abc, no_plan(), no_activity(), customers=base)
+    found = derive_findings(analyses(funnel_result(), base.abc, no_plan(), no_activity(), customers=base))
     assert not {"customers-a-falling", "customers-d-class", "customers-potential"} & {f.id for f in found}

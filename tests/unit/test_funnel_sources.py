@@ -9,6 +9,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from analyses_stub import analyses
 from funnel_frames import closed_deal as deal
 from funnel_frames import deals_frame
 
@@ -17,7 +18,7 @@ from workbench.analysis.funnel.position import prepare
 from workbench.analysis.funnel.time_in_stage import TimeResult
 from workbench.analysis.funnel.weekly import weekly_funnel
 from workbench.config import FunnelConfig, Period
-from workbench.findings import _source_findings, _stalled_findings, _trend_findings
+from workbench.findings import detect
 
 PERIOD = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
 MONTHS = 90 / 30.4375
@@ -86,7 +87,7 @@ def test_source_rows_with_intervals_shrinkage_and_limits():
 def test_low_source_with_enough_deals_gives_a_priced_finding():
     result = analyze_funnel(three_sources(), None, two_step(), PERIOD)
     monthly_revenue = 140_000 / MONTHS
-    findings = _source_findings(result, monthly_revenue)
+    findings = detect("funnel_source_no_sales", analyses(result, monthly_revenue=monthly_revenue))
     assert [f.id for f in findings] == ["funnel-source-ads"]
     (finding,) = findings
     assert finding.code == "funnel_source_no_sales"
@@ -112,7 +113,7 @@ def test_low_source_with_a_small_share_of_deals_gives_no_finding():
     ads = next(s for s in result.sources if s.name == "Ads")
     assert ads.flag == "low"
     assert ads.share_of_deals == pytest.approx(40 / 440)
-    assert _source_findings(result, 240_000 / MONTHS) == []
+    assert detect("funnel_source_no_sales", analyses(result, monthly_revenue=240_000 / MONTHS)) == []
 
 
 def test_source_with_fewer_deals_than_the_threshold_is_not_flagged():
@@ -123,11 +124,11 @@ def test_source_with_fewer_deals_than_the_threshold_is_not_flagged():
     )
     result = analyze_funnel(deals, None, two_step(), PERIOD)
     assert next(s for s in result.sources if s.name == "Ads").flag is None
-    assert _source_findings(result, 72_000 / MONTHS) == []
+    assert detect("funnel_source_no_sales", analyses(result, monthly_revenue=72_000 / MONTHS)) == []
     # With the threshold at 20 the same source is flagged and priced:
     # 20 / MONTHS x (72/140 - 0) x 1000.
     lowered = analyze_funnel(deals, None, two_step(min_deals_for_flag=20), PERIOD)
-    (finding,) = _source_findings(lowered, 72_000 / MONTHS)
+    (finding,) = detect("funnel_source_no_sales", analyses(lowered, monthly_revenue=72_000 / MONTHS))
     assert finding.impact_per_month == pytest.approx(20 / MONTHS * (72 / 140) * 1000)
 
 
@@ -141,7 +142,7 @@ def test_without_any_source_there_is_no_comparison():
     rows = [deal("a", "won", amount=1000, source=None), deal("b", "lost", lost_at="Lead", source=None)]
     result = analyze_funnel(deals_frame(rows), None, two_step(), PERIOD)
     assert (result.sources, result.source_stages, result.source_win_test) == ([], [], None)
-    assert _source_findings(result, 1000.0) == []
+    assert detect("funnel_source_no_sales", analyses(result, monthly_revenue=1000.0)) == []
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -165,9 +166,15 @@ def time_result(stalled_count: int, stalled_amount: float, open_amount: float = 
     )
 
 
+def stalled(time: TimeResult) -> list:
+    return detect("funnel_stalled", analyses(None, funnel_time=time, monthly_revenue=1.0))
+
+
 def test_stalled_finding_with_its_share_of_the_open_pipeline():
     # 2 stalled deals holding 1500 of 4700 open: share 0.319 >= 10% -> high.
-    (finding,) = _stalled_findings(time_result(2, 1500.0))
+    (finding,) = detect(
+        "funnel_stalled", analyses(None, funnel_time=time_result(2, 1500.0), monthly_revenue=1.0)
+    )
     assert (finding.id, finding.code, finding.layer, finding.severity) == (
         "funnel-stalled",
         "funnel_stalled",
@@ -183,13 +190,15 @@ def test_stalled_finding_with_its_share_of_the_open_pipeline():
 
 def test_stalled_finding_below_a_tenth_of_the_pipeline_is_medium():
     # 400 of 4700 = 8.5%.
-    (finding,) = _stalled_findings(time_result(1, 400.0))
+    (finding,) = detect(
+        "funnel_stalled", analyses(None, funnel_time=time_result(1, 400.0), monthly_revenue=1.0)
+    )
     assert finding.severity == "medium"
     assert finding.params["share"] == pytest.approx(400 / 4700)
 
 
 def test_no_stalled_deal_no_finding():
-    assert _stalled_findings(time_result(0, 0.0)) == []
+    assert stalled(time_result(0, 0.0)) == []
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -220,7 +229,7 @@ def test_a_declining_step_gives_a_finding():
     # Last 4 weeks 8/40 = 0.2 against 32/40 = 0.8 before: "down".
     deals, history = weekly_flow([8, 8, 8, 8, 2, 2, 2, 2])
     weekly = weekly_funnel(prepare(deals, history, two_step(), PERIOD))
-    findings = _trend_findings(weekly)
+    findings = detect("funnel_step_declining", analyses(None, weekly=weekly, monthly_revenue=1.0))
     assert [(f.id, f.code, f.layer, f.severity) for f in findings] == [
         ("funnel-trend-0", "funnel_step_declining", 4, "medium")
     ]
@@ -235,4 +244,4 @@ def test_a_declining_step_gives_a_finding():
 def test_a_flat_or_rising_step_gives_no_finding(advancing):
     deals, history = weekly_flow(advancing)
     weekly = weekly_funnel(prepare(deals, history, two_step(), PERIOD))
-    assert _trend_findings(weekly) == []
+    assert detect("funnel_step_declining", analyses(None, weekly=weekly, monthly_revenue=1.0)) == []

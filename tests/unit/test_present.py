@@ -10,11 +10,11 @@ import yaml
 
 from workbench.analysis.funnel.groups import GroupRow
 from workbench.findings import Finding
+from workbench.present.finding_text import finding_texts
 from workbench.present.fmt import Formatter
 from workbench.present.funnel_section import deviation_label
 from workbench.present.html import render
 from workbench.present.i18n import Messages
-from workbench.present.sections import finding_texts
 
 NBSP = "\u00a0"
 
@@ -75,18 +75,32 @@ def test_catalogues_have_the_same_keys_and_placeholders(repo):
 
 
 def test_every_finding_code_has_its_three_texts():
-    from pathlib import Path
+    from workbench.findings import RULES, derive_findings
+    from workbench.findings.registry import _load_rules
 
-    import workbench.findings as findings_module
-
-    source = Path(findings_module.__file__).read_text(encoding="utf-8")
-    codes = set(re.findall(r'code="(\w+)"', source)) | set(re.findall(r'Finding\("[\w-]+", "(\w+)"', source))
-    assert len(codes) >= 10
+    _load_rules()
+    assert len(RULES) >= 20
+    assert callable(derive_findings)
     for locale in ("ru", "en"):
         t = Messages(locale)
-        for code in codes:
+        for code in RULES:
             for part in ("title", "evidence", "recommendation"):
                 assert t.has(f"findings.{code}.{part}"), (locale, code, part)
+
+
+def test_finding_rules_are_declared_once_with_valid_metadata():
+    from workbench.findings import RULES, Layer, Section
+    from workbench.findings.model import HORIZONS
+    from workbench.findings.registry import _load_rules, rule
+
+    _load_rules()
+    ids = [r.id for r in RULES.values()]
+    assert len(ids) == len(set(ids))
+    for r in RULES.values():
+        assert r.layer is None or isinstance(r.layer, Layer)
+        assert isinstance(r.section, Section) and r.horizon in HORIZONS
+    with pytest.raises(ValueError, match="declared twice"):
+        rule("x", "funnel_bottleneck", None, Section.FUNNEL, 30)(lambda result: [])
 
 
 def test_finding_texts_are_formatted():
@@ -106,6 +120,7 @@ def test_finding_texts_are_formatted():
             "share": 0.1,
             "best": 0.3,
             "impact_best": 120_000.0,
+                "best_worth_mentioning": True,
         },
     )
     texts = finding_texts(Messages("ru"), finding)

@@ -103,13 +103,13 @@ def test_an_anonymization_key_linked_outside_is_refused(tmp_path):
 
 def test_client_text_is_escaped_in_every_data_quality_text(tmp_path):
     from workbench.audit import run_analyses
-    from workbench.present.sections import appendix_data_section, data_overview
+    from workbench.present.registry import render_section
 
     script = "<script>alert(1)</script>"
     deals = DEALS.replace("Иван Петров", script).replace("иван  петров", "<SCRIPT>alert(1)</SCRIPT>")
     audit = run_analyses(load_client(_client(tmp_path, deals)), dt.date(2026, 11, 23))
     t = Messages("ru")
-    html = str(data_overview(t, audit)) + str(appendix_data_section(t, audit))
+    html = str(render_section("data", t, audit)) + str(render_section("appendix_data", t, audit))
     assert "spelling_variants:manager" in audit.data.reports["deals"].warnings
     assert "<script" not in html.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

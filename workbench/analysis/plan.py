@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from workbench.analysis.periods import won_in_period
 from workbench.config import Period, PlanConfig
 
 DEPARTMENT = None
+MANAGER_ATTAINMENT_LOW = 0.80  # a manager below 80% of their plan over the period is named
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,11 @@ class ManagerAttainment:
     months_met: int
     months_planned: int
 
+    @property
+    def below(self) -> bool:
+        """Below :data:`MANAGER_ATTAINMENT_LOW` of the personal plan over the period."""
+        return self.attainment is not None and self.attainment < MANAGER_ATTAINMENT_LOW
+
 
 @dataclass(frozen=True)
 class PlanResult:
@@ -63,19 +70,20 @@ class PlanResult:
     def attainment(self) -> float | None:
         return self.fact_total / self.plan_total if self.plan_total > 0 else None
 
+    @property
+    def manager_warning(self) -> float:
+        """The attainment below which a manager is named."""
+        return MANAGER_ATTAINMENT_LOW
+
+    def is_below(self, row: PlanRow) -> bool:
+        """A period whose fact is below the warning share of its plan."""
+        return row.attainment is not None and row.attainment < self.attainment_warning
+
     def monthly_frame(self) -> pd.DataFrame:
         return pd.DataFrame([vars(r) for r in self.monthly])
 
     def weekly_frame(self) -> pd.DataFrame:
         return pd.DataFrame([vars(r) for r in self.weekly])
-
-
-def won_in_period(deals: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Won deals closed within the period."""
-    start = pd.Timestamp(period.start)
-    end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
-    won = deals[(deals["status"] == "won") & deals["closed_at"].notna()]
-    return won[(won["closed_at"] >= start) & (won["closed_at"] < end)]
 
 
 def split_month_into_weeks(month_start: pd.Timestamp, value: float, basis: str) -> pd.Series:

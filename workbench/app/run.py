@@ -24,8 +24,9 @@ import nbformat
 from workbench.config import load_config
 from workbench.errors import RunError
 from workbench.io.atomic import write_bytes, write_text
-from workbench.present.report import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX, parse_as_of
+from workbench.parameters import parse_as_of
 from workbench.render.exporters import WorkbenchHTMLExporter
+from workbench.render.files import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.pdf import html_to_pdf
 from workbench.resources import REPO_ROOT, notebook_path
 

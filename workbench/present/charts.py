@@ -231,17 +231,15 @@ def plan_fact_chart(
     fact: Sequence[float],
     fmt: Formatter,
     legend: tuple[str, str],
-    warning: float = 0.9,
+    below: Sequence[bool],
     ax: Axes | None = None,
     rotate: bool = False,
 ) -> Axes:
-    """Fact bars against the plan (a step line); bars below ``warning`` of plan are red."""
+    """Fact bars against the plan (a step line); the periods the analysis marks ``below`` are red."""
     ax = ax or new_axes(height=2.8)
     x = np.arange(len(labels))
     plan_arr = np.array([np.nan if p is None else p for p in plan], dtype=float)
     fact_arr = np.asarray(fact, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        below = fact_arr < warning * plan_arr
     colours = [ALERT if b else ACCENT for b in below]
     ax.bar(x, fact_arr, color=colours, width=0.7, label=legend[1], zorder=2)
     ax.step(
@@ -294,17 +292,19 @@ def activity_heatmap(weekly: pd.DataFrame, fmt: Formatter, ax: Axes | None = Non
 
 
 def funnel_plot_grid(
-    panels: Sequence[tuple[str, Sequence[str], Sequence[float], Sequence[float], float]],
+    panels: Sequence[
+        tuple[str, Sequence[str], Sequence[float], Sequence[float], float, Sequence[str | None]]
+    ],
     fmt: Formatter,
     x_label: str,
     y_label: str,
 ) -> Axes:
-    """Small multiples of funnel plots: one panel per (title, names, successes, trials, rate)."""
+    """Small multiples of funnel plots: one panel per (title, names, successes, trials, rate, flags)."""
     use_report_style()
     cols = 2
     rows = int(np.ceil(len(panels) / cols)) or 1
     fig, axes = plt.subplots(rows, cols, figsize=(FULL_WIDTH, 2.3 * rows), squeeze=False)
-    for i, (title, names, successes, trials, rate) in enumerate(panels):
+    for i, (title, names, successes, trials, rate, flags) in enumerate(panels):
         ax = axes[i // cols][i % cols]
         funnel_plot(
             names,
@@ -316,13 +316,14 @@ def funnel_plot_grid(
             y_label if i % cols == 0 else "",
             ax=ax,
             label=False,
+            flags=flags,
         )
         ax.set_title(title, fontsize=7.5, loc="left")
         ax.tick_params(labelsize=6.5)
     for j in range(len(panels), rows * cols):
         axes[j // cols][j % cols].set_visible(False)
     fig.tight_layout(h_pad=0.8, w_pad=1.0)
-    for i, (_, names, successes, trials, _) in enumerate(panels):
+    for i, (_, names, successes, trials, _, _) in enumerate(panels):
         _, n, own = _rates(successes, trials)
         label_points(axes[i // cols][i % cols], names, n, own, fontsize=6.5)
     return axes[0][0]
@@ -346,15 +347,18 @@ def funnel_plot(
     y_label: str,
     ax: Axes | None = None,
     label: bool = True,
+    flags: Sequence[str | None] | None = None,
 ) -> Axes:
     """Rate against volume with exact binomial limits (95% and 99.8%) around the department's rate.
 
-    ``label=False`` leaves the points unnamed, for a caller that names them once its layout is final.
+    Points are coloured by the analysis's ``flags`` ("low", "high" or None), which also apply its
+    minimum-deals rule; the chart draws the limits but decides nothing. ``label=False`` leaves the points
+    unnamed, for a caller that names them once its layout is final.
     """
     from workbench.analysis import stats
 
     ax = ax or new_axes(height=3.0)
-    k, n, own = _rates(successes, trials)
+    _, n, own = _rates(successes, trials)
     # Show the volumes the groups actually have: limits explode near zero deals and would flatten the rest.
     left = max(1.0, 0.6 * float(np.nanmin(n[n > 0]))) if (n > 0).any() else 1.0
     right = max(float(n.max()) * 1.1, left + 10)
@@ -367,8 +371,7 @@ def funnel_plot(
         lows.append(low)
         highs.append(high)
     ax.axhline(rate, color=INK, linewidth=1)
-    outside = stats.outside_limits(k, n, rate, stats.ALARM)
-    colours = [ALERT if o < 0 else GOOD if o > 0 else PRIMARY for o in outside]
+    colours = [{"low": ALERT, "high": GOOD}.get(flag or "", PRIMARY) for flag in (flags or [None] * len(n))]
     ax.scatter(n, own, s=36, color=colours, zorder=3)
     span = np.concatenate([own[np.isfinite(own)], lows[-1], highs[-1]])
     bottom, top = float(np.nanmin(span)), float(np.nanmax(span))

@@ -12,9 +12,8 @@ from workbench.analysis.customers.base import CustomerBase
 from workbench.analysis.customers.dclass import TIME_CLASSES
 from workbench.analysis.customers.migration import CLASSES as MIGRATION_CLASSES
 from workbench.analysis.customers.xyz import XYZ
-from workbench.audit import AuditResult
+from workbench.audit import Audit
 from workbench.present import charts
-from workbench.present.html import Section, render
 from workbench.present.i18n import Messages
 
 TOP_CUSTOMERS = 10
@@ -25,15 +24,13 @@ TOP_FALLING = 10
 ONE_CLASS_SHARE = 0.9  # XYZ thresholds that put this share of items in one class probably do not suit
 
 
-def customers_section(t: Messages, audit: AuditResult) -> Section:
+def customers_section(t: Messages, audit: Audit) -> dict[str, Any]:
     """The customer base: concentration, ABC, XYZ, class D, segmentation, dynamics, products."""
     base = audit.customers
     if base is None:
-        return render("customers.html.j2", t, abc=None)
+        return {"abc": None}
     abc = base.abc
-    return render(
-        "customers.html.j2",
-        t,
+    return dict(
         abc=abc,
         kpis=_kpis(t, base),
         chart=pareto_uri(t, abc),
@@ -395,7 +392,7 @@ def _profit(t: Messages, abc: AbcResult) -> str | None:
     )
 
 
-def method_paragraphs(t: Messages, audit: AuditResult) -> list[str]:
+def method_paragraphs(t: Messages, audit: Audit) -> list[str]:
     """The customer-base rules of this run, for the methodology appendix."""
     base, config = audit.customers, audit.config.abc
     if base is None:

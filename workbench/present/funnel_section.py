@@ -11,14 +11,13 @@ from workbench.analysis.funnel.breakdown import OTHER
 from workbench.analysis.funnel.conversion import FunnelResult
 from workbench.analysis.funnel.groups import GroupRow, GroupStage
 from workbench.analysis.funnel.time_in_stage import StalledDeal
-from workbench.audit import AuditResult
+from workbench.audit import Audit
 from workbench.present import charts
 from workbench.present.html import Section, render
 from workbench.present.i18n import Messages
 
 WEEKS_IN_TABLE = 8
 STALLED_IN_TABLE = 10
-SIGNIFICANT_P = 0.01
 
 
 def rule_sentence(t: Messages, funnel: FunnelResult) -> str:
@@ -131,10 +130,8 @@ def _tests(t: Messages, funnel: FunnelResult) -> list[dict[str, Any]]:
             "step": t("funnel.win_rate_test") if s.stage == "win" else f"{s.stage} →",
             "managers": t.fmt.num(s.managers),
             "p": p_value(t, s.p_value),
-            "verdict": t("funnel.p_significant")
-            if s.p_value < SIGNIFICANT_P
-            else t("funnel.p_not_significant"),
-            "significant": s.p_value < SIGNIFICANT_P,
+            "verdict": t("funnel.p_significant") if s.significant else t("funnel.p_not_significant"),
+            "significant": s.significant,
         }
         for s in tests
     ]
@@ -171,6 +168,7 @@ def win_rate_funnel_plot(t: Messages, funnel: FunnelResult) -> str | None:
         t.fmt,
         t("funnel.plot_x"),
         t("funnel.plot_y"),
+        flags=[m.flag for m in rows],
     )
     return charts.to_data_uri(ax)
 
@@ -192,7 +190,7 @@ def stalled_rows(t: Messages, deals: list[StalledDeal]) -> list[dict[str, Any]]:
     ]
 
 
-def _time_view(t: Messages, audit: AuditResult) -> dict[str, Any]:
+def _time_view(t: Messages, audit: Audit) -> dict[str, Any]:
     f, time = t.fmt, audit.funnel_time
     return {
         "basis": time.basis,
@@ -230,7 +228,7 @@ def _time_view(t: Messages, audit: AuditResult) -> dict[str, Any]:
     }
 
 
-def _reasons_view(t: Messages, audit: AuditResult) -> dict[str, Any] | None:
+def _reasons_view(t: Messages, audit: Audit) -> dict[str, Any] | None:
     reasons = audit.reasons
     if not reasons.available:
         return None
@@ -264,7 +262,7 @@ def _reasons_view(t: Messages, audit: AuditResult) -> dict[str, Any] | None:
     }
 
 
-def _cohort_rows(t: Messages, audit: AuditResult) -> list[dict[str, Any]]:
+def _cohort_rows(t: Messages, audit: Audit) -> list[dict[str, Any]]:
     f = t.fmt
     return [
         {
@@ -280,7 +278,7 @@ def _cohort_rows(t: Messages, audit: AuditResult) -> list[dict[str, Any]]:
     ]
 
 
-def _weekly_view(t: Messages, audit: AuditResult) -> dict[str, Any]:
+def _weekly_view(t: Messages, audit: Audit) -> dict[str, Any]:
     f, weekly = t.fmt, audit.weekly
     recent = weekly.entered.tail(WEEKS_IN_TABLE)
     won = weekly.won.reindex(recent.index, fill_value=0)
@@ -316,7 +314,7 @@ def _weekly_view(t: Messages, audit: AuditResult) -> dict[str, Any]:
     }
 
 
-def _velocity_view(t: Messages, audit: AuditResult) -> dict[str, Any] | None:
+def _velocity_view(t: Messages, audit: Audit) -> dict[str, Any] | None:
     v = audit.velocity
     if v.per_day is None:
         return None
@@ -331,6 +329,11 @@ def _velocity_view(t: Messages, audit: AuditResult) -> dict[str, Any] | None:
             ),
             (t("funnel.velocity_opportunities"), f.num(v.opportunities), None),
         ],
+        "versus": t(
+            "funnel.velocity_versus",
+            opportunities=v.opportunities,
+            actual=audit.summary.revenue_won.per_month,
+        ),
         "levers": [
             {
                 "lever": t(f"funnel.lever_{lv.name}"),
@@ -344,7 +347,7 @@ def _velocity_view(t: Messages, audit: AuditResult) -> dict[str, Any] | None:
     }
 
 
-def funnel_section(t: Messages, audit: AuditResult) -> Section:
+def funnel_section(t: Messages, audit: Audit) -> dict[str, Any]:
     """The whole funnel section."""
     funnel = audit.funnel
     neck = funnel.bottleneck
@@ -358,9 +361,7 @@ def funnel_section(t: Messages, audit: AuditResult) -> Section:
             highlight=neck.index if neck else None,
         )
     )
-    return render(
-        "funnel.html.j2",
-        t,
+    return dict(
         rule_sentence=rule_sentence(t, funnel),
         chart=chart,
         stages=_stage_rows(t, funnel),
@@ -395,6 +396,7 @@ def _step_panels(funnel: FunnelResult, stages: list[GroupStage]) -> list[tuple]:
                     [m.advanced for m in rows],
                     [m.left for m in rows],
                     step.conversion,
+                    [m.flag for m in rows],
                 )
             )
     return panels
@@ -425,7 +427,7 @@ def _rates_heatmap(t: Messages, stages: list[GroupStage], order: list[str]) -> s
     return charts.to_data_uri(charts.conversion_heatmap(rates, marks, t.fmt))
 
 
-def deep_dive(t: Messages, audit: AuditResult) -> Section:
+def deep_dive(t: Messages, audit: Audit) -> Section:
     """Analyst's extra views: every step's funnel plot, sources and months by step, all stalled deals."""
     funnel, f = audit.funnel, t.fmt
     order = [f"{s.stage} →" for s in funnel.stages[:-1]]

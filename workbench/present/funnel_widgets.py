@@ -13,6 +13,7 @@ import ipywidgets as widgets
 
 from workbench.analysis.funnel.conversion import FunnelResult
 from workbench.analysis.funnel.whatif import Forecast, FunnelScenario, baseline, forecast, uplift
+from workbench.analysis.summary import Summary
 from workbench.present.i18n import Messages
 
 
@@ -54,7 +55,7 @@ def _slider(label: str, value: float, min_step: float) -> widgets.FloatSlider:
 class FunnelWhatIf:
     """Sliders for lead flow, every step's conversion and the average check, with a live result table."""
 
-    def __init__(self, funnel: FunnelResult, t: Messages):
+    def __init__(self, funnel: FunnelResult, t: Messages, summary: Summary | None = None):
         self.t = t
         self.stages = [s.stage for s in funnel.stages]
         self.base_scenario = baseline(funnel)
@@ -74,6 +75,13 @@ class FunnelWhatIf:
         ]
         self.check = _slider(t("funnel_whatif.avg_check"), self.base_scenario.avg_check, min_step=1)
         self.result = widgets.HTML()
+        note = ""
+        if summary is not None:
+            actual = summary.revenue_won.per_month
+            note = (
+                f"<p>{html.escape(t('funnel_whatif.baseline', model=self.base.revenue, actual=actual))}</p>"
+            )
+        self.note = widgets.HTML(note)
         for control in [self.flow, *self.steps, self.check]:
             control.observe(self._update, names="value")
         self._update()
@@ -87,4 +95,5 @@ class FunnelWhatIf:
 
     def widget(self) -> widgets.Widget:
         """The panel to display."""
-        return widgets.VBox([self.flow, *self.steps, self.check, self.result])
+        note = [self.note] if self.note.value else []
+        return widgets.VBox([*note, self.flow, *self.steps, self.check, self.result])

@@ -24,13 +24,18 @@ def environment() -> jinja2.Environment:
 
 
 class Section:
-    """A rendered piece of the report; notebooks display it as HTML."""
+    """A rendered piece of the report; notebooks display it as HTML.
 
-    def __init__(self, html: str):
+    ``metadata`` travels with the output in the executed notebook (the cover's carries the report's title
+    and language for the exporters, so nothing is read back out of the HTML).
+    """
+
+    def __init__(self, html: str, metadata: dict[str, object] | None = None):
         self.html = html
+        self.metadata = metadata
 
-    def _repr_html_(self) -> str:
-        return self.html
+    def _repr_html_(self) -> str | tuple[str, dict[str, object]]:
+        return (self.html, self.metadata) if self.metadata else self.html
 
     def __str__(self) -> str:
         return self.html

@@ -1,74 +1,36 @@
-"""Build each report section from the audit's result objects: view models, charts, then the template.
+"""The view of each general report section (cover, summary, data, plan, activity, actions, method, appendix).
 
-Nothing here computes a metric: values come from the analysis results and are only formatted.
+Each function returns the context its template is rendered with (see :mod:`workbench.present.registry`).
+Nothing here computes a metric or decides a flag: values and decisions come from the results.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from workbench import findings as fnd
-from workbench.audit import AuditResult
+from workbench import __version__
+from workbench.analysis.summary import Revenue
+from workbench.audit import Audit
+from workbench.findings import Finding
+from workbench.findings import customers as customer_rules
+from workbench.findings import model as finding_model
 from workbench.present import charts, customer_section
 from workbench.present import data_quality as dq
-from workbench.present.customer_section import customers_section
-from workbench.present.funnel_section import funnel_section, rule_sentence
-from workbench.present.html import Section, render
+from workbench.present.finding_text import finding_texts
+from workbench.present.funnel_section import rule_sentence
 from workbench.present.i18n import Messages
 
-SECTION_ORDER = (
-    "summary",
-    "data",
-    "funnel",
-    "customers",
-    "plan",
-    "activity",
-    "actions",
-    "methodology",
-    "appendix_data",
-)
-BEST_PRACTICE_WORTH = 0.05  # share of the equal-effort gain below which best practice is not worth a sentence
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """Provenance printed on the cover and in the footer."""
-
-    generated_at: str
-    version: str
-
-
-def finding_texts(t: Messages, finding: fnd.Finding) -> dict[str, str]:
-    """Title, evidence and recommendation of a finding in the report's language."""
-    key = f"findings.{finding.code}"
-    params = {**finding.params, "impact": finding.impact_per_month}
-    evidence = t(f"{key}.evidence", **params)
-    # Optional sentences, added when their parameter is there. Best practice is mentioned only when it is
-    # worth something next to the equal-effort estimate.
-    best = params.get("impact_best") or 0.0
-    worth = best >= BEST_PRACTICE_WORTH * (finding.impact_per_month or 0.0) > 0
-    for extra, present in (
-        ("evidence_best", worth),
-        ("evidence_time", params.get("has_time")),
-        ("evidence_stopped", params.get("stopped")),
-    ):
-        if t.has(f"{key}.{extra}") and present:
-            evidence += t(f"{key}.{extra}", **params)
-    return {
-        "title": t(f"{key}.title", **params),
-        "evidence": evidence,
-        "recommendation": t(f"{key}.recommendation", **params),
-    }
+View = dict[str, Any]
 
 
 def layer_name(t: Messages, layer: int | None) -> str:
     return t(f"layers.{layer}") if layer is not None else t("layers.data")
 
 
-def _finding_rows(t: Messages, audit: AuditResult) -> list[dict[str, Any]]:
+def finding_rows(t: Messages, findings: list[Finding]) -> list[dict[str, Any]]:
+    """Findings as numbered rows of the summary and the action plan."""
     rows = []
-    for number, finding in enumerate(audit.findings, start=1):
+    for number, finding in enumerate(findings, start=1):
         rows.append(
             {
                 "no": number,
@@ -86,60 +48,46 @@ def _finding_rows(t: Messages, audit: AuditResult) -> list[dict[str, Any]]:
     return rows
 
 
-def assessed_layers(audit: AuditResult) -> set[int]:
-    """Layers the data let the audit look at."""
-    layers = {1, 4, 6}
-    if audit.plan.available and audit.plan.has_manager_plans:
-        layers.add(2)
-    if audit.activity.available:
-        layers.add(5)
-    if audit.abc is not None:
-        layers.add(9)
-    return layers
+def revenue_label(t: Messages, revenue: Revenue) -> str:
+    """The short name of a revenue figure, the same words wherever it is shown."""
+    return t(f"revenue.{revenue.rule}")
 
 
-def cover(t: Messages, audit: AuditResult, run: RunInfo) -> Section:
+def cover(t: Messages, audit: Audit) -> View:
     config = audit.config
-    return render(
-        "cover.html.j2",
-        t,
-        client=config.name,
-        consultant=config.consultant,
-        industry=config.industry,
-        period=t.fmt.period(config.period.start, config.period.end),
-        date=t.fmt.date(audit.as_of),
-        generated=t("report.generated", when=run.generated_at, version=run.version),
-    )
+    return {
+        "client": config.name,
+        "consultant": config.consultant,
+        "industry": config.industry,
+        "period": t.fmt.period(config.period.start, config.period.end),
+        "date": t.fmt.date(audit.as_of),
+        "generated": t("report.generated", when=t.fmt.date(audit.as_of), version=__version__),
+    }
 
 
-def contents(t: Messages, audit: AuditResult) -> Section:
-    return render("contents.html.j2", t, sections=[(s, t(f"sections.{s}")) for s in SECTION_ORDER])
-
-
-def summary(t: Messages, audit: AuditResult) -> Section:
-    f, funnel, plan = t.fmt, audit.funnel, audit.plan
-    months = funnel.months
+def summary(t: Messages, audit: Audit) -> View:
+    f, funnel, plan, s = t.fmt, audit.funnel, audit.plan, audit.summary
     closed = funnel.won + funnel.lost
-    revenue = plan.fact_total if plan.available and plan.fact_total else _won_revenue(audit)
+    won = s.revenue_won
     kpis = [
         (
-            t("summary.kpi_revenue"),
-            f.money(revenue, compact=True),
-            t("summary.kpi_revenue_note", per_month=revenue / months),
+            revenue_label(t, won),
+            f.money(won.total, compact=True),
+            t("summary.kpi_revenue_note", per_month=won.per_month, deals=won.count),
         ),
         (
             t("summary.kpi_deals"),
             f.num(funnel.deals_in_cohort),
-            t("summary.kpi_deals_note", per_month=funnel.deals_in_cohort / months),
+            t("summary.kpi_deals_note", per_month=funnel.deals_in_cohort / s.months),
         ),
         (
             t("summary.kpi_win_rate"),
-            f.pct(funnel.win_rate),
+            f.pct(s.win_rate),
             t("summary.kpi_win_rate_note", won=funnel.won, closed=closed),
         ),
         (
             t("summary.kpi_avg_check"),
-            f.money(funnel.avg_check),
+            f.money(s.avg_check),
             t("summary.kpi_avg_check_note", count=funnel.won_with_amount),
         ),
         (t("summary.kpi_cycle"), f.days(funnel.cycle_days_median), t("summary.kpi_cycle_note")),
@@ -151,45 +99,84 @@ def summary(t: Messages, audit: AuditResult) -> Section:
             else t("summary.kpi_plan_none"),
         ),
     ]
-    rows = _finding_rows(t, audit)
-    assessed = assessed_layers(audit)
-    layers = []
-    for number in range(1, 12):
-        found = [r for r in rows if r["layer_no"] == number]
-        worst = min((fnd.SEVERITIES.index(r["severity"]) for r in found), default=None)
-        status = "problems" if found else "ok" if number in assessed else "not_assessed"
-        layers.append(
-            {
-                "number": number,
-                "name": t(f"layers.{number}"),
-                "status": status,
-                "severity": fnd.SEVERITIES[worst] if worst is not None else None,
-                "text": t("summary.layer_problems", count=len(found))
-                if found
-                else t("summary.layer_ok")
-                if number in assessed
-                else t("summary.layer_not_assessed"),
-            }
-        )
+    rows = finding_rows(t, audit.findings)
+    layers = [
+        {
+            "number": layer.number,
+            "name": t(f"layers.{layer.number}"),
+            "status": layer.status,
+            "severity": layer.severity,
+            "text": t(f"summary.layer_{layer.status}", count=layer.findings),
+        }
+        for layer in audit.layers
+    ]
     customers = audit.abc.concentration.customers if audit.abc else 0
     intro = t(
         "summary.intro",
         deals=funnel.deals_in_cohort,
         start=audit.config.period.start,
         end=audit.config.period.end,
-        managers=len([m for m in funnel.managers]),
+        managers=s.managers,
         customers_part=t("summary.customers_part", customers=customers) if customers else "",
     )
-    return render("summary.html.j2", t, intro=intro, kpis=kpis, findings=rows, layers=layers)
+    return {
+        "intro": intro,
+        "kpis": kpis,
+        "revenues": revenues_sentence(t, audit),
+        "findings": rows,
+        "layers": layers,
+    }
 
 
-def _won_revenue(audit: AuditResult) -> float:
-    from workbench.analysis.plan import won_in_period
+def revenues_sentence(t: Messages, audit: Audit) -> str:
+    """Which revenue each part of the report uses, with the figures."""
+    s = audit.summary
+    text = t(
+        "summary.revenues",
+        won=s.revenue_won.total,
+        cohort=s.revenue_cohort.total,
+        cohort_deals=s.revenue_cohort.count,
+    )
+    if s.revenue_sales is not None:
+        text += " " + t("summary.revenues_sales", sales=s.revenue_sales.total)
+    return text
 
-    return float(won_in_period(audit.data.deals, audit.config.period)["amount"].sum())
+
+def reconciliation_view(t: Messages, audit: Audit) -> View | None:
+    """CRM won revenue against sales-lines revenue, line by line (signed), with their totals."""
+    r = audit.summary.reconciliation
+    if r is None:
+        return None
+    f = t.fmt
+    lines = [
+        {
+            "label": t(f"data.reconcile.{line.code}"),
+            "amount": f.money(line.amount, signed=True),
+            "deals": f.num(line.deals) if line.deals else "",
+            "customers": f.num(line.customers) if line.customers else "",
+        }
+        for line in r.lines
+        if line.amount or line.deals or line.customers
+    ]
+    return {
+        "crm_label": revenue_label(t, audit.summary.revenue_won),
+        "crm": f.money(r.crm),
+        "crm_deals": f.num(audit.summary.revenue_won.count - audit.summary.revenue_won.unknown_amount),
+        "sales_label": revenue_label(t, audit.summary.revenue_sales),
+        "sales": f.money(r.sales),
+        "lines": lines,
+        "returns": t("data.reconcile.returns", amount=r.returns) if r.returns else None,
+        "cohort": t(
+            "data.reconcile.cohort",
+            cohort=audit.summary.revenue_cohort.total,
+            cohort_deals=audit.summary.revenue_cohort.count,
+            won=audit.summary.revenue_won.total,
+            won_deals=audit.summary.revenue_won.count,
+        ),
+    }
 
 
-def data_overview(t: Messages, audit: AuditResult) -> Section:
+def data_overview(t: Messages, audit: Audit) -> View:
     f = t.fmt
     files = []
     for table, report in audit.data.reports.items():
@@ -222,23 +209,22 @@ def data_overview(t: Messages, audit: AuditResult) -> Section:
         total=audit.funnel.deals_total,
     )
     any_excluded = any(r.rows_excluded for r in audit.data.reports.values())
-    return render(
-        "data.html.j2",
-        t,
-        files=files,
-        reading=reading,
-        scope=scope,
-        caveats=caveats,
-        exclusions=exclusions,
-        any_excluded=any_excluded,
-        anonymized=audit.data.anonymized,
-    )
+    return {
+        "files": files,
+        "reading": reading,
+        "scope": scope,
+        "caveats": caveats,
+        "exclusions": exclusions,
+        "any_excluded": any_excluded,
+        "anonymized": audit.data.anonymized,
+        "reconciliation": reconciliation_view(t, audit),
+    }
 
 
-def plan_section(t: Messages, audit: AuditResult) -> Section:
+def plan_section(t: Messages, audit: Audit) -> View:
     plan = audit.plan
     if not plan.available:
-        return render("plan.html.j2", t, plan=None)
+        return {"plan": None}
     f = t.fmt
     dept_months = [r for r in plan.monthly if r.manager is None]
     monthly_chart = charts.to_data_uri(
@@ -248,7 +234,7 @@ def plan_section(t: Messages, audit: AuditResult) -> Section:
             [r.fact_revenue for r in dept_months],
             f,
             (t("plan.legend_plan"), t("plan.legend_fact")),
-            plan.attainment_warning,
+            [plan.is_below(r) for r in dept_months],
         )
     )
     weekly_chart = charts.to_data_uri(
@@ -258,7 +244,7 @@ def plan_section(t: Messages, audit: AuditResult) -> Section:
             [r.fact_revenue for r in plan.weekly],
             f,
             (t("plan.legend_plan"), t("plan.legend_fact")),
-            plan.attainment_warning,
+            [plan.is_below(r) for r in plan.weekly],
             ax=charts.new_axes(height=2.8),
             rotate=True,
         )
@@ -270,7 +256,7 @@ def plan_section(t: Messages, audit: AuditResult) -> Section:
             "fact": f.money(r.fact_revenue),
             "attainment": f.pct(r.attainment),
             "deals": f.num(r.fact_deals),
-            "below": r.attainment is not None and r.attainment < plan.attainment_warning,
+            "below": plan.is_below(r),
         }
         for r in dept_months
     ]
@@ -281,26 +267,24 @@ def plan_section(t: Messages, audit: AuditResult) -> Section:
             "fact": f.money(m.fact_revenue),
             "attainment": f.pct(m.attainment),
             "met": f"{m.months_met} / {m.months_planned}",
-            "below": m.attainment is not None and m.attainment < fnd.MANAGER_ATTAINMENT_LOW,
+            "below": m.below,
         }
         for m in plan.managers
     ]
-    return render(
-        "plan.html.j2",
-        t,
-        plan=plan,
-        monthly_chart=monthly_chart,
-        weekly_chart=weekly_chart,
-        months=months,
-        managers=managers,
-        basis=t(f"plan.basis_{audit.config.plan.weekly_split}"),
-    )
+    return {
+        "plan": plan,
+        "monthly_chart": monthly_chart,
+        "weekly_chart": weekly_chart,
+        "months": months,
+        "managers": managers,
+        "basis": t(f"plan.basis_{audit.config.plan.weekly_split}"),
+    }
 
 
-def activity_section(t: Messages, audit: AuditResult) -> Section:
+def activity_section(t: Messages, audit: Audit) -> View:
     activity = audit.activity
     if not activity.available:
-        return render("activity.html.j2", t, activity=None, threshold=activity.threshold)
+        return {"activity": None, "threshold": activity.threshold}
     f = t.fmt
     chart = charts.to_data_uri(charts.activity_heatmap(activity.weekly, f))
     rows = [
@@ -318,46 +302,46 @@ def activity_section(t: Messages, audit: AuditResult) -> Section:
     type_rows = [
         {"manager": str(name), "values": [f.num(v) for v in row.to_numpy()]} for name, row in types.iterrows()
     ]
-    return render(
-        "activity.html.j2",
-        t,
-        activity=activity,
-        chart=chart,
-        rows=rows,
-        types=list(types.columns),
-        type_rows=type_rows,
-        threshold=activity.threshold,
-        scale=(float(activity.weekly.min(axis=None)), float(activity.weekly.max(axis=None))),
-    )
+    return {
+        "activity": activity,
+        "chart": chart,
+        "rows": rows,
+        "types": list(types.columns),
+        "type_rows": type_rows,
+        "threshold": activity.threshold,
+        "scale": (float(activity.weekly.min(axis=None)), float(activity.weekly.max(axis=None))),
+    }
 
 
-def actions_section(t: Messages, audit: AuditResult) -> Section:
-    rows = _finding_rows(t, audit)
-    horizons = [(h, t(f"actions.horizon_{h}"), [r for r in rows if r["horizon"] == h]) for h in (30, 60, 90)]
-    return render("actions.html.j2", t, horizons=horizons)
+def actions_section(t: Messages, audit: Audit) -> View:
+    rows = finding_rows(t, audit.findings)
+    horizons = [
+        (h, t(f"actions.horizon_{h}"), [r for r in rows if r["horizon"] == h]) for h in finding_model.HORIZONS
+    ]
+    return {"horizons": horizons}
 
 
-def methodology_section(t: Messages, audit: AuditResult) -> Section:
+def methodology_section(t: Messages, audit: Audit) -> View:
     config = audit.config
-    return render(
-        "methodology.html.j2",
-        t,
-        rule_sentence=rule_sentence(t, audit.funnel),
-        min_deals=config.funnel.min_deals_for_flag,
-        share=audit.funnel.equal_effort_share,
-        critical=fnd.CRITICAL_SHARE_OF_REVENUE,
-        high=fnd.HIGH_SHARE_OF_REVENUE,
-        a=config.abc.thresholds[0],
-        b=config.abc.thresholds[1],
-        top1=fnd.TOP1_DEPENDENCE,
-        top3=fnd.TOP3_DEPENDENCE,
-        customer_method=customer_section.method_paragraphs(t, audit),
-        basis=t(f"plan.basis_{config.plan.weekly_split}"),
-        threshold=config.activity.irregular_cv,
-    )
+    return {
+        "rule_sentence": rule_sentence(t, audit.funnel),
+        "min_deals": config.funnel.min_deals_for_flag,
+        "share": audit.funnel.equal_effort_share,
+        "critical": finding_model.CRITICAL_SHARE_OF_REVENUE,
+        "company": audit.summary.monthly_revenue,
+        "company_rule": t(f"revenue.{audit.summary.monthly_revenue_rule}").lower(),
+        "high": finding_model.HIGH_SHARE_OF_REVENUE,
+        "a": config.abc.thresholds[0],
+        "b": config.abc.thresholds[1],
+        "top1": customer_rules.TOP1_DEPENDENCE,
+        "top3": customer_rules.TOP3_DEPENDENCE,
+        "customer_method": customer_section.method_paragraphs(t, audit),
+        "basis": t(f"plan.basis_{config.plan.weekly_split}"),
+        "threshold": config.activity.irregular_cv,
+    }
 
 
-def appendix_data_section(t: Messages, audit: AuditResult) -> Section:
+def appendix_data_section(t: Messages, audit: Audit) -> View:
     files = []
     for table, report in audit.data.reports.items():
         files.append(
@@ -383,21 +367,4 @@ def appendix_data_section(t: Messages, audit: AuditResult) -> Section:
                 "mapping": dq.mapping_text(t, report),
             }
         )
-    return render("appendix_data.html.j2", t, files=files)
-
-
-def all_sections(t: Messages, audit: AuditResult, run: RunInfo) -> list[Section]:
-    """The whole report body in order (used by tests and by the notebook)."""
-    return [
-        cover(t, audit, run),
-        contents(t, audit),
-        summary(t, audit),
-        data_overview(t, audit),
-        funnel_section(t, audit),
-        customers_section(t, audit),
-        plan_section(t, audit),
-        activity_section(t, audit),
-        actions_section(t, audit),
-        methodology_section(t, audit),
-        appendix_data_section(t, audit),
-    ]
+    return {"files": files}

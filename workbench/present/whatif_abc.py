@@ -15,12 +15,13 @@ import pandas as pd
 
 from workbench.analysis.customers.abc import AbcResult, analyze_abc
 from workbench.analysis.customers.segments import SegmentResult, analyze_segments
-from workbench.audit import AuditResult, build_audit
+from workbench.audit import Audit, build_audit
 from workbench.config import AbcConfig, Period
-from workbench.present.customer_section import class_rows, customers_section, pareto_uri
+from workbench.parameters import parse_as_of, resolve_client_dir
+from workbench.present.customer_section import class_rows, pareto_uri
 from workbench.present.html import Section, render
 from workbench.present.i18n import Messages
-from workbench.present.report import parse_as_of, resolve_client_dir
+from workbench.present.registry import render_section
 
 MIN_GAP = 0.01  # the B threshold stays above the A threshold by at least this much
 MOVERS_SHOWN = 15
@@ -141,7 +142,7 @@ def _label(t: Messages, criterion: str) -> str:
 class AbcDeepDive:
     """The customer base of one client for the analyst: the report's section, full tables, sliders."""
 
-    audit: AuditResult
+    audit: Audit
     t: Messages
 
     @classmethod
@@ -152,7 +153,7 @@ class AbcDeepDive:
 
     def section(self) -> Section:
         """The customers section exactly as in the report."""
-        return customers_section(self.t, self.audit)
+        return render_section("customers", self.t, self.audit)
 
     def customers_table(self) -> pd.DataFrame:
         """Every ranked customer: value, shares, ABC, XYZ, class by score, class D."""

@@ -6,8 +6,6 @@ template. A notebook whose execution failed is refused: a failed run never becom
 
 from __future__ import annotations
 
-import html as html_lib
-import re
 from typing import Any
 
 from nbconvert.exporters import Exporter, HTMLExporter
@@ -19,8 +17,6 @@ from workbench.render.pdf import html_to_pdf
 from workbench.resources import nbconvert_templates_dir
 
 TEMPLATE_NAME = "workbench_report"
-_TITLE = re.compile(r'data-wb-title="([^"]*)"')
-_LANG = re.compile(r'data-wb-lang="([a-z]{2})"')
 
 
 def check_executed(nb: NotebookNode, name: str = "notebook") -> None:
@@ -44,16 +40,14 @@ def check_executed(nb: NotebookNode, name: str = "notebook") -> None:
 
 
 def _report_metadata(nb: NotebookNode) -> tuple[str | None, str | None]:
-    """Title and language the report's cover section announces in its HTML."""
+    """Title and language the report's cover output carries in its metadata."""
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            html = output.get("data", {}).get("text/html")
-            if not html:
-                continue
-            text = "".join(html) if isinstance(html, list) else html
-            title, lang = _TITLE.search(text), _LANG.search(text)
-            if title:  # the attribute is escaped HTML; the template escapes the title once more
-                return html_lib.unescape(title.group(1)), lang.group(1) if lang else None
+            meta = output.get("metadata", {}).get("text/html", {}).get("workbench") or output.get(
+                "metadata", {}
+            ).get("workbench")
+            if meta:
+                return meta.get("title"), meta.get("lang")
     return None, None
 
 

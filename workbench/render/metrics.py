@@ -19,8 +19,8 @@ from workbench.analysis.customers.abc import AbcResult
 from workbench.analysis.customers.base import CustomerBase
 from workbench.analysis.funnel.groups import GroupRow, GroupStage
 from workbench.audit import AuditResult
+from workbench.present.finding_text import finding_texts
 from workbench.present.i18n import Messages
-from workbench.present.sections import finding_texts
 from workbench.resources import schema_path
 
 SCHEMA_VERSION = "1.1.0"

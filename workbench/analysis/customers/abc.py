@@ -23,6 +23,7 @@ from workbench.analysis.customers.abc_computed import (
 )
 from workbench.analysis.customers.totals import Keyed, keyed
 from workbench.analysis.customers.xyz import XyzResult, abc_xyz_matrix, analyze_xyz
+from workbench.analysis.periods import in_period
 from workbench.config import AbcConfig, Period
 
 METRIC_COLUMNS = {"revenue": "amount", "margin": "margin", "quantity": "quantity"}
@@ -89,13 +90,6 @@ class AbcResult:
     def fallback(self) -> bool:
         """Computed mode asked for, fixed thresholds used (fewer than three ranked items)."""
         return self.mode == "computed" and self.computed is None
-
-
-def in_period(frame: pd.DataFrame, column: str, period: Period) -> pd.DataFrame:
-    """Rows whose ``column`` date falls within the period (both ends inclusive)."""
-    start = pd.Timestamp(period.start)
-    end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
-    return frame[(frame[column] >= start) & (frame[column] < end)]
 
 
 def _ordered(values: pd.Series) -> pd.DataFrame:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.analysis.customers.abc import in_period
 from workbench.analysis.customers.totals import keyed
+from workbench.analysis.periods import in_period
 from workbench.config import DClassConfig, Period
 
 TIME_CLASSES = ("A", "B", "C", "D", "none")  # none: a customer without purchases in the period

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.analysis.customers.abc import analyze_abc, in_period
+from workbench.analysis.customers.abc import analyze_abc
 from workbench.analysis.customers.totals import keyed, month_numbers
 from workbench.analysis.customers.xyz import complete_months
+from workbench.analysis.periods import in_period
 from workbench.config import AbcConfig, Period
 
 CLASSES = ("A", "B", "C", "—")

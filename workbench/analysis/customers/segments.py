@@ -24,8 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.analysis.customers.abc import ClassSummary, in_period
+from workbench.analysis.customers.abc import ClassSummary
 from workbench.analysis.customers.totals import Keyed, keyed
+from workbench.analysis.periods import in_period
 from workbench.config import AbcConfig, Period
 
 RANK = {"A": 0, "B": 1, "C": 2}

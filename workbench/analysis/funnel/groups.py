@@ -16,6 +16,8 @@ from workbench.analysis import stats
 from workbench.analysis.funnel.position import FunnelFrame
 from workbench.analysis.keys import factorize
 
+SIGNIFICANT_P = 0.01  # a chi-square test across groups is "significant" below this p-value
+
 
 def _rate(num: float, den: float) -> float | None:
     return float(num / den) if den > 0 else None
@@ -85,6 +87,11 @@ class StageTest:
     dof: int
     p_value: float
     low_expected: bool
+
+    @property
+    def significant(self) -> bool:
+        """The groups differ beyond chance at :data:`SIGNIFICANT_P`."""
+        return self.p_value < SIGNIFICANT_P
 
 
 @dataclass(frozen=True)

@@ -2,58 +2,32 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from workbench import __version__
-from workbench.audit import AuditResult, build_audit
+from workbench.audit import Audit, build_audit
 from workbench.errors import ConfigError
 from workbench.io.atomic import write_csv, write_text, write_xlsx
 from workbench.io.quarantine import QUARANTINE_COLUMNS
-from workbench.present import funnel_section, sections
+from workbench.parameters import parse_as_of, resolve_client_dir
+from workbench.present import funnel_section
 from workbench.present.html import Section
 from workbench.present.i18n import LOCALES, Messages
+from workbench.present.registry import SECTIONS, render_section
+from workbench.render.files import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.metrics import build_metrics, dumps
-from workbench.resources import REPO_ROOT
-
-METRICS_FILE = "metrics.json"
-QUARANTINE_FILE = "quarantine.csv"
-QUARANTINE_XLSX = "quarantine.xlsx"
-
-
-def parse_as_of(value: str | dt.date | None) -> dt.date | None:
-    """The report date: a date, an ISO string, or empty for today."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ConfigError("parameters", [f"as_of: expected a date like 2026-11-23, got {value!r}"]) from None
-
-
-def resolve_client_dir(client_dir: str | Path) -> Path:
-    """A client folder as given, or relative to the repository (a notebook in notebooks/ runs there)."""
-    path = Path(client_dir)
-    if path.is_absolute() or path.is_dir():
-        return path
-    candidate = REPO_ROOT / path
-    return candidate if candidate.is_dir() else path
 
 
 class Report:
     """One client's audit report, section by section."""
 
-    def __init__(self, audit: AuditResult, locale: str, parameters: dict[str, Any] | None = None):
+    def __init__(self, audit: Audit, locale: str, parameters: dict[str, Any] | None = None):
         if locale not in LOCALES:
             raise ConfigError("parameters", [f"locale: expected one of {', '.join(LOCALES)}, got {locale!r}"])
         self.audit = audit
         self.locale = locale
         self.parameters = parameters or {}
         self.t = Messages(locale, audit.config.currency)
-        self.run = sections.RunInfo(generated_at=self.t.fmt.date(audit.as_of), version=__version__)
 
     @classmethod
     def from_parameters(
@@ -84,20 +58,19 @@ class Report:
         """Document title: report name and client."""
         return f"{self.t('report.title')} — {self.audit.config.name}"
 
-    def cover(self) -> Section:
-        return sections.cover(self.t, self.audit, self.run)
+    def section(self, section_id: str) -> Section:
+        """One section of the report, as declared in :mod:`workbench.present.registry`.
 
-    def contents(self) -> Section:
-        return sections.contents(self.t, self.audit)
+        The cover's output carries the report's title and language for the exporters.
+        """
+        metadata = (
+            {"workbench": {"title": self.title, "lang": self.locale}} if section_id == "cover" else None
+        )
+        return render_section(section_id, self.t, self.audit, metadata)
 
-    def summary(self) -> Section:
-        return sections.summary(self.t, self.audit)
-
-    def data(self) -> Section:
-        return sections.data_overview(self.t, self.audit)
-
-    def funnel(self) -> Section:
-        return sections.funnel_section(self.t, self.audit)
+    def all(self) -> list[Section]:
+        """The whole report in order."""
+        return [self.section(spec.id) for spec in SECTIONS]
 
     def funnel_deep_dive(self) -> Section:
         """Extra funnel views for the analyst (funnel.ipynb)."""
@@ -107,25 +80,7 @@ class Report:
         """Live what-if sliders over the funnel (ipywidgets)."""
         from workbench.present.funnel_widgets import FunnelWhatIf
 
-        return FunnelWhatIf(self.audit.funnel, self.t).widget()
-
-    def customers(self) -> Section:
-        return sections.customers_section(self.t, self.audit)
-
-    def plan(self) -> Section:
-        return sections.plan_section(self.t, self.audit)
-
-    def activity(self) -> Section:
-        return sections.activity_section(self.t, self.audit)
-
-    def actions(self) -> Section:
-        return sections.actions_section(self.t, self.audit)
-
-    def methodology(self) -> Section:
-        return sections.methodology_section(self.t, self.audit)
-
-    def appendix_data(self) -> Section:
-        return sections.appendix_data_section(self.t, self.audit)
+        return FunnelWhatIf(self.audit.funnel, self.t, self.audit.summary).widget()
 
     def metrics(self) -> dict[str, Any]:
         """metrics.json as a dict (the contract is schemas/metrics.schema.json)."""

@@ -1,0 +1,134 @@
+"""Customer-base findings: dependence on few customers, unprofitable customers, the A class, falling A
+customers, class D and the managers' time on it, customers the score lifts into A."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from workbench.analysis.customers.base import CustomerBase
+from workbench.analysis.result import AuditResult
+from workbench.findings.model import Layer, Section, Severity, money_severity
+from workbench.findings.registry import Hit, rule
+
+TOP1_DEPENDENCE = 0.20  # one customer bringing 20% or more of revenue is a dependency risk
+TOP3_DEPENDENCE = 0.50
+D_DEALS_HIGH = 0.20  # a fifth of the deals or more going to class D customers is a high-severity finding
+NAMES_IN_TEXT = 3
+
+
+def _names(base: CustomerBase, ids: list[str]) -> str:
+    """The first few customers' names (the texts say "including")."""
+    return ", ".join(base.name(i) for i in ids[:NAMES_IN_TEXT])
+
+
+@rule("customers-dependence", "customers_dependence", Layer.SEGMENTATION, Section.CUSTOMERS, 90)
+def dependence(result: AuditResult) -> Iterator[Hit]:
+    """One customer, or three, bringing too large a share of revenue."""
+    if result.abc is None:
+        return
+    abc, c = result.abc, result.abc.concentration
+    if c.customers and (c.top1_share >= TOP1_DEPENDENCE or c.top3_share >= TOP3_DEPENDENCE):
+        monthly = c.total / abc.months if abc.months else 0.0
+        yield Hit(
+            Severity.CRITICAL if c.top1_share >= 2 * TOP1_DEPENDENCE else Severity.HIGH,
+            {
+                "top1": c.top1_name,
+                "top1_share": c.top1_share,
+                "top3_share": c.top3_share,
+                "at_risk": c.top1_share * monthly,
+                "customers": c.customers,
+            },
+        )
+
+
+@rule("customers-unprofitable", "customers_unprofitable", Layer.SEGMENTATION, Section.CUSTOMERS, 60)
+def unprofitable(result: AuditResult) -> Iterator[Hit]:
+    """Customers whose margin over the period is negative."""
+    if result.abc is None:
+        return
+    abc, p = result.abc, result.abc.profitability
+    if p.available and p.unprofitable_count > 0 and p.unprofitable_margin < 0:
+        yield Hit(
+            Severity.HIGH if p.unprofitable_count >= 0.1 * p.customers else Severity.MEDIUM,
+            {
+                "count": p.unprofitable_count,
+                "customers": p.customers,
+                "share": p.unprofitable_count / p.customers if p.customers else 0.0,
+                "revenue": p.unprofitable_revenue,
+                "margin": p.unprofitable_margin,
+            },
+            -p.unprofitable_margin / abc.months if abc.months else None,
+        )
+
+
+@rule("customers-abc", "customers_abc", Layer.SEGMENTATION, Section.CUSTOMERS, 30)
+def abc_class_a(result: AuditResult) -> Iterator[Hit]:
+    """The A class: few customers bring most of the revenue."""
+    a = result.abc.classes.get("A") if result.abc is not None else None
+    if a and a.count:
+        yield Hit(
+            Severity.LOW,
+            {
+                "a_count": a.count,
+                "a_share": a.share,
+                "a_count_share": a.count_share,
+                "customers": len(result.abc.items),
+            },
+        )
+
+
+@rule("customers-a-falling", "customers_a_falling", Layer.SEGMENTATION, Section.CUSTOMERS, 30)
+def a_falling(result: AuditResult) -> Iterator[Hit]:
+    """A customers whose typical month fell between the two halves of the period."""
+    base = result.customers
+    m = base.migration if base is not None else None
+    if m is None or not len(m.falling):
+        return
+    yield Hit(
+        money_severity(m.revenue_at_risk, result.summary.monthly_revenue),
+        {
+            "count": len(m.falling),
+            "stopped": int(m.falling["stopped"].sum()),
+            "names": _names(base, m.falling["id"].tolist()),
+            "share": m.falling_share,
+            "before": m.previous.end,
+            "after": m.current.start,
+        },
+        m.revenue_at_risk,
+    )
+
+
+@rule("customers-d-class", "customers_d_class", Layer.SEGMENTATION, Section.CUSTOMERS, 60)
+def d_class(result: AuditResult) -> Iterator[Hit]:
+    """Customers not worth the managers' time, and the time they take."""
+    base = result.customers
+    if base is None or not base.d_class.count:
+        return
+    d, time = base.d_class, base.time
+    total = base.abc.concentration.total
+    yield Hit(
+        Severity.HIGH if time and time.share("D") >= D_DEALS_HIGH else Severity.MEDIUM,
+        {
+            "count": d.count,
+            "customers": d.total_customers,
+            "revenue": d.revenue,
+            "revenue_share": d.revenue / total if total > 0 else 0.0,
+            "deals": time.deals["D"] if time else 0,
+            "deals_share": time.share("D") if time else 0.0,
+            "hours": time.hours_per_month("D") if time else 0.0,
+            "has_time": time is not None and time.deals_total > 0,
+        },
+        time.cost_per_month("D") if time else None,
+    )
+
+
+@rule("customers-potential", "customers_potential", Layer.SEGMENTATION, Section.CUSTOMERS, 90)
+def potential(result: AuditResult) -> Iterator[Hit]:
+    """Customers the multi-criteria score lifts into A (potential, margin, frequency)."""
+    base = result.customers
+    s = base.segments if base is not None else None
+    if s is None:
+        return
+    lifted = s.movers[(s.movers["cls"] == "A") & (s.movers["abc"] != "A")]  # by score, highest first
+    if len(lifted):
+        yield Hit(Severity.MEDIUM, {"count": len(lifted), "names": _names(base, lifted["id"].tolist())})
