@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from workbench.errors import ConfigError
+from workbench.resources import preset_names
 from workbench.tables import TABLES, required_columns
 
 CONFIG_FILE = "client.yaml"
@@ -74,8 +75,6 @@ class TableSource(_Model):
     @field_validator("preset")
     @classmethod
     def _known_preset(cls, value: str) -> str:
-        from workbench.io.presets import preset_names
-
         allowed = ["auto", "none", *preset_names()]
         if value.strip().casefold() not in allowed:
             raise ValueError(f"expected one of {', '.join(allowed)}, got {value!r}")

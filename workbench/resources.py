@@ -38,3 +38,8 @@ def schema_path(name: str = "metrics.schema.json") -> Path:
 
 def notebook_path(name: str = "audit.ipynb") -> Path:
     return project_dir("notebooks") / name
+
+
+def preset_names() -> list[str]:
+    """The export presets shipped with the package (one YAML file each, named as the preset), sorted."""
+    return sorted(path.stem for path in (PACKAGE_DIR / "io" / "presets").glob("*.yaml"))

@@ -69,3 +69,16 @@ def test_a_moved_label_is_tied_to_its_point_by_a_leader_line():
     leaders = [text for text in ax.texts if getattr(text, "arrow_patch", None) is not None]
     # Six points inside a few pixels of each other cannot all keep their own height.
     assert leaders
+
+
+def test_points_are_coloured_by_the_analysis_flags_not_by_the_chart():
+    # 2 of 200 lies far outside the limits around 22%, but without the analysis's flag it is not marked.
+    names, wins, trials = ["A", "B", "C"], [2, 40, 45], [200, 200, 200]
+    plain = charts.funnel_plot(names, wins, trials, 0.22, Formatter("ru"), "", "", label=False)
+    colours = [tuple(c) for c in plain.collections[0].get_facecolors()]
+    assert len(set(colours)) == 1
+    flagged = charts.funnel_plot(
+        names, wins, trials, 0.22, Formatter("ru"), "", "", label=False, flags=["low", None, "high"]
+    )
+    colours = [tuple(c) for c in flagged.collections[0].get_facecolors()]
+    assert len(set(colours)) == 3

@@ -120,7 +120,7 @@ def test_finding_texts_are_formatted():
             "share": 0.1,
             "best": 0.3,
             "impact_best": 120_000.0,
-                "best_worth_mentioning": True,
+            "best_worth_mentioning": True,
         },
     )
     texts = finding_texts(Messages("ru"), finding)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from workbench.app.questionnaire import QUESTIONNAIRE
 from workbench.errors import ConfigError
+from workbench.intake.questionnaire import blank_intake
 from workbench.resources import client_template_dir
 
 _TRANSLIT = dict(
@@ -64,22 +64,6 @@ def slugify(name: str) -> str:
     text = "".join(_TRANSLIT.get(ch, ch) for ch in text)
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     return text[:60].strip("-")
-
-
-def blank_intake() -> str:
-    """intake.yaml with every layer's questions and empty answers."""
-    lines = [
-        "# Анкета аудита: 11 слоёв системы продаж.",
-        "# Ответ: 0 — нет, 1 — есть частично или не работает, 2 — есть и работает; comment — пояснение.",
-        "layers:",
-    ]
-    for number, layer in QUESTIONNAIRE.items():
-        lines.append(f"  {number}:  # {layer['name']}")
-        for key, question in layer["questions"].items():  # type: ignore[union-attr]
-            lines.append(f"    {key}:  # {question}")
-            lines.append("      score: null")
-            lines.append('      comment: ""')
-    return "\n".join(lines) + "\n"
 
 
 def new_client(name: str, clients_dir: Path | str = "clients", slug: str | None = None) -> Path:

@@ -28,6 +28,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 import numpy as np
 
 from workbench.io.spelling import spelling_key
@@ -772,177 +773,50 @@ def generate_demo(
 
 
 def _client_yaml(name: str) -> str:
-    stages = "\n".join(f"    - {s}" for s in STAGES)
-    quoted = name.replace('"', '\\"')
-    return f"""# Демо-клиент: сгенерирован `workbench demo` (см. README.md). Все данные вымышлены.
-name: "{quoted}"
-locale: ru
-currency: RUB
-consultant: Консалтинговая группа «Система продаж»
-industry: Оптовые поставки промышленного оборудования
-period:
-  start: {PERIOD_START.isoformat()}
-  end: {PERIOD_END.isoformat()}
-
-data:
-  deals:
-    file: data/deals.csv          # выгрузка сделок amoCRM
-    columns:
-      deal_id: ID
-      title: Название сделки
-      amount: Бюджет
-      manager: Ответственный
-      created_at: Дата создания сделки
-      closed_at: Дата закрытия
-      stage: Этап сделки
-      customer_id: Компания
-      source: Источник
-      loss_reason: Причина отказа
-  stage_events:
-    file: data/stage_history.csv  # история смены этапов (Windows-1251, разделитель ;)
-    columns:
-      deal_id: ID сделки
-      stage: Этап
-      entered_at: Дата перехода
-  transactions:
-    file: data/sales.xlsx         # продажи из учётной системы
-    sheet: Продажи
-    columns:
-      date: Дата
-      document_id: Документ
-      customer_id: Контрагент
-      product: Номенклатура
-      quantity: Количество
-      amount: Сумма, руб.
-      margin: Валовая прибыль
-    cleaning:                     # правила очистки; действие каждого — в разделе о качестве данных
-      cancellation_prefixes: [ВЗ-]   # документы возврата
-      returns: net                   # возвраты уменьшают выручку клиента
-      non_product_codes: [{ADJUSTMENT}]
-      no_customer: exclude           # розничные чеки без покупателя — не клиенты
-  customers:
-    file: data/customers.csv      # компании из CRM с оценкой потенциала
-    columns:
-      customer_id: Компания
-      segment: Отрасль
-      potential: Потенциал в год, руб.
-  activities:
-    file: data/activities.csv     # недельный отчёт по активностям
-    columns:
-      manager: Менеджер
-      date: Неделя
-    type_columns:
-      звонки: Звонки
-      встречи: Встречи
-      КП: КП отправлено
-  plans:
-    file: data/plans.xlsx
-    columns:
-      manager: Менеджер
-      period_start: Месяц
-      target_revenue: План выручки, руб.
-      target_deals: План сделок
-    defaults:
-      period: month
-
-funnel:
-  stages:
-{stages}
-  won_stages: [{WON_STAGE}]
-  lost_stages: [{LOST_STAGE}]
-  stage_aliases:
-    {AMO_WON}: {WON_STAGE}
-    {AMO_LOST}: {LOST_STAGE}
-  counting: credit_skipped
-  min_deals_for_flag: 30
-
-abc:
-  mode: fixed                     # fixed — пороги ниже; computed — границы по кривой ABC (Ultsch–Lötsch)
-  thresholds: [0.80, 0.95]
-  metric: revenue
-  xyz:
-    preset: supply_chain          # X — CV до 0,5; Y — до 1,0; retail — 10 % / 25 %
-  d_class:
-    min_margin: 0                 # маржа за период ниже нуля — класс D
-    inactive_months: 6            # нет покупок последние 6 месяцев — класс D
-    hours_per_deal: 3             # часов менеджера на сделку (оценка консультанта)
-  segments:
-    weights: {{revenue: 0.4, margin: 0.3, frequency: 0.1, potential: 0.2}}
-  migration:
-    falling_share: 0.3            # клиент A «падает», если типичный месяц упал на 30 % и больше
-
-plan:
-  weekly_split: working_days
-
-motivation:
-  base_salary: 45000
-  commission_base: revenue
-  tiers:
-    - {{from_attainment: 0.0, rate: 0.02}}
-    - {{from_attainment: 0.8, rate: 0.04}}
-    - {{from_attainment: 1.0, rate: 0.06}}
-  plan_bonus: 20000
-  penalties:
-    - {{below_attainment: 0.5, amount: 10000}}
-"""
+    return _template("client.yaml.j2").render(
+        name=name.replace('"', '\\"'),
+        start=PERIOD_START.isoformat(),
+        end=PERIOD_END.isoformat(),
+        adjustment=ADJUSTMENT,
+        stages="\n".join(f"    - {s}" for s in STAGES),
+        won=WON_STAGE,
+        lost=LOST_STAGE,
+        amo_won=AMO_WON,
+        amo_lost=AMO_LOST,
+    )
 
 
 def _intake_yaml() -> str:
-    from workbench.app.scaffold import blank_intake
+    from workbench.intake.questionnaire import blank_intake
 
     return blank_intake()
 
 
 def _readme(size: DemoSize, customers: list[str]) -> str:
-    falling, stopped = customers[FALLING_CUSTOMER], customers[STOPPED_CUSTOMER]
-    potential = customers[potential_customer(size)]
-    return f"""# Демо-клиент «Промтехснаб»
+    return _template("README.md.j2").render(
+        seed=SEED,
+        start=f"{PERIOD_START:%d.%m.%Y}",
+        end=f"{PERIOD_END:%d.%m.%Y}",
+        deals=size.deals,
+        weakest_step=PLANTED["weakest_step"],
+        weak_manager=WEAK_MANAGER,
+        weak_manager_step=PLANTED["weak_manager_step"],
+        irregular_manager=IRREGULAR_MANAGER,
+        falling=customers[FALLING_CUSTOMER],
+        stopped=customers[STOPPED_CUSTOMER],
+        potential=customers[potential_customer(size)],
+    )
 
-Вымышленная компания — оптовые поставки промышленного оборудования, отдел продаж из шести менеджеров.
-Папку целиком создаёт детерминированный генератор: `workbench demo` (или `python -m workbench.demo.generate clients/demo`)
-с тем же зерном ({SEED}) даёт те же байты. Данные вымышлены; совпадения имён случайны.
 
-- Период аудита: {PERIOD_START:%d.%m.%Y} – {PERIOD_END:%d.%m.%Y} (9 месяцев), около {size.deals} сделок,
-  созданных в периоде, плюс сделки, созданные в ноябре–декабре 2025 года и закрытые в периоде.
-- Воронка — конвейер продаж из книги «Конвейер продаж»: найден клиент → холодный звонок → коммерческое
-  предложение → встреча → выявление потребностей → развитие потребностей → презентация → продажа.
-  Этап «сопровождение» после продажи представлен повторными покупками клиентов в `sales.xlsx`.
-
-## Файлы
-
-| файл | что это | формат |
-|---|---|---|
-| `data/deals.csv` | выгрузка сделок в стиле amoCRM | UTF-8 без BOM, `,`, даты `дд.мм.гггг чч:мм:сс`, «не закрыта», `Бюджет ` с пробелом, перенос строки в примечании |
-| `data/stage_history.csv` | история смены этапов | Windows-1251, `;` |
-| `data/sales.xlsx` | продажи по клиентам с валовой прибылью | XLSX, лист «Продажи», возвраты — отрицательные суммы (документы «ВЗ-»), корректировки взаиморасчётов, розничные чеки без покупателя |
-| `data/customers.csv` | компании из CRM: отрасль и оценка потенциала в год | UTF-8, `;`, у части компаний потенциал не оценён |
-| `data/activities.csv` | звонки, встречи, КП по неделям | UTF-8 с BOM, `;`, столбец на каждый тип действия |
-| `data/plans.xlsx` | план выручки и сделок | XLSX, только помесячно, по менеджерам |
-
-## Заложенные проблемы — отчёт должен их найти
-
-1. **Самый слабый этап**: шаг «{PLANTED["weakest_step"]}» — конверсия около 22 % при 55–85 % на остальных
-   шагах. Отчёт называет его узким местом воронки с наибольшим эффектом в рублях.
-2. **Слабый менеджер на одном шаге**: {WEAK_MANAGER} на шаге «{PLANTED["weak_manager_step"]}» — около
-   33 % против 55 % у остальных; на других шагах он как все. Отчёт отмечает его за контрольными границами 99,8 %;
-   остальные менеджеры сгенерированы одинаковыми и не отмечаются.
-3. **Длинный хвост убыточных клиентов**: около четверти клиентов (мелкие) с отрицательной маржой.
-4. **Зависимость от крупных клиентов**: крупнейший клиент даёт более 20 % выручки, три крупнейших — около
-   35 %.
-5. **Планы только помесячные** (по менеджерам), без недельной разбивки и без плана по этапам воронки.
-6. **Нерегулярная активность**: {IRREGULAR_MANAGER} — недели без единого звонка чередуются с рывками.
-7. **Падающие клиенты A**: у «{falling}» ежемесячные поставки по договору с июня сократились до 15 %, у
-   «{stopped}» договорные поставки прекратились после апреля. Отчёт показывает их среди клиентов A,
-   чей типичный месяц упал, с выручкой под угрозой в рублях.
-8. **Класс D и время менеджеров**: убыточный хвост и клиенты без покупок последние полгода — класс D;
-   на них уходит заметная доля сделок, отчёт оценивает часы менеджеров и их стоимость.
-9. **Потенциал**: «{potential}» покупает мало (класс C по выручке), но его потенциал — около четверти
-   годовой выручки компании; по многокритериальной оценке он — класс A.
-
-Кроме того, канал «Агрегатор заявок» приносит много заявок, но почти не даёт продаж, а в `deals.csv`
-специально оставлены несколько испорченных строк (невозможная дата 31.02, этап «Переговоры», которого нет в
-воронке, этап с опечаткой, повтор строки, обрезанная строка): они уходят в карантин и видны в приложении Б.
-"""
+def _template(name: str) -> jinja2.Template:
+    """A text template of the demo client's files (``workbench/demo/templates``), rendered verbatim."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("workbench.demo", "templates"),
+        keep_trailing_newline=True,
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env.get_template(name)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -93,3 +93,19 @@ QUESTIONNAIRE: dict[int, dict[str, object]] = {
         },
     },
 }
+
+
+def blank_intake() -> str:
+    """intake.yaml with every layer's questions and empty answers."""
+    lines = [
+        "# Анкета аудита: 11 слоёв системы продаж.",
+        "# Ответ: 0 — нет, 1 — есть частично или не работает, 2 — есть и работает; comment — пояснение.",
+        "layers:",
+    ]
+    for number, layer in QUESTIONNAIRE.items():
+        lines.append(f"  {number}:  # {layer['name']}")
+        for key, question in layer["questions"].items():  # type: ignore[union-attr]
+            lines.append(f"    {key}:  # {question}")
+            lines.append("      score: null")
+            lines.append('      comment: ""')
+    return "\n".join(lines) + "\n"

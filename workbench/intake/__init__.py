@@ -1,0 +1,1 @@
+"""The audit intake: the 11-layer questionnaire and its answers."""
