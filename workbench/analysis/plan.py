@@ -63,6 +63,10 @@ class PlanResult:
     def attainment(self) -> float | None:
         return self.fact_total / self.plan_total if self.plan_total > 0 else None
 
+    def json_derived(self) -> dict[str, object]:
+        """metrics.json: the attainment over the period."""
+        return {"attainment": self.attainment}
+
     def monthly_frame(self) -> pd.DataFrame:
         return pd.DataFrame([vars(r) for r in self.monthly])
 
