@@ -38,6 +38,11 @@ CUSTOMERS_PLACED = frozenset({"abc", "products", "d_class", "time", "segments", 
 # Parts of an encoded AbcResult shown beside it in ``abc`` (concentration, profitability) or split
 # into ``abc.xyz`` and ``abc.matrix``.
 _ABC_BESIDE = ("concentration", "profitability", "xyz")
+# Keys of encoded results that the layout moves under another name: "Class.field" -> the new key paths.
+MOVED = {
+    "XyzResult.counts": ("abc.xyz.customers", "abc.xyz.products"),
+    "XyzResult.unclassified": ("abc.xyz.customers.unclassified", "abc.xyz.products.unclassified"),
+}
 
 
 def build_metrics(
