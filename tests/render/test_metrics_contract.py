@@ -10,9 +10,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from schema_walk import schema_gaps
 
+from workbench.analysis.customers.abc_computed import computed_limits
 from workbench.audit import AuditResult
 from workbench.render.metrics import MOVED, SCHEMA_VERSION, build_metrics, schema, validate_metrics
 from workbench.serialize import Omit, field_rule
@@ -178,3 +180,16 @@ def test_a_new_field_of_the_audit_flows_into_the_document(demo_audit):
 def test_fixture_has_no_machine_dependent_values():
     text = FIXTURE.read_text(encoding="utf-8")
     assert "generated_at" not in text and not re.search(r'"(client_dir|output_dir)"', text)
+
+
+def test_the_schema_declares_the_keys_of_a_computed_abc(demo_audit):
+    """The demo ranks by fixed thresholds; its customers ranked by computed limits must fit the schema too."""
+    abc = demo_audit.abc
+    limits = computed_limits(np.sort(abc.items["value"].to_numpy())[::-1])
+    audit = dataclasses.replace(
+        demo_audit, abc=dataclasses.replace(abc, mode="computed", computed=limits), customers=None
+    )
+    document = build_metrics(audit, {})
+    assert set(document["abc"]["customers"]["computed"]) >= {"pareto", "a_yield", "c_yield"}
+    assert schema_gaps(document, schema()) == []
+    validate_metrics(document)

@@ -7,7 +7,8 @@ The result objects are encoded by :func:`workbench.serialize.encode`, which take
 (see that module for renaming, nesting, converting or omitting one, and how to add a field). This module
 only lays the encoded results out: the client and the run, and where each analysis goes. A field of
 :class:`AuditResult` or :class:`CustomerBase` that the layout does not place is added under its own name,
-at the top level or in ``abc`` respectively.
+at the top level or in ``abc`` respectively; :data:`MOVED` lists the keys of encoded results that the
+layout puts under another name.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ AUDIT_PLACED = frozenset(
     {"data", "funnel", "funnel_time", "weekly", "velocity", "reasons", "cohorts", "abc", "customers"}
     | {"plan", "activity", "findings", "as_of"}
 )
-# CustomerBase fields placed by _abc; any other field goes into ``abc`` under its name.
+# CustomerBase fields placed by _abc (names, the customers file's names, on purpose nowhere); any other
+# field goes into ``abc`` under its name.
 CUSTOMERS_PLACED = frozenset({"abc", "products", "d_class", "time", "segments", "migration", "names"})
 # Parts of an encoded AbcResult shown beside it in ``abc`` (concentration, profitability) or split
 # into ``abc.xyz`` and ``abc.matrix``.
@@ -92,7 +94,11 @@ def _abc(audit: AuditResult) -> dict[str, Any]:
         if audit.abc is None:
             return {"customers": None, "concentration": None}
         customers = encode(audit.abc, "abc")
-        return {"customers": _ranking(customers), **{k: customers[k] for k in _ABC_BESIDE[:2]}}
+        return {
+            "customers": _ranking(customers),
+            "concentration": customers["concentration"],
+            "profitability": customers["profitability"],
+        }
     customers = encode(base.abc, "abc")
     products = encode(base.products, "products") if base.products is not None else None
     rest = {f.name: getattr(base, f.name) for f in dataclasses.fields(base) if f.name not in CUSTOMERS_PLACED}

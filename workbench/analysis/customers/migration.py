@@ -41,9 +41,8 @@ class Migration:
     current: Period
     split: str  # "configured" or "halves"
     matrix: dict[str, dict[str, int]]  # previous class -> current class -> customers
-    classes: pd.DataFrame = field(
-        metadata=json_omit("one row per customer; matrix counts them")
-    )  # id, previous, current
+    # id, previous, current
+    classes: pd.DataFrame = field(metadata=json_omit("one row per customer; matrix counts them"))
     # id, previous_monthly, current_monthly, change, stopped (typical month 0)
     falling: pd.DataFrame = field(metadata=json_key(via=frame_records))
     falling_share: float

@@ -92,12 +92,12 @@ class FunnelResult:
     months: float
     managers: list[ManagerRow] = field(metadata=json_key(item_keys={"name": "manager"}))
     manager_stages: list[ManagerStage] = field(metadata=json_key(item_keys={"name": "manager"}))
-    tests: list[StageTest] = field(metadata=json_omit("after the manager win test in json_derived tests"))
+    tests: list[StageTest] = field(metadata=json_omit("in json_derived tests, after the manager win test"))
     impacts: list[StageImpact] = field(metadata=json_key("bottlenecks"))
     equal_effort_share: float = EQUAL_EFFORT_SHARE
     notes: list[str] = field(default_factory=list)
     manager_win_test: StageTest | None = field(
-        default=None, metadata=json_omit("first of json_derived tests")
+        default=None, metadata=json_omit("first in json_derived tests")
     )
     sources: list[GroupRow] = field(default_factory=list, metadata=json_key(item_keys={"name": "source"}))
     source_stages: list[GroupStage] = field(
