@@ -42,7 +42,8 @@ def _walk(
                 gaps.setdefault(
                     f"{pointer}/properties/{key}",
                     f"{where}.{key}: not in the schema; declare {key!r} in {pointer}/properties"
-                    f" (its value here is {_kind(item)})",
+                    f" (its value here is {_kind(item)})"
+                    + ("" if properties else f", or {pointer}/additionalProperties if its keys are data"),
                 )
     elif isinstance(value, list):
         items = node.get("items")

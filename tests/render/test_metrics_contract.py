@@ -193,3 +193,21 @@ def test_the_schema_declares_the_keys_of_a_computed_abc(demo_audit):
     assert set(document["abc"]["customers"]["computed"]) >= {"pareto", "a_yield", "c_yield"}
     assert schema_gaps(document, schema()) == []
     validate_metrics(document)
+
+
+def test_the_schema_declares_the_keys_of_an_audit_without_sales_lines(demo_audit):
+    document = build_metrics(dataclasses.replace(demo_audit, abc=None, customers=None), {})
+    assert document["abc"] == {"customers": None, "concentration": None}
+    assert schema_gaps(document, schema()) == []
+    validate_metrics(document)
+
+
+def test_the_schema_declares_the_actions_by_class(demo_audit):
+    """The demo's actions name no customer; when they do, ``d_class.time.actions`` is an object."""
+    base = demo_audit.customers
+    time = dataclasses.replace(base.time, actions={c: 2.0 for c in base.time.deals})
+    audit = dataclasses.replace(demo_audit, customers=dataclasses.replace(base, time=time))
+    document = build_metrics(audit, {})
+    assert document["abc"]["d_class"]["time"]["actions"]["A"] == 2.0
+    assert schema_gaps(document, schema()) == []
+    validate_metrics(document)
