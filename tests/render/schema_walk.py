@@ -17,7 +17,7 @@ def schema_gaps(document: Any, schema: dict[str, Any]) -> list[str]:
 
 
 def _walk(
-    value: Any, node: dict[str, Any], path: str, pointer: str, root: dict[str, Any], gaps: dict
+    value: Any, node: dict[str, Any], path: str, pointer: str, root: dict[str, Any], gaps: dict[str, str]
 ) -> None:
     while "$ref" in node:
         pointer = node["$ref"]
