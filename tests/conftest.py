@@ -32,6 +32,17 @@ def small_client(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def demo_audit():
+    """The audit of the committed demo client (clients/demo) as of 2026-11-23, built once per session;
+    treat it as read-only."""
+    import datetime as dt
+
+    from workbench.audit import build_audit
+
+    return build_audit(REPO / "clients" / "demo", as_of=dt.date(2026, 11, 23))
+
+
+@pytest.fixture(scope="session")
 def datasets() -> Path:
     """``../shared/datasets``; tests skip without it unless WORKBENCH_REQUIRE_DATASETS=1 (CI)."""
     if not DATASETS.is_dir():

@@ -7,12 +7,13 @@ without any action. A manager is irregular when the coefficient of variation is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from workbench.config import ActivityConfig, Period
+from workbench.serialize import json_omit
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,10 @@ class ActivityResult:
     """Weekly activity per manager and type."""
 
     available: bool
-    weekly: pd.DataFrame  # index week (Monday), columns managers, values total actions
-    by_type: pd.DataFrame  # index manager, columns types, values total actions
+    # index week (Monday), columns managers, values total actions
+    weekly: pd.DataFrame = field(metadata=json_omit("drawn in the report; managers hold its statistics"))
+    # index manager, columns types, values total actions
+    by_type: pd.DataFrame = field(metadata=json_omit("drawn in the report"))
     managers: list[ManagerActivity]
     threshold: float
 

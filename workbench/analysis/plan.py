@@ -79,6 +79,10 @@ class PlanResult:
         """A period whose fact is below the warning share of its plan."""
         return row.attainment is not None and row.attainment < self.attainment_warning
 
+    def json_derived(self) -> dict[str, object]:
+        """metrics.json: the attainment over the period."""
+        return {"attainment": self.attainment}
+
     def monthly_frame(self) -> pd.DataFrame:
         return pd.DataFrame([vars(r) for r in self.monthly])
 

@@ -109,11 +109,11 @@ def reconcile(won: pd.DataFrame, sales: pd.DataFrame) -> Reconciliation:
     both = crm_by.index.intersection(sales_by.index)
     lines = [
         ReconciliationLine(
-            "deals_without_customer", -float(no_customer["amount"].sum()), len(no_customer), 0
+            "deals_without_customer", 0.0 - float(no_customer["amount"].sum()), len(no_customer), 0
         ),
         ReconciliationLine(
             "deals_not_in_sales",
-            -float(crm_by.loc[crm_only, "sum"].sum()),
+            0.0 - float(crm_by.loc[crm_only, "sum"].sum()),
             int(crm_by.loc[crm_only, "size"].sum()),
             len(crm_only),
         ),

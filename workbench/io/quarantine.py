@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from workbench.serialize import json_key, json_omit
+
 if TYPE_CHECKING:
     from workbench.io.mapping import PresetChoice
 
@@ -21,7 +23,7 @@ EXPECTED_REASONS = frozenset({"not_stage_change", "deleted_deal"})
 class TableReport:
     """What happened to one input file on its way into a canonical table."""
 
-    table: str
+    table: str = field(metadata=json_omit("the key of the report in data_quality"))
     file: str
     rows_read: int = 0
     rows_used: int = 0
@@ -36,7 +38,7 @@ class TableReport:
     # Valid rows that a configured cleaning rule removed (not errors): rows and money per rule.
     rows_excluded: int = 0
     excluded: dict[str, dict[str, float]] = field(default_factory=dict)
-    file_format: str = "csv"
+    file_format: str = field(default="csv", metadata=json_key("format"))
     preset: PresetChoice | None = None
 
     @property

@@ -2,55 +2,56 @@
 
 The contract is ``schemas/metrics.schema.json``; :data:`SCHEMA_VERSION` follows semantic versioning
 (a new minor version adds keys, nothing is renamed or removed).
+
+The result objects are encoded by :func:`workbench.serialize.encode`, which takes every dataclass field
+(see that module for renaming, nesting, converting or omitting one, and how to add a field). This module
+only lays the encoded results out: the client and the run, and where each analysis goes. A field of
+:class:`Audit` or :class:`CustomerBase` that the layout does not place is added under its own name,
+at the top level or in ``abc`` respectively; :data:`MOVED` lists the keys of encoded results that the
+layout puts under another name.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
-import math
 from functools import cache
 from typing import Any
 
-import pandas as pd
-
 from workbench import __version__
 from workbench.analysis.customers.abc import AbcResult
-from workbench.analysis.customers.base import CustomerBase
-from workbench.analysis.funnel.groups import GroupRow, GroupStage
-from workbench.audit import AuditResult
+from workbench.audit import Audit
 from workbench.present.finding_text import finding_texts
 from workbench.present.i18n import Messages
 from workbench.resources import schema_path
+from workbench.serialize import encode
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
+
+# Audit fields placed by build_metrics; any other field goes to the top level under its name.
+AUDIT_PLACED = frozenset(
+    {"data", "funnel", "funnel_time", "weekly", "velocity", "reasons", "cohorts", "abc", "customers"}
+    | {"plan", "activity", "findings", "as_of"}
+)
+# CustomerBase fields placed by _abc (names, the customers file's names, on purpose nowhere); any other
+# field goes into ``abc`` under its name.
+CUSTOMERS_PLACED = frozenset({"abc", "products", "d_class", "time", "segments", "migration", "names"})
+# Parts of an encoded AbcResult shown beside it in ``abc`` (concentration, profitability) or split
+# into ``abc.xyz`` and ``abc.matrix``.
+_ABC_BESIDE = ("concentration", "profitability", "xyz")
+# Keys of encoded results that the layout moves under another name: "Class.field" -> the new key paths.
+MOVED = {
+    "XyzResult.counts": ("abc.xyz.customers", "abc.xyz.products"),
+    "XyzResult.unclassified": ("abc.xyz.customers.unclassified", "abc.xyz.products.unclassified"),
+}
 
 
-def _clean(value: Any) -> Any:
-    """JSON-safe: NaN and infinities become null, numpy scalars become Python numbers, dates ISO."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def build_metrics(
-    audit: AuditResult, parameters: dict[str, Any], locale: str | None = None
-) -> dict[str, Any]:
+def build_metrics(audit: Audit, parameters: dict[str, Any], locale: str | None = None) -> dict[str, Any]:
     """The metrics.json document of one audit."""
     config = audit.config
     locale = locale or config.locale
     t = Messages(locale, config.currency)
-    funnel = audit.funnel
     document = {
         "schema_version": SCHEMA_VERSION,
         "client": {
@@ -58,7 +59,7 @@ def build_metrics(
             "slug": config.slug,
             "locale": locale,
             "currency": config.currency,
-            "period": {"start": config.period.start, "end": config.period.end},
+            "period": config.period,
         },
         "run": {
             "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
@@ -67,374 +68,78 @@ def build_metrics(
             "as_of": audit.as_of,
             "anonymized": audit.data.anonymized,
         },
-        "data_quality": {
-            table: {
-                "file": r.file,
-                "rows_read": r.rows_read,
-                "rows_used": r.rows_used,
-                "rows_quarantined": r.rows_quarantined,
-                "reasons": r.reasons,
-                "warnings": r.warnings,
-                "rows_excluded": r.rows_excluded,
-                "excluded": r.excluded,
-                "examples": r.examples,
-                "columns": r.columns,
-                "preset": r.preset.as_dict() if r.preset else None,
-                "encoding": r.encoding,
-                "delimiter": r.delimiter,
-                "sheet": r.sheet,
-                "format": r.file_format,
-            }
-            for table, r in audit.data.reports.items()
-        },
+        "data_quality": audit.data.reports,
         "funnel": {
-            "rule": funnel.rule,
-            "basis": funnel.basis,
-            "stages": [
-                {
-                    "stage": s.stage,
-                    "reached": s.reached,
-                    "conversion": s.conversion,
-                    "left": s.left,
-                    "advanced": s.advanced,
-                    "lost": s.lost,
-                    "open": s.open,
-                    "ci_low": s.ci_low,
-                    "ci_high": s.ci_high,
-                    "cumulative": s.cumulative,
-                }
-                for s in funnel.stages
-            ],
-            "won": funnel.won,
-            "lost": funnel.lost,
-            "open": funnel.open,
-            "lost_stage_unknown": funnel.lost_stage_unknown,
-            "deals_in_cohort": funnel.deals_in_cohort,
-            "win_rate": funnel.win_rate,
-            "avg_check": funnel.avg_check,
-            "revenue": funnel.revenue,
-            "cycle_days_median": funnel.cycle_days_median,
-            "managers": [{"manager": m.name, **_group(m)} for m in funnel.managers],
-            "sources": [{"source": s.name, **_group(s)} for s in funnel.sources],
-            "manager_stages": [{"manager": m.name, **_group_stage(m)} for m in funnel.manager_stages],
-            "source_stages": [{"source": m.name, **_group_stage(m)} for m in funnel.source_stages],
-            "tests": [
-                {
-                    "stage": x.stage,
-                    "groups": x.managers,
-                    "statistic": x.statistic,
-                    "dof": x.dof,
-                    "p_value": x.p_value,
-                }
-                for x in ([funnel.manager_win_test] if funnel.manager_win_test else []) + funnel.tests
-            ],
-            "time": _time(audit),
-            "weekly": _weekly(audit),
-            "velocity": _velocity(audit),
-            "lost_reasons": _reasons(audit),
-            "cohorts": [vars(c) for c in audit.cohorts],
-            "bottlenecks": [
-                {
-                    "stage": i.stage,
-                    "conversion": i.conversion,
-                    "best_practice": i.best_practice,
-                    "impact_equal_effort": i.impact_equal_effort,
-                    "impact_best_practice": i.impact_best_practice,
-                }
-                for i in funnel.impacts
-            ],
+            **encode(audit.funnel, "funnel"),
+            "time": audit.funnel_time,
+            "weekly": audit.weekly,
+            "velocity": audit.velocity,
+            "lost_reasons": audit.reasons,
+            "cohorts": audit.cohorts,
         },
         "abc": _abc(audit),
-        "plan": _plan(audit),
-        "activity": {
-            "available": audit.activity.available,
-            "managers": [vars(m) for m in audit.activity.managers],
-        },
-        "findings": [
-            {
-                "id": f.id,
-                "code": f.code,
-                "layer": f.layer,
-                "severity": f.severity,
-                "impact_per_month": f.impact_per_month,
-                "section": f.section,
-                **finding_texts(t, f),
-            }
-            for f in audit.findings
-        ],
+        "plan": audit.plan,
+        "activity": audit.activity,
+        "findings": [{**encode(f, "finding"), **finding_texts(t, f)} for f in audit.findings],
     }
-    return _clean(document)
+    rest = {f.name: getattr(audit, f.name) for f in dataclasses.fields(audit) if f.name not in AUDIT_PLACED}
+    return encode(document | rest, "metrics")
 
 
-def _group(row: GroupRow) -> dict[str, Any]:
-    return {
-        "deals": row.deals,
-        "won": row.won,
-        "lost": row.lost,
-        "open": row.open,
-        "win_rate": row.win_rate,
-        "ci_low": row.ci_low,
-        "ci_high": row.ci_high,
-        "shrunk_rate": row.shrunk_rate,
-        "flag": row.flag,
-        "share_of_deals": row.share_of_deals,
-        "revenue": row.revenue,
-        "avg_check": row.avg_check,
-    }
-
-
-def _group_stage(row: GroupStage) -> dict[str, Any]:
-    return {
-        "stage": row.stage,
-        "left": row.left,
-        "advanced": row.advanced,
-        "conversion": row.conversion,
-        "ci_low": row.ci_low,
-        "ci_high": row.ci_high,
-        "shrunk_rate": row.shrunk_rate,
-        "limit_low": row.limit_low,
-        "limit_high": row.limit_high,
-        "flag": row.flag,
-        "watch": row.watch,
-        "impact_per_month": row.impact_per_month,
-    }
-
-
-def _time(audit: AuditResult) -> dict[str, Any]:
-    time = audit.funnel_time
-    return {
-        "basis": time.basis,
-        "reference": time.reference,
-        "stages": [vars(s) for s in time.stages],
-        "cycle_days": {
-            "median": time.cycle_days_median,
-            "p75": time.cycle_days_p75,
-            "p90": time.cycle_days_p90,
-        },
-        "stalled": {
-            "count": time.stalled_count,
-            "amount": time.stalled_amount,
-            "open": time.open_count,
-            "open_amount": time.open_amount,
-            "deals": [vars(d) for d in time.stalled],
-        },
-    }
-
-
-def _weekly(audit: AuditResult) -> dict[str, Any]:
-    weekly = audit.weekly
-    rates = weekly.rates()
-    return {
-        "basis": weekly.basis,
-        "compare_weeks": weekly.compare_weeks,
-        "weeks": [
-            {
-                "week": week,
-                "entered": {str(k): int(v) for k, v in weekly.entered.loc[week].items()},
-                "won": int(weekly.won.loc[week]),
-                "lost": int(weekly.lost.loc[week]),
-                "conversion": {
-                    str(k): (None if pd.isna(v) else float(v)) for k, v in rates.loc[week].items()
-                },
-            }
-            for week in weekly.entered.index
-        ],
-        "steps": [vars(s) for s in weekly.steps],
-    }
-
-
-def _velocity(audit: AuditResult) -> dict[str, Any]:
-    v = audit.velocity
-    return {
-        "opportunities": v.opportunities,
-        "win_rate": v.win_rate,
-        "avg_check": v.avg_check,
-        "cycle_days": v.cycle_days,
-        "per_day": v.per_day,
-        "per_month": v.per_month,
-        "levers": [vars(lever) for lever in v.levers],
-    }
-
-
-def _reasons(audit: AuditResult) -> dict[str, Any]:
-    reasons = audit.reasons
-    return {
-        "available": reasons.available,
-        "lost": reasons.lost,
-        "with_reason": reasons.with_reason,
-        "by_stage": {
-            str(r): {str(k): int(v) for k, v in row.items()} for r, row in reasons.by_stage.iterrows()
-        },
-        "by_manager": {
-            str(r): {str(k): int(v) for k, v in row.items()} for r, row in reasons.by_manager.iterrows()
-        },
-    }
-
-
-def _abc(audit: AuditResult) -> dict[str, Any]:
+def _abc(audit: Audit) -> dict[str, Any]:
     base = audit.customers
     if base is None:
         if audit.abc is None:
             return {"customers": None, "concentration": None}
+        customers = encode(audit.abc, "abc")
         return {
-            "customers": _abc_result(audit.abc),
-            "concentration": vars(audit.abc.concentration),
-            "profitability": vars(audit.abc.profitability),
+            "customers": _ranking(customers),
+            "concentration": customers["concentration"],
+            "profitability": customers["profitability"],
         }
-    abc = base.abc
-    return {
-        "customers": _abc_result(abc),
-        "concentration": vars(abc.concentration),
-        "profitability": vars(abc.profitability),
-        "products": _abc_result(base.products) if base.products is not None else None,
-        "xyz": _xyz(base),
-        "matrix": {
-            "customers": _matrix(abc),
-            "products": _matrix(base.products) if base.products is not None else None,
-        },
-        "d_class": _d_class(base),
-        "segments": _segments(base),
-        "migration": _migration(base),
-    }
+    customers = encode(base.abc, "abc")
+    products = encode(base.products, "products") if base.products is not None else None
+    rest = {f.name: getattr(base, f.name) for f in dataclasses.fields(base) if f.name not in CUSTOMERS_PLACED}
+    return encode(
+        {
+            "customers": _ranking(customers),
+            "concentration": customers["concentration"],
+            "profitability": customers["profitability"],
+            "products": _ranking(products) if products is not None else None,
+            "xyz": _xyz(customers, products),
+            "matrix": {"customers": _matrix(base.abc), "products": _matrix(base.products)},
+            "d_class": {**encode(base.d_class, "d_class"), "time": base.time},
+            "segments": base.segments,
+            "migration": base.migration,
+        }
+        | rest,
+        "abc",
+    )
 
 
-def _abc_result(abc: AbcResult) -> dict[str, Any]:
-    computed = abc.computed
-    return {
-        "mode": abc.mode,
-        "metric": abc.metric,
-        "thresholds": list(abc.thresholds),
-        "classes": {
-            k: {"count": v.count, "revenue": v.revenue, "share": v.share} for k, v in abc.classes.items()
-        },
-        "excluded": {"count": abc.excluded_count, "value": abc.excluded_value},
-        "ranked": len(abc.items),
-        "total": abc.total,
-        "computed": None
-        if computed is None
-        else {
-            "pareto": list(computed.pareto),
-            "break_even": list(computed.break_even),
-            "submarginal": list(computed.submarginal),
-            "ab_exchanged": computed.ab_exchanged,
-            "a_effort": computed.a_effort,
-            "c_effort": computed.c_effort,
-        },
-        "fallback": abc.fallback,
-        "lines_without_key": abc.lines_without_key,
-    }
+def _ranking(encoded: dict[str, Any]) -> dict[str, Any]:
+    """An encoded ABC result without the parts that ``abc`` shows beside it."""
+    return {k: v for k, v in encoded.items() if k not in _ABC_BESIDE}
 
 
-def _xyz(base: CustomerBase) -> dict[str, Any] | None:
-    xyz = base.abc.xyz
+def _xyz(customers: dict[str, Any], products: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The customers' XYZ result, its class counts under ``customers`` beside the products' ones."""
+    xyz = customers["xyz"]
     if xyz is None:
         return None
-    products = base.products.xyz if base.products is not None else None
+    product_xyz = products["xyz"] if products is not None else None
     return {
-        "available": xyz.available,
-        "limits": list(xyz.limits),
-        "preset": xyz.preset,
-        "months": [m.date() for m in xyz.months],
-        "months_without_sales": xyz.months_without_sales,
-        "customers": {**xyz.counts, "unclassified": xyz.unclassified},
-        "products": {**products.counts, "unclassified": products.unclassified} if products else None,
+        **{k: v for k, v in xyz.items() if k not in ("counts", "matrix")},
+        "customers": xyz["counts"],
+        "products": product_xyz["counts"] if product_xyz else None,
     }
 
 
-def _matrix(abc: AbcResult) -> dict[str, Any] | None:
-    if abc.xyz is None or not abc.xyz.available:
+def _matrix(abc: AbcResult | None) -> Any:
+    """The ABC x XYZ cells, or None without an XYZ analysis."""
+    if abc is None or abc.xyz is None or not abc.xyz.available:
         return None
-    return {key: vars(cell) for key, cell in abc.xyz.matrix.items()}
-
-
-def _d_class(base: CustomerBase) -> dict[str, Any]:
-    d, time = base.d_class, base.time
-    return {
-        "count": d.count,
-        "revenue": d.revenue,
-        "margin": d.margin,
-        "customers": d.total_customers,
-        "rules": d.rules,
-        "by_rule": d.by_rule,
-        "by_abc": {k or "unranked": v for k, v in d.by_abc.items()},
-        "ids": d.customers["id"].tolist(),
-        "time": None
-        if time is None
-        else {
-            "deals": time.deals,
-            "deals_without_customer": time.deals_without_customer,
-            "actions": time.actions,
-            "hours_per_deal": time.hours_per_deal,
-            "hours_per_action": time.hours_per_action,
-            "hour_cost": time.hour_cost,
-            "hour_cost_source": time.hour_cost_source,
-            "hours_per_month": {c: time.hours_per_month(c) for c in time.deals},
-            "cost_per_month": {c: time.cost_per_month(c) for c in time.deals},
-        },
-    }
-
-
-def _segments(base: CustomerBase) -> dict[str, Any] | None:
-    s = base.segments
-    if s is None:
-        return None
-    return {
-        "weights": s.weights,
-        "dropped": s.dropped,
-        "potential_filled": s.potential_filled,
-        "classes": {
-            k: {"count": v.count, "revenue": v.revenue, "share": v.share} for k, v in s.classes.items()
-        },
-        "moved_up": s.moved_up,
-        "moved_down": s.moved_down,
-        "movers": [
-            {"id": r.id, "abc": r.abc, "score_class": r.cls, "score": r.score, "reason": r.reason}
-            for r in s.movers.itertuples(index=False)
-        ],
-    }
-
-
-def _migration(base: CustomerBase) -> dict[str, Any] | None:
-    m = base.migration
-    if m is None:
-        return None
-    return {
-        "previous": {"start": m.previous.start, "end": m.previous.end},
-        "current": {"start": m.current.start, "end": m.current.end},
-        "split": m.split,
-        "matrix": m.matrix,
-        "up": m.up,
-        "down": m.down,
-        "lost_a": m.lost_a,
-        "new_a": m.new_a,
-        "falling_share": m.falling_share,
-        "falling": [
-            {
-                "id": r.id,
-                "previous_monthly": r.previous_monthly,
-                "current_monthly": r.current_monthly,
-                "change": r.change,
-            }
-            for r in m.falling.itertuples(index=False)
-        ],
-        "revenue_at_risk": m.revenue_at_risk,
-    }
-
-
-def _plan(audit: AuditResult) -> dict[str, Any]:
-    plan = audit.plan
-    return {
-        "available": plan.available,
-        "granularities": plan.granularities,
-        "plan_total": plan.plan_total,
-        "fact_total": plan.fact_total,
-        "attainment": plan.attainment,
-        "weekly_derived": plan.weekly_derived,
-        "weeks_below": plan.weeks_below,
-        "weeks_total": plan.weeks_total,
-        "monthly": [vars(r) for r in plan.monthly],
-        "managers": [vars(m) for m in plan.managers],
-    }
+    return encode(abc.xyz.matrix, "matrix")
 
 
 @cache

@@ -10,7 +10,7 @@ exceeding sales) take no part in the ranking; they are counted apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,7 @@ from workbench.analysis.customers.totals import Keyed, keyed
 from workbench.analysis.customers.xyz import XyzResult, abc_xyz_matrix, analyze_xyz
 from workbench.analysis.periods import in_period
 from workbench.config import AbcConfig, Period
+from workbench.serialize import json_key
 
 METRIC_COLUMNS = {"revenue": "amount", "margin": "margin", "quantity": "quantity"}
 CLASSES = ("A", "B", "C")
@@ -74,9 +75,10 @@ class AbcResult:
     metric: str
     thresholds: tuple[float, float]  # cumulative shares at the A and B limits (computed mode: as found)
     classes: dict[str, ClassSummary]
-    items: pd.DataFrame  # id, value, share, cum_share_before, cum_share, cls[, cv, xyz] (ranked items)
-    excluded_count: int
-    excluded_value: float
+    # id, value, share, cum_share_before, cum_share, cls[, cv, xyz] (ranked items)
+    items: pd.DataFrame = field(metadata=json_key("ranked", via=len))
+    excluded_count: int = field(metadata=json_key("excluded", "count"))
+    excluded_value: float = field(metadata=json_key("excluded", "value"))
     total: float
     concentration: Concentration
     profitability: Profitability
@@ -90,6 +92,10 @@ class AbcResult:
     def fallback(self) -> bool:
         """Computed mode asked for, fixed thresholds used (fewer than three ranked items)."""
         return self.mode == "computed" and self.computed is None
+
+    def json_derived(self) -> dict[str, object]:
+        """metrics.json: whether the fixed thresholds stood in for computed ones."""
+        return {"fallback": self.fallback}
 
 
 def _ordered(values: pd.Series) -> pd.DataFrame:

@@ -17,7 +17,7 @@ and per action.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,7 @@ import pandas as pd
 from workbench.analysis.customers.totals import keyed
 from workbench.analysis.periods import in_period
 from workbench.config import DClassConfig, Period
+from workbench.serialize import json_key
 
 TIME_CLASSES = ("A", "B", "C", "D", "none")  # none: a customer without purchases in the period
 DAYS_PER_MONTH = 30.4375
@@ -38,10 +39,14 @@ class DClassResult:
     count: int
     revenue: float
     margin: float | None  # None when the lines carry no margin
-    customers: pd.DataFrame  # id, revenue, margin, last_purchase, cost_to_serve, abc, rule_<rule> flags
+    # id, revenue, margin, last_purchase, cost_to_serve, abc, rule_<rule> flags
+    customers: pd.DataFrame = field(metadata=json_key("ids", via=lambda c: c["id"].tolist()))
     by_rule: dict[str, int]  # a customer counts under every rule that holds
-    by_abc: dict[str, int]  # D customers by their ABC class ("" when not ranked)
-    total_customers: int
+    # D customers by their ABC class ("" when not ranked)
+    by_abc: dict[str, int] = field(
+        metadata=json_key(via=lambda d: {k or "unranked": v for k, v in d.items()})
+    )
+    total_customers: int = field(metadata=json_key("customers"))
     min_margin: float | None
     min_margin_rate: float | None
     inactive_months: float | None
@@ -81,6 +86,13 @@ class ManagerTime:
 
     def cost_per_month(self, cls: str) -> float | None:
         return self.hours_per_month(cls) * self.hour_cost if self.hour_cost else None
+
+    def json_derived(self) -> dict[str, object]:
+        """metrics.json: hours and their cost a month, by class."""
+        return {
+            "hours_per_month": {c: self.hours_per_month(c) for c in self.deals},
+            "cost_per_month": {c: self.cost_per_month(c) for c in self.deals},
+        }
 
 
 def customer_totals(lines: pd.DataFrame, customers: pd.DataFrame | None) -> pd.DataFrame:

@@ -18,7 +18,7 @@ month: what the company stops receiving each month unless it wins those customer
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ from workbench.analysis.customers.totals import keyed, month_numbers
 from workbench.analysis.customers.xyz import complete_months
 from workbench.analysis.periods import in_period
 from workbench.config import AbcConfig, Period
+from workbench.serialize import frame_records, json_key, json_omit
 
 CLASSES = ("A", "B", "C", "—")
 RANK = {"A": 0, "B": 1, "C": 2}
@@ -41,8 +42,10 @@ class Migration:
     current: Period
     split: str  # "configured" or "halves"
     matrix: dict[str, dict[str, int]]  # previous class -> current class -> customers
-    classes: pd.DataFrame  # id, previous, current
-    falling: pd.DataFrame  # id, previous_monthly, current_monthly, change, stopped (typical month 0)
+    # id, previous, current
+    classes: pd.DataFrame = field(metadata=json_omit("one row per customer; matrix counts them"))
+    # id, previous_monthly, current_monthly, change, stopped (typical month 0)
+    falling: pd.DataFrame = field(metadata=json_key(via=frame_records))
     falling_share: float
 
     @property
@@ -71,6 +74,16 @@ class Migration:
         """Revenue a month the falling A customers no longer bring."""
         f = self.falling
         return float((f["previous_monthly"] - f["current_monthly"]).sum())
+
+    def json_derived(self) -> dict[str, object]:
+        """metrics.json: the moves between classes and the revenue at risk."""
+        return {
+            "up": self.up,
+            "down": self.down,
+            "lost_a": self.lost_a,
+            "new_a": self.new_a,
+            "revenue_at_risk": self.revenue_at_risk,
+        }
 
     def _moved(self, source: str, target: str) -> list[str]:
         c = self.classes

@@ -19,7 +19,7 @@ that moved it most: the largest gap between its share of that criterion and its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ from workbench.analysis.customers.abc import ClassSummary
 from workbench.analysis.customers.totals import Keyed, keyed
 from workbench.analysis.periods import in_period
 from workbench.config import AbcConfig, Period
+from workbench.serialize import json_omit
 
 RANK = {"A": 0, "B": 1, "C": 2}
 
@@ -39,7 +40,8 @@ class SegmentResult:
     weights: dict[str, float]  # criteria in force, rescaled to add up to 1
     dropped: list[str]  # criteria left out for lack of data
     potential_filled: int  # customers whose missing potential was set to their yearly revenue
-    items: pd.DataFrame  # id, score, cls, abc, revenue, share_<criterion>..., reason, move (-1 / 0 / +1)
+    # id, score, cls, abc, revenue, share_<criterion>..., reason, move (-1 / 0 / +1)
+    items: pd.DataFrame = field(metadata=json_omit("one row per customer; json_derived lists the movers"))
     classes: dict[str, ClassSummary]  # count and revenue by score class
 
     @property
@@ -55,6 +57,17 @@ class SegmentResult:
     @property
     def moved_down(self) -> int:
         return int((self.items["move"] < 0).sum())
+
+    def json_derived(self) -> dict[str, object]:
+        """metrics.json: how many moved and who, the score class named ``score_class``."""
+        return {
+            "moved_up": self.moved_up,
+            "moved_down": self.moved_down,
+            "movers": [
+                {"id": r.id, "abc": r.abc, "score_class": r.cls, "score": r.score, "reason": r.reason}
+                for r in self.movers.itertuples(index=False)
+            ],
+        }
 
 
 def criteria_values(

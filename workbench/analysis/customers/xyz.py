@@ -21,6 +21,7 @@ import pandas as pd
 
 from workbench.analysis.customers.totals import Keyed, month_numbers
 from workbench.config import Period, XyzConfig
+from workbench.serialize import json_key, json_omit
 
 XYZ = ("X", "Y", "Z")
 
@@ -41,13 +42,14 @@ class XyzResult:
     available: bool
     limits: tuple[float, float]
     preset: str | None  # None when the limits were set by hand
-    months: list[pd.Timestamp]  # first days of the complete months used
+    # first days of the complete months used
+    months: list[pd.Timestamp] = field(metadata=json_key(via=lambda ms: [m.date() for m in ms]))
     months_without_sales: str
     min_months: int
-    cv: pd.Series  # per ranked item (NaN: no class)
-    classes: pd.Series  # "X" / "Y" / "Z" / "" per ranked item
+    cv: pd.Series = field(metadata=json_omit("per ranked item"))  # per ranked item (NaN: no class)
+    classes: pd.Series = field(metadata=json_omit("per ranked item"))  # "X" / "Y" / "Z" / "" per item
     counts: dict[str, int]
-    unclassified: int
+    unclassified: int = field(metadata=json_key("counts", "unclassified"))
     matrix: dict[str, MatrixCell] = field(default_factory=dict)  # "AX" ... "CZ"
 
 

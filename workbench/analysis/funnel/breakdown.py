@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from workbench.analysis.funnel.position import FunnelFrame
+from workbench.serialize import frame_rows, json_key
 
 TOP_REASONS = 8
 OTHER = "*other*"  # the label of reasons beyond the top ones; the report translates it
@@ -34,8 +35,9 @@ class LostReasons:
     available: bool
     lost: int
     with_reason: int
-    by_stage: pd.DataFrame  # index reason (top ones, then *other*), columns stages (+ "unknown"), counts
-    by_manager: pd.DataFrame  # index reason, columns managers, counts
+    # index reason (top ones, then *other*), columns stages (+ "unknown"), counts
+    by_stage: pd.DataFrame = field(metadata=json_key(via=frame_rows))
+    by_manager: pd.DataFrame = field(metadata=json_key(via=frame_rows))  # index reason, columns managers
 
     @property
     def top_reason(self) -> str | None:

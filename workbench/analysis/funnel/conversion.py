@@ -16,6 +16,7 @@ from workbench.analysis import stats
 from workbench.analysis.funnel.groups import GroupRow, GroupStage, StageTest, compare, downstream
 from workbench.analysis.funnel.position import FunnelFrame, cohort, furthest_stage, prepare
 from workbench.config import FunnelConfig, Period
+from workbench.serialize import json_key, json_omit
 
 EQUAL_EFFORT_SHARE = 0.10  # the loss rate of a stage falls by this share in the "equal effort" scenario
 BEST_PRACTICE_QUANTILE = 0.75  # best practice = the top-quartile manager's shrunk rate
@@ -89,21 +90,29 @@ class FunnelResult:
     cycle_days_median: float | None
     cycle_days_p75: float | None
     months: float
-    managers: list[ManagerRow]
-    manager_stages: list[ManagerStage]
-    tests: list[StageTest]
-    impacts: list[StageImpact]
+    managers: list[ManagerRow] = field(metadata=json_key(item_keys={"name": "manager"}))
+    manager_stages: list[ManagerStage] = field(metadata=json_key(item_keys={"name": "manager"}))
+    tests: list[StageTest] = field(metadata=json_omit("in json_derived tests, after the manager win test"))
+    impacts: list[StageImpact] = field(metadata=json_key("bottlenecks"))
     equal_effort_share: float = EQUAL_EFFORT_SHARE
     notes: list[str] = field(default_factory=list)
-    manager_win_test: StageTest | None = None
-    sources: list[GroupRow] = field(default_factory=list)
-    source_stages: list[GroupStage] = field(default_factory=list)
+    manager_win_test: StageTest | None = field(
+        default=None, metadata=json_omit("first in json_derived tests")
+    )
+    sources: list[GroupRow] = field(default_factory=list, metadata=json_key(item_keys={"name": "source"}))
+    source_stages: list[GroupStage] = field(
+        default_factory=list, metadata=json_key(item_keys={"name": "source"})
+    )
     source_win_test: StageTest | None = None
 
     @property
     def bottleneck(self) -> StageImpact | None:
         """The step whose improvement is worth most under equal effort."""
         return self.impacts[0] if self.impacts else None
+
+    def json_derived(self) -> dict[str, object]:
+        """metrics.json: the win-rate test across managers first, then the per-stage tests."""
+        return {"tests": ([self.manager_win_test] if self.manager_win_test else []) + self.tests}
 
     def stage_frame(self) -> pd.DataFrame:
         return pd.DataFrame([vars(s) for s in self.stages])

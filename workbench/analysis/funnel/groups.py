@@ -7,7 +7,7 @@ department's rate *and* it has at least ``min_deals`` deals at that step; 95% li
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,7 @@ import pandas as pd
 from workbench.analysis import stats
 from workbench.analysis.funnel.position import FunnelFrame
 from workbench.analysis.keys import factorize
+from workbench.serialize import json_key
 
 SIGNIFICANT_P = 0.01  # a chi-square test across groups is "significant" below this p-value
 
@@ -82,7 +83,7 @@ class StageTest:
     """Chi-square test across groups at one step."""
 
     stage: str
-    managers: int
+    managers: int = field(metadata=json_key("groups"))  # groups compared: managers or sources
     statistic: float
     dof: int
     p_value: float

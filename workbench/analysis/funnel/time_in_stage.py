@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ import pandas as pd
 from workbench.analysis.funnel.conversion import won_cycle_days
 from workbench.analysis.funnel.position import FunnelFrame
 from workbench.analysis.keys import index_in
+from workbench.serialize import json_key
 
 MIN_STAYS = 5
 STALL_QUANTILE = 0.90
@@ -60,14 +61,14 @@ class TimeResult:
     basis: str  # "history": per stage; "age": open deals against the won cycle (no history)
     reference: pd.Timestamp
     stages: list[StageTime]
-    cycle_days_median: float | None
-    cycle_days_p75: float | None
-    cycle_days_p90: float | None
-    stalled: list[StalledDeal]  # largest amounts first
-    stalled_count: int
-    stalled_amount: float
-    open_count: int
-    open_amount: float
+    cycle_days_median: float | None = field(metadata=json_key("cycle_days", "median"))
+    cycle_days_p75: float | None = field(metadata=json_key("cycle_days", "p75"))
+    cycle_days_p90: float | None = field(metadata=json_key("cycle_days", "p90"))
+    stalled: list[StalledDeal] = field(metadata=json_key("stalled", "deals"))  # largest amounts first
+    stalled_count: int = field(metadata=json_key("stalled", "count"))
+    stalled_amount: float = field(metadata=json_key("stalled", "amount"))
+    open_count: int = field(metadata=json_key("stalled", "open"))
+    open_amount: float = field(metadata=json_key("stalled", "open_amount"))
 
 
 def reference_moment(frame: FunnelFrame) -> pd.Timestamp:

@@ -10,7 +10,7 @@ and losses can be placed in weeks, so only those are counted.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,7 @@ from scipy import stats as sps
 
 from workbench.analysis import stats
 from workbench.analysis.funnel.position import FunnelFrame
+from workbench.serialize import json_omit
 
 COMPARE_WEEKS = 4
 MIN_WEEKLY_EXITS = 5  # weeks with fewer exits at a step do not enter that step's trend
@@ -41,17 +42,20 @@ class StepTrend:
     change: str  # "up", "down" or "flat"
 
 
+_PER_WEEK = json_omit("in the rows of json_derived weeks")
+
+
 @dataclass(frozen=True)
 class WeeklyFunnel:
     """Per-week counts and conversions."""
 
     basis: str  # "history" or "snapshot"
-    weeks: list[pd.Timestamp]  # Mondays
-    entered: pd.DataFrame  # index weeks, columns stages (+ won label): deals that entered
-    left: pd.DataFrame  # index weeks, columns working stages: deals that left the stage that week
-    advanced: pd.DataFrame  # same shape: of those, moved on
-    won: pd.Series  # won per week (by close date)
-    lost: pd.Series  # lost per week
+    weeks: list[pd.Timestamp] = field(metadata=_PER_WEEK)  # Mondays
+    entered: pd.DataFrame = field(metadata=_PER_WEEK)  # index weeks, columns stages (+ won label)
+    left: pd.DataFrame = field(metadata=_PER_WEEK)  # index weeks, columns working stages: deals that left
+    advanced: pd.DataFrame = field(metadata=_PER_WEEK)  # same shape: of those, moved on
+    won: pd.Series = field(metadata=_PER_WEEK)  # won per week (by close date)
+    lost: pd.Series = field(metadata=_PER_WEEK)  # lost per week
     steps: list[StepTrend]
     compare_weeks: int
 
@@ -59,6 +63,24 @@ class WeeklyFunnel:
         """Weekly step conversion (NaN where nobody left the stage)."""
         with np.errstate(divide="ignore", invalid="ignore"):
             return self.advanced / self.left.where(self.left > 0)
+
+    def json_derived(self) -> dict[str, object]:
+        """metrics.json: one row per week with the deals that entered each stage and the conversions."""
+        rates = self.rates()
+        return {
+            "weeks": [
+                {
+                    "week": week,
+                    "entered": {str(k): int(v) for k, v in self.entered.loc[week].items()},
+                    "won": int(self.won.loc[week]),
+                    "lost": int(self.lost.loc[week]),
+                    "conversion": {
+                        str(k): (None if pd.isna(v) else float(v)) for k, v in rates.loc[week].items()
+                    },
+                }
+                for week in self.entered.index
+            ]
+        }
 
 
 def _monday(values: pd.Series | pd.DatetimeIndex) -> pd.Series:
