@@ -363,6 +363,9 @@ def funnel_section(t: Messages, audit: Audit) -> dict[str, Any]:
     )
     return dict(
         rule_sentence=rule_sentence(t, funnel),
+        cumulative_note=t(
+            "funnel.cumulative_note", cumulative=funnel.stages[-1].cumulative, win_rate=audit.summary.win_rate
+        ),
         chart=chart,
         stages=_stage_rows(t, funnel),
         impacts=_impact_rows(t, funnel),
