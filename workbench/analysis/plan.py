@@ -312,11 +312,11 @@ def _month_of_week(monday: pd.Series) -> pd.Series:
 def _resolve(plans: pd.DataFrame, target: str) -> pd.DataFrame:
     """One plan per scope (manager, NA = the department) and target period (``"month"`` or ``"week"``).
 
-    Rows are keyed by the target period they fall in; of the rows of one scope and period, only those of
-    the coarsest granularity given are kept and summed (a month row wins over the weeks of that month, a
-    week row over its days), so that different granularities are never added together. Month rows are
-    not spread into weeks here. Columns: manager, key, revenue, deals, period (the granularity used),
-    parts (rows summed).
+    Different granularities are never added together: a week row replaces the day rows of its week, and
+    a month row replaces the week and day rows of its month; a month without a month row is the sum of
+    its weeks (each a week row or else its days), a week without a week row the sum of its days. Weeks go
+    to the month of their Thursday, days to their own month. Month rows are not spread into weeks here.
+    Columns: manager, key, revenue, deals, period (the coarsest granularity used), parts (rows summed).
     """
     start = plans["period_start"]
     monday = (start - pd.to_timedelta(start.dt.day_of_week, unit="D")).dt.normalize()
@@ -329,32 +329,38 @@ def _resolve(plans: pd.DataFrame, target: str) -> pd.DataFrame:
         {
             "manager": plans["manager"].astype("string"),
             "key": key,
+            "monday": monday,
             "period": granularity,
-            "rank": granularity.map(GRANULARITY_ORDER.index),
+            "rank": granularity.map(GRANULARITY_ORDER.index).astype(int),
             "revenue": plans["target_revenue"].astype(float),
             "deals": plans["target_deals"].astype(float),
         }
     )
+    month_rank = GRANULARITY_ORDER.index("month")
+    finer = keyed[keyed["rank"] < month_rank]
+    in_week = finer.groupby(["manager", "monday"], dropna=False)["rank"].transform("max")
+    keyed = pd.concat([keyed[keyed["rank"] == month_rank], finer[finer["rank"] == in_week]])
     if target == "week":
-        keyed = keyed[keyed["period"] != "month"]
+        keyed = keyed[keyed["rank"] < month_rank]
     columns = ["manager", "key", "revenue", "deals", "period", "parts"]
     if keyed.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns}).astype(
             {"manager": "string", "key": "datetime64[ns]", "period": "string", "parts": "int64"}
         )
     best = keyed.groupby(["manager", "key"], dropna=False)["rank"].transform("max")
-    kept = keyed[keyed["rank"] == best]
+    kept = keyed[(keyed["rank"] == month_rank) | (best < month_rank)]
     out = (
         kept.groupby(["manager", "key"], dropna=False, sort=True)
         .agg(
             revenue=("revenue", lambda v: v.sum(min_count=1)),
             deals=("deals", lambda v: v.sum(min_count=1)),
-            period=("period", "first"),
-            parts=("period", "size"),
+            rank=("rank", "max"),
+            parts=("rank", "size"),
         )
         .reset_index()
     )
     out["manager"] = out["manager"].astype("string")
+    out["period"] = out["rank"].map(lambda r: GRANULARITY_ORDER[r]).astype("string")
     return out[columns]
 
 
