@@ -425,3 +425,28 @@ def test_planted_case_before_the_fix_would_have_added_the_weekly_plans():
     result = analyze_plan(sales, both, PlanConfig(), HALF_YEAR)
     assert added > 1.4 * result.plan_total
     assert result.attainment > 0.9
+
+
+def test_metrics_plan_fragment_keeps_its_keys_and_carries_the_comparisons():
+    from types import SimpleNamespace
+
+    import jsonschema
+
+    from workbench.render import metrics
+
+    sales, both = generated()
+    department = [(None, m, "month", 50_000_000.0, 60.0) for m in MONTHS]
+    result = analyze_plan(
+        sales, pd.concat([both, plans(department)], ignore_index=True), PlanConfig(), HALF_YEAR
+    )
+    fragment = metrics._clean(metrics._plan(SimpleNamespace(plan=result)))
+    old_keys = ["available", "granularities", "plan_total", "fact_total", "attainment", "weekly_derived"]
+    old_keys += ["weeks_below", "weeks_total", "monthly", "managers"]
+    assert set(old_keys) <= set(fragment)
+    assert fragment["weekly_derived"] is False
+    assert fragment["weekly_monthly_agreement"]["agree"] is True
+    assert fragment["weekly_monthly_agreement"]["checked"] == 18
+    assert fragment["department_agreement"]["differing"] == 6
+    assert fragment["department_vs_managers"][0]["period_start"] == "2026-01-01T00:00:00"
+    schema = metrics.schema()
+    jsonschema.validate(fragment, {"$defs": schema["$defs"], **schema["properties"]["plan"]})

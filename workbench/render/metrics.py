@@ -18,6 +18,7 @@ from workbench import __version__
 from workbench.analysis.abc import AbcResult
 from workbench.analysis.customers import CustomerBase
 from workbench.analysis.groups import GroupRow, GroupStage
+from workbench.analysis.plan import AgreementSummary
 from workbench.audit import AuditResult
 from workbench.present.i18n import Messages
 from workbench.present.sections import finding_texts
@@ -434,7 +435,17 @@ def _plan(audit: AuditResult) -> dict[str, Any]:
         "weeks_total": plan.weeks_total,
         "monthly": [vars(r) for r in plan.monthly],
         "managers": [vars(m) for m in plan.managers],
+        "weekly_managers": plan.weekly_managers,
+        "agreement_tolerance": plan.agreement_tolerance,
+        "weekly_vs_monthly": [vars(c) for c in plan.weekly_vs_monthly],
+        "weekly_monthly_agreement": _agreement(plan.weekly_monthly_agreement),
+        "department_vs_managers": [vars(c) for c in plan.department_vs_managers],
+        "department_agreement": _agreement(plan.department_agreement),
     }
+
+
+def _agreement(summary: AgreementSummary | None) -> dict[str, Any] | None:
+    return None if summary is None else {**vars(summary), "agree": summary.agree}
 
 
 @cache
