@@ -450,3 +450,23 @@ def test_metrics_plan_fragment_keeps_its_keys_and_carries_the_comparisons():
     assert fragment["department_vs_managers"][0]["period_start"] == "2026-01-01T00:00:00"
     schema = metrics.schema()
     jsonschema.validate(fragment, {"$defs": schema["$defs"], **schema["properties"]["plan"]})
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+def test_plan_section_states_whether_monthly_and_weekly_plans_agree(locale):
+    from workbench.present.html import render
+    from workbench.present.i18n import Messages
+
+    sales, both = generated()
+    week = (both["manager"] == "M2") & (both["period"] == "week") & (both["period_start"] == T("2026-03-02"))
+    for frame, key in (
+        (both, "agree"),
+        (both.assign(target_revenue=both["target_revenue"].where(~week, 0.0)), "differ"),
+    ):
+        result = analyze_plan(sales, frame, PlanConfig(), HALF_YEAR)
+        t = Messages(locale)
+        context = {"monthly_chart": "", "weekly_chart": "", "months": [], "managers": [], "basis": ""}
+        html = str(render("plan.html.j2", t, plan=result, **context).html)
+        first_words = t.raw(f"plan.weekly_monthly_{key}").split(":")[0]
+        assert first_words in html
+        assert "M1, M2, M3" in html
