@@ -470,3 +470,24 @@ def test_plan_section_states_whether_monthly_and_weekly_plans_agree(locale):
         first_words = t.raw(f"plan.weekly_monthly_{key}").split(":")[0]
         assert first_words in html
         assert "M1, M2, M3" in html
+
+
+def test_weeks_without_a_plan_show_the_fact_of_the_scope_that_has_weekly_plans():
+    department_weeks = [(None, "2026-01-05", "week", 500.0, 1.0)]
+    period = Period(start=dt.date(2026, 1, 5), end=dt.date(2026, 2, 1))
+    result = analyze_plan(deals(), plans(department_weeks), PlanConfig(), period)
+    # A department weekly plan: every week shows the department's fact (Boris's 200 in the week of 26 Jan).
+    assert [r.fact_revenue for r in result.weekly] == [600.0, 0.0, 400.0, 200.0]
+    assert result.weekly_managers == []
+    anna_weeks = [("Anna", "2026-01-05", "week", 500.0, 1.0), ("Boris", "2026-01-01", "month", 300.0, 1.0)]
+    result = analyze_plan(deals(), plans(anna_weeks), PlanConfig(), period)
+    # Only Anna has weekly plans: the weekly rows are hers, Boris's 200 is not in them.
+    assert result.weekly_managers == ["Anna"]
+    assert [r.plan_revenue for r in result.weekly] == [500.0, None, None, None]
+    assert [r.fact_revenue for r in result.weekly] == [600.0, 0.0, 400.0, 0.0]
+    assert result.weekly_derived is False
+    # The monthly plan is Anna's January weeks plus Boris's month, each with its own fact.
+    assert [(m.manager, m.plan_revenue, m.fact_revenue) for m in result.managers] == [
+        ("Anna", 500.0, 1000.0),
+        ("Boris", 300.0, 200.0),
+    ]

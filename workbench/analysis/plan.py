@@ -262,7 +262,9 @@ def analyze_plan(
         personal = weekly_plan[weekly_plan["manager"].notna() & ~weekly_plan["key"].isin(own_weeks)]
         weekly_managers = sorted(str(m) for m in personal["manager"].unique())
         covered = _covered_fact(fact, personal, weekly_managers)
-        week_fact = {week: fact_week if week in own_weeks else covered for week in weeks}
+        week_fact = {
+            week: covered if weekly_managers and week not in own_weeks else fact_week for week in weeks
+        }
     weekly = [_row(week, None, dept_week_plan, week_fact[week], week) for week in weeks]
 
     dept_plan_total = sum(r.plan_revenue or 0 for r in monthly if r.manager is None)
