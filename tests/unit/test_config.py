@@ -181,6 +181,13 @@ def test_unknown_preset_lists_the_known_ones():
     assert "'salesforce'" in problem
 
 
+def test_the_config_knows_the_presets_io_ships():
+    from workbench.io.presets import preset_names
+    from workbench.resources import preset_names as names_without_io
+
+    assert names_without_io() == preset_names()
+
+
 def test_merge_spellings_names_canonical_columns():
     (problem,) = problems(config_with(lambda r: r["data"]["deals"].update(merge_spellings=["Менеджер"])))
     assert "unknown canonical column 'Менеджер'" in problem
