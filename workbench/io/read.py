@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -22,10 +21,10 @@ import pyarrow.csv as pa_csv
 
 from workbench.errors import DataError
 from workbench.io.html_table import SNIFF_BYTES, html_rows, looks_like_html
+from workbench.io.limits import DEFAULT_MAX_FILE_MB, env_megabytes
 
 # In a tie the earlier wins: Russian exports that use ";" often hold decimal commas in their values.
 DELIMITERS = (";", "\t", ",", "|")
-DEFAULT_MAX_FILE_MB = 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 MIXED_MIN_CHARS = 3  # non-ASCII UTF-8 characters before the first bad byte that make a file "UTF-8"
 KOI8_MIN_LETTERS = 20
@@ -55,7 +54,7 @@ class RawTable:
 
 def max_file_bytes() -> int:
     """Size limit for one input file (``WORKBENCH_MAX_FILE_MB``, default 1024 MB)."""
-    return int(float(os.environ.get("WORKBENCH_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)) * 1024 * 1024)
+    return env_megabytes("WORKBENCH_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)
 
 
 def _size_text(size: int) -> str:
