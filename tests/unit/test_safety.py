@@ -147,3 +147,237 @@ def test_pseudonyms_replace_names_everywhere_and_are_stable(tmp_path):
         **key["managers"],
         "Борис Орлов": 4,
     }
+
+
+# --- hostile configuration and paths -------------------------------------------------------------------
+
+
+def _edit_config(root, change):
+    path = root / "client.yaml"
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _config_error(root) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load_client(root)
+    message = str(caught.value)
+    assert "Traceback" not in message and "\n" not in message
+    return message
+
+
+def test_a_nul_byte_in_a_data_path_is_refused(tmp_path):
+    root = _client(tmp_path, DEALS)
+    _edit_config(root, lambda text: text.replace("file: data/deals.csv", 'file: "data/de\\0als.csv"'))
+    assert "data.deals.file: 'data/de\\x00als.csv' contains a NUL character" in _config_error(root)
+
+
+def test_a_data_file_linked_to_itself_is_refused(tmp_path):
+    root = _client(tmp_path, DEALS)
+    (root / "data" / "deals.csv").unlink()
+    os.symlink("deals.csv", root / "data" / "deals.csv")
+    assert "points to itself (a link loop)" in _config_error(root)
+
+
+def test_a_hard_link_is_refused(tmp_path):
+    root = _client(tmp_path, DEALS)
+    outside = tmp_path / "elsewhere.csv"
+    os.link(root / "data" / "deals.csv", outside)  # the same file has a second name outside the folder
+    message = _config_error(root)
+    assert "data.deals.file: 'data/deals.csv' has 2 hard links" in message
+    assert outside.read_text(encoding="utf-8") == DEALS
+
+
+def test_a_pipe_is_not_called_missing(tmp_path):
+    root = _client(tmp_path, DEALS)
+    (root / "data" / "deals.csv").unlink()
+    os.mkfifo(root / "data" / "deals.csv")
+    assert "is a pipe, socket or device, not a regular file" in _config_error(root)
+
+
+@pytest.mark.parametrize(
+    ("addition", "expected"),
+    [
+        ("industry: " + "[" * 50_000 + "]" * 50_000 + "\n", "nested more than 32 levels deep"),
+        (
+            "period:\n  start: 2026-02-01\n  end: 2026-03-01\n",
+            "the key 'period' is given twice, on lines 14 and 17; keep one",
+        ),
+        ("consultant: *a1\n", "an alias (*name) is not allowed"),
+    ],
+    ids=["nested_50000_deep", "duplicate_key", "alias"],
+)
+def test_hostile_yaml_is_refused(tmp_path, addition, expected):
+    root = _client(tmp_path, DEALS)
+    _edit_config(root, lambda text: text.replace("name:", "x: &a1 [lol]\nname:", 1) + addition)
+    assert expected in _config_error(root)
+
+
+def test_a_billion_laughs_is_refused_at_once(tmp_path):
+    """Nine levels of aliases, each ten times the one before: refused at the first alias, not expanded."""
+    root = _client(tmp_path, DEALS)
+    lines = ['a0: &a0 "lol"'] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    _edit_config(root, lambda text: "\n".join(lines) + "\n" + text.replace("name: ", "name: *a9 #", 1))
+    assert "YAML error at line 2, column 10: an alias (*name) is not allowed" in _config_error(root)
+
+
+def test_an_oversized_client_yaml_is_refused_before_parsing(tmp_path):
+    root = _client(tmp_path, DEALS)
+    _edit_config(root, lambda text: text + "# " + "x" * (1024 * 1024) + "\n")
+    assert "above the limit of 1,048,576 bytes" in _config_error(root)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("  start: 2026-01-01", "  start: 0001-01-01"), "period: expected dates between 1990 and 2100"),
+        (("  end: 2026-03-31", "  end: 9999-12-31"), "period: expected dates between 1990 and 2100"),
+        (("name:", "abc: {d_class: {hour_cost: .inf}}\nname:"), "abc.d_class.hour_cost: expected a finite"),
+        (("name:", "abc: {thresholds: [.nan, 0.9]}\nname:"), "abc.thresholds.0: expected a finite number"),
+    ],
+    ids=["period_from_year_1", "period_to_year_9999", "infinite_hour_cost", "nan_threshold"],
+)
+def test_out_of_range_configuration_numbers_are_refused(tmp_path, change, expected):
+    root = _client(tmp_path, DEALS)
+    _edit_config(root, lambda text: text.replace(*change, 1))
+    assert expected in _config_error(root)
+
+
+@pytest.mark.parametrize("value", ["abc", "nan", "-1", "0", "inf"])
+def test_the_size_limit_variable_is_validated(tmp_path, monkeypatch, value):
+    root = _client(tmp_path, DEALS)
+    monkeypatch.setenv("WORKBENCH_MAX_FILE_MB", value)
+    message = _config_error(root)
+    assert message == (
+        "WORKBENCH_MAX_FILE_MB: expected a number of megabytes above 0 and up to 1048576 (such as 1024), "
+        f"got {value!r}"
+    )
+
+
+# --- where the workbench writes ------------------------------------------------------------------------
+
+
+def _digests(root) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("where", ["data", ".", "..", "data/sub"])
+def test_an_output_folder_among_the_inputs_is_refused(tmp_path, where):
+    from workbench.run import run_audit
+
+    root = _client(tmp_path, DEALS)
+    (root / "data" / "quarantine.csv").write_text("customer_id,name\n1,ООО Альфа\n", encoding="utf-8")
+    before = _digests(tmp_path)
+    with pytest.raises(ConfigError) as caught:
+        run_audit(root, out=root / where, formats=("html",), as_of="2026-11-23")
+    assert str(caught.value).startswith("--out: the output folder ")
+    assert "the client's files are only ever read" in str(caught.value)
+    assert _digests(tmp_path) == before
+    assert not (root / "data" / "sub").exists()
+
+
+def test_an_output_folder_under_a_regular_file_is_one_clear_error(tmp_path):
+    from workbench.errors import RunError
+    from workbench.run import run_audit
+
+    root = _client(tmp_path, DEALS)
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    with pytest.raises(RunError) as caught:
+        run_audit(root, out=tmp_path / "a-file" / "out", formats=("html",), as_of="2026-02-28")
+    assert str(caught.value).startswith(f"Cannot write the report into {tmp_path / 'a-file' / 'out'}: ")
+    assert "choose another --out folder" in str(caught.value)
+
+
+def test_a_full_disk_leaves_nothing_half_written(tmp_path, monkeypatch):
+    import errno
+
+    from workbench import run
+    from workbench.errors import RunError
+
+    root = _client(tmp_path, DEALS)
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out"))
+
+    monkeypatch.setattr(run, "_execute", full)
+    with pytest.raises(RunError, match="No space left on device"):
+        run.run_audit(root, out=tmp_path / "out", formats=("html",), as_of="2026-02-28")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging folder left
+    assert not list((tmp_path).rglob("report.*"))
+
+
+def test_a_stale_staging_folder_of_a_dead_run_is_removed(tmp_path, monkeypatch):
+    from workbench import run
+
+    root = _client(tmp_path, DEALS)
+    stale = tmp_path / ".out.partial-999999999"
+    stale.mkdir()
+    (stale / "report.html").write_text("<html>killed run</html>", encoding="utf-8")
+    alive = tmp_path / f".out.partial-{os.getppid()}"
+    alive.mkdir()
+    monkeypatch.setattr(run, "_execute", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("stop here")))
+    with pytest.raises(RuntimeError, match="stop here"):
+        run.run_audit(root, out=tmp_path / "out", formats=("html",), as_of="2026-02-28")
+    assert not stale.exists()
+    assert alive.exists()  # a running process's folder is left alone
+
+
+def test_audit_refuses_what_check_refuses(tmp_path):
+    from workbench.check import check_client
+    from workbench.errors import DataError
+    from workbench.run import run_audit
+
+    root = _client(tmp_path, "deal_id,created_at,stage,manager,customer_id\n")
+    assert check_client(root).errors == [
+        "data/deals.csv: no deals in the file (only a header); expected one row per deal"
+    ]
+    with pytest.raises(DataError, match=r"no deals in the file \(only a header\); expected one row per deal"):
+        run_audit(root, out=tmp_path / "out", formats=("html",), as_of="2026-11-23")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_period_without_deals_stops_before_the_notebook(tmp_path):
+    from workbench.check import check_client
+    from workbench.errors import DataError
+    from workbench.run import run_audit
+
+    root = _client(tmp_path, DEALS)
+    _edit_config(
+        root, lambda text: text.replace("2026-01-01", "2030-01-01").replace("2026-03-31", "2030-03-31")
+    )
+    expected = (
+        "data/deals.csv: no deal created within the period 01.01.2030–31.03.2030 (its dates run from "
+        "01.02.2026 to 03.02.2026); set period in client.yaml to the dates of the data"
+    )
+    assert check_client(root).errors == [expected]
+    with pytest.raises(DataError) as caught:
+        run_audit(root, out=tmp_path / "out", formats=("html",), as_of="2026-11-23")
+    assert expected in str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("placed", ["symlink", "folder"])
+def test_the_error_log_never_writes_through_a_placed_name(tmp_path, monkeypatch, capsys, placed):
+    """A link or a folder placed in the shared temporary folder under the old fixed name is left alone;
+    the traceback goes to a new private file, and only one paragraph reaches the terminal."""
+    import stat
+    import tempfile
+
+    from workbench.cli import _fail
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    if placed == "symlink":
+        os.symlink(victim, tmp_path / "workbench-error.log")
+    else:
+        (tmp_path / "workbench-error.log").mkdir()
+    with pytest.raises(SystemExit) as exit_code:
+        _fail(RuntimeError("boom \x1b[31mred\x1b[0m"))
+    assert exit_code.value.code == 1
+    assert victim.read_text(encoding="utf-8") == "precious"
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "\x1b" not in err and "\\x1b[31mred" in err
+    logs = [p for p in tmp_path.iterdir() if p.name.startswith("workbench-error-")]
+    assert len(logs) == 1 and str(logs[0]) in err
+    assert not logs[0].is_symlink() and stat.S_IMODE(logs[0].stat().st_mode) == 0o600
+    assert "RuntimeError: boom" in logs[0].read_text(encoding="utf-8")
