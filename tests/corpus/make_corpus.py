@@ -50,6 +50,45 @@ def good_rows() -> list[list[object]]:
     return [HEADER.split(","), *[line.split(",") for line in GOOD]]
 
 
+def hostile() -> None:
+    """Files of the hostile-input review: each a good export with one hostile change."""
+    write("utf16_without_bom.csv", text(*GOOD), "utf-16-le")
+    write(
+        "control_characters.csv",
+        text(GOOD[0], "2,02.02.2026,,Пере\x1bговоры\x0b,1,Анна Смирнова,ООО Бета", *GOOD[2:]),
+    )
+    write(
+        "invisible_characters.csv",
+        text(
+            *GOOD,
+            "5,05.02.2026,,Контакт,1,\u202eИван Петров,ООО Альфа",
+            "6,06.02.2026,,Контакт,1,Анна\u200b Смирнова,ООО Бета",
+        ),
+    )
+    write(
+        "long_manager_name.csv",
+        text(*GOOD[:3], "4,04.02.2026,,Переговоры,,Анна" + "а" * 5_000 + ",ООО Альфа"),
+    )
+    write(
+        "huge_amounts.csv",
+        text(
+            "1,01.02.2026,,Контакт,1e30,Иван Петров,ООО Альфа",
+            "2,02.02.2026,10.02.2026,Успех,1e300,Анна Смирнова,ООО Бета",
+            *GOOD[2:],
+        ),
+    )
+    write(
+        "dates_out_of_range.csv",
+        text(
+            "1,25.10.1441,,Контакт,1,Иван Петров,ООО Альфа",
+            "2,02.02.2026,09.01.2611,Успех,1,Анна Смирнова,ООО Бета",
+            "3,1441-10-25,,Контакт,1,Иван Петров,ООО Гамма",
+            "4,01.01.1900,,Переговоры,1,Анна Смирнова,ООО Альфа",
+            "5,03.02.2026,31.12.2100,Отказ,1,Иван Петров,ООО Гамма",
+        ),
+    )
+
+
 def main() -> None:
     FILES.mkdir(exist_ok=True)
     for old in FILES.iterdir():
@@ -271,6 +310,7 @@ def main() -> None:
             header=HEADER + ",currency",
         ),
     )
+    hostile()
     print(len(list(FILES.iterdir())), "files")
 
 

@@ -166,3 +166,19 @@ def test_a_header_with_10000_columns(tmp_path):
     data = load_client(client_with(tmp_path, path))
     assert data.reports["deals"].rows_used == 1
     assert data.deals.shape[1] > 10_000  # the client's extra columns are kept
+
+
+def test_a_nul_byte_after_the_first_256_kb_is_quarantined_like_one_before(tmp_path):
+    """Not "binary" before 256 KB and written raw after it: anywhere, a NUL quarantines its row, named."""
+    rows = [f"{i},01.02.2026,,Контакт,1000,Иван Петров,ООО Альфа" for i in range(1, 6_001)]
+    rows[5_000] = rows[5_000].replace("Иван", "Ив\x00ан")
+    path = tmp_path / "deals.csv"
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert path.read_bytes().index(b"\x00") > 256 * 1024
+    data = load_client(client_with(tmp_path, path))
+    report = data.reports["deals"]
+    assert [report.rows_read, report.rows_used, report.rows_quarantined] == [6_000, 5_999, 1]
+    assert data.quarantine[["row", "reason", "field", "value"]].to_dict("records") == [
+        {"row": 5_002, "reason": "nul_character", "field": "manager", "value": "Ив\\x00ан Петров"}
+    ]
+    assert not data.deals["manager"].str.contains("\x00").any()

@@ -381,3 +381,32 @@ def test_the_error_log_never_writes_through_a_placed_name(tmp_path, monkeypatch,
     assert len(logs) == 1 and str(logs[0]) in err
     assert not logs[0].is_symlink() and stat.S_IMODE(logs[0].stat().st_mode) == 0o600
     assert "RuntimeError: boom" in logs[0].read_text(encoding="utf-8")
+
+
+def test_control_characters_are_escaped_in_csv_and_xlsx(tmp_path):
+    """ESC and VT in a quarantined cell once failed the whole XLSX (openpyxl refuses them)."""
+    values = ["Пере\x1bговоры\x0b", "\x00=1+1", "ok\tstill"]
+    frame = pd.DataFrame({"value": pd.array(values, dtype="string"), "row": range(3)})
+    sheet = openpyxl.load_workbook(write_xlsx(tmp_path / "q.xlsx", frame, "q")).active
+    assert [c.value for c in next(sheet.iter_cols(min_row=2, max_col=1))] == [
+        "Пере\\x1bговоры\\x0b",
+        "\\x00=1+1",
+        "ok\tstill",
+    ]
+    text = write_csv(tmp_path / "q.csv", frame).read_bytes().decode("utf-8-sig")
+    assert "\x1b" not in text and "\x0b" not in text and "\x00" not in text
+    assert "Пере\\x1bговоры\\x0b" in text
+
+
+def test_check_prints_no_raw_control_characters(tmp_path):
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+
+    deals = DEALS.replace("Перегворы", "Пере\x1b[2Jговоры\x0b").replace(
+        "Анна Смирнова", "\u202eАнна Смирнова"
+    )
+    root = _client(tmp_path, deals)
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert "\\x1b[2J" in result.output

@@ -9,10 +9,13 @@ import pandas as pd
 
 from workbench.config import TableSource
 from workbench.errors import DataError
+from workbench.io.cells import screen_cells, strip_invisible
+from workbench.io.limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT
 from workbench.io.parse import (
     EXPECTED_DATE,
     EXPECTED_NUMBER,
     clean_text,
+    dates_out_of_range,
     parse_dates,
     parse_numbers,
     slash_dates_month_first,
@@ -25,6 +28,7 @@ _CURRENCY_SUFFIX = re.compile(
     r"[\s,]*[(\[]?\s*(₽|руб\.?|рублей|rub|rur|р\.|\$|€|usd|eur)\s*[)\]]?$", re.IGNORECASE
 )
 SHOWN_HEADERS = 40
+FREE_TEXT = frozenset({"title"})  # canonical columns of free text: only Excel's cell limit applies
 
 
 def normalize_header(name: str) -> str:
@@ -111,13 +115,16 @@ def build_canonical(
     """
     mapping = map_columns(raw, source, table)
     quarantine.reject_rows(raw.broken_rows, "bad_field_count")
-    frame = raw.frame
+    named = {c: h for c, h in mapping.items() if c not in FREE_TEXT}
+    frame = screen_cells(raw.frame, named, quarantine)
     nulls = frozenset(v.strip().casefold() for v in source.null_values)
     out = pd.DataFrame(index=frame.index)
     bad: dict[str, pd.Series] = {}
     for column in TABLES[table]:
         if column.name in mapping:
             values, bad_mask = parse_column(frame[mapping[column.name]], column, nulls, quarantine)
+            if column.kind == "str":
+                values = strip_invisible(values, column.name, quarantine)
             out[column.name] = values
             bad[column.name] = bad_mask
         elif column.name in source.defaults:
@@ -135,6 +142,26 @@ def build_canonical(
     for column in TABLES[table]:
         if column.name not in bad:
             continue
+        raw_values = frame[mapping[column.name]]
+        if column.kind == "datetime":
+            outside = dates_out_of_range(raw_values, bad[column.name])
+            out = quarantine.reject(
+                out,
+                outside,
+                f"date_out_of_range:{column.name}",
+                column.name,
+                f"expected a date between {EARLIEST_DATE:%d.%m.%Y} and {LATEST_DATE:%d.%m.%Y}",
+                raw_values=raw_values,
+            )
+        elif column.kind == "float":
+            out = quarantine.reject(
+                out,
+                out[column.name].abs() > MAX_AMOUNT,
+                f"number_out_of_range:{column.name}",
+                column.name,
+                f"expected a number of at most {MAX_AMOUNT:,.0f} in absolute value".replace(",", " "),
+                raw_values=raw_values,
+            )
         kind = "date" if column.kind == "datetime" else "number"
         expected = EXPECTED_DATE if column.kind == "datetime" else EXPECTED_NUMBER
         out = quarantine.reject(

@@ -154,10 +154,13 @@ def _decode(data: bytes, name: str, encoding: str, notes: list[str] | None = Non
     re-encoded. A UTF-8 file cut in the middle of its last character loses that character, and
     ``file_truncated`` is added to ``notes``.
     """
-    if b"\x00" in data[:SAMPLE_BYTES] and not data.startswith(UTF16_BOMS):
+    unmarked = _utf16_without_bom(data) if encoding in {"auto", "utf-16"} else None
+    if unmarked is None and not data.startswith(UTF16_BOMS) and _looks_binary(data[:SAMPLE_BYTES]):
         raise DataError(name, "this is a binary file, not a CSV text file; export the table as CSV or XLSX")
     chosen = encoding
-    if encoding == "auto" and data.startswith(UTF16_BOMS):
+    if unmarked is not None:
+        chosen = unmarked
+    elif encoding == "auto" and data.startswith(UTF16_BOMS):
         chosen = "utf-16"
     elif encoding in {"auto", "utf-8", "utf-8-sig"}:
         bom = data.startswith(UTF8_BOM)
@@ -172,7 +175,7 @@ def _decode(data: bytes, name: str, encoding: str, notes: list[str] | None = Non
         if encoding == "auto":
             _refuse_mixed_utf8(body, name)
         chosen = "cp1251" if encoding == "auto" else encoding
-    if chosen == "utf-16" and len(data) % 2:
+    if chosen.startswith("utf-16") and len(data) % 2:
         data = data[:-1]  # a UTF-16 file cut in the middle of its last character
         if notes is not None:
             notes.append("file_truncated")
@@ -188,6 +191,54 @@ def _decode(data: bytes, name: str, encoding: str, notes: list[str] | None = Non
     if encoding == "auto" and chosen == "cp1251" and _looks_like_koi8(text):
         text, chosen = data.decode("koi8_r"), "koi8-r"
     return text.removeprefix("\ufeff").encode("utf-8"), chosen
+
+
+# Signatures of files that are often renamed to .csv: gzip, PNG, PDF, ZIP-less archives, images, programs.
+BINARY_SIGNATURES = (
+    b"\x1f\x8b",
+    b"\x89PNG",
+    b"%PDF",
+    b"BZh",
+    b"\xfd7zXZ",
+    b"7z\xbc\xaf",
+    b"Rar!",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"\x7fELF",
+)
+BINARY_SHARE = 0.1  # NUL and other control bytes above this share of the first bytes: a binary file
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Whether the first bytes are those of a binary file (a known signature, or many NUL and control
+    bytes). A NUL here and there is not enough: such rows are quarantined, not the whole file."""
+    if head.startswith(BINARY_SIGNATURES):
+        return True
+    sample = head[:4096]
+    if not sample:
+        return False
+    controls = sum(1 for byte in sample if byte < 9 or (13 < byte < 32 and byte != 26))
+    return controls > BINARY_SHARE * len(sample)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the first bytes are UTF-16 text written without a BOM: NUL in
+    most odd (or even) bytes and almost none in the others, as ASCII and Cyrillic are in UTF-16."""
+    if data.startswith(UTF16_BOMS):
+        return None
+    sample = data[:4096]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, others, found in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) > 0.3 * len(zeros) and others.count(0) < 0.02 * len(others):
+            try:
+                sample.decode(found)
+            except UnicodeDecodeError:
+                return None
+            return found
+    return None
 
 
 def _refuse_mixed_utf8(body: bytes, name: str) -> None:
