@@ -16,7 +16,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from workbench.errors import ConfigError
-from workbench.io.limits import MAX_CONFIG_BYTES, MAX_YAML_DEPTH, PERIOD_FIRST_YEAR, PERIOD_LAST_YEAR
+from workbench.io.limits import (
+    MAX_CONFIG_BYTES,
+    MAX_YAML_DEPTH,
+    PERIOD_FIRST_YEAR,
+    PERIOD_LAST_YEAR,
+    risky_pattern,
+)
 from workbench.io.yaml_safe import guarded_load
 from workbench.tables import TABLES, required_columns
 
@@ -132,6 +138,8 @@ class TransactionRules(_Model):
                 re.compile(pattern)
             except re.error as exc:
                 raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from None
+            if risk := risky_pattern(pattern):
+                raise ValueError(f"{pattern!r} {risk}")
         return value
 
 

@@ -182,3 +182,50 @@ def test_a_nul_byte_after_the_first_256_kb_is_quarantined_like_one_before(tmp_pa
         {"row": 5_002, "reason": "nul_character", "field": "manager", "value": "Ив\\x00ан Петров"}
     ]
     assert not data.deals["manager"].str.contains("\x00").any()
+
+
+def _xlsx_with_padded_sheet(path: Path, padding: int) -> None:
+    """A good workbook whose sheet XML holds ``padding`` spaces: a small file that inflates."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [HEADER.split(","), ["1", "01.02.2026", "", "Контакт", "1", "Иван Петров", "ООО Альфа"]]:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b" " * padding + b"</sheetData>")
+            target.writestr(item.filename, data)
+
+
+def test_an_xlsx_that_inflates_beyond_the_limit_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "deals.xlsx"
+    _xlsx_with_padded_sheet(path, 3 * 1024 * 1024)
+    assert path.stat().st_size < 100_000
+    root = client_with(tmp_path, path)
+    monkeypatch.setenv("WORKBENCH_MAX_FILE_MB", "2")
+    with pytest.raises(DataError) as caught:
+        load_client(root)
+    assert re.fullmatch(
+        r"data/deals\.xlsx: the workbook unpacks to 3 MB, above the limit of 2 MB \(the file itself is "
+        r"[\d.]+ KB\); split it, export it as CSV or raise WORKBENCH_MAX_FILE_MB",
+        str(caught.value),
+    )
+    monkeypatch.setenv("WORKBENCH_MAX_FILE_MB", "4")
+    assert load_client(root).reports["deals"].rows_used == 1
+
+
+def test_an_xlsx_sheet_beyond_the_row_cap_is_refused(tmp_path, monkeypatch):
+    from workbench.io import read
+
+    path = tmp_path / "deals.xlsx"
+    _xlsx_with_padded_sheet(path, 0)
+    monkeypatch.setattr(read, "XLSX_MAX_ROWS", 1)
+    with pytest.raises(DataError, match=r"has more than 1 rows, the most an XLSX sheet can hold"):
+        load_client(client_with(tmp_path, path))

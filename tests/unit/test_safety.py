@@ -410,3 +410,35 @@ def test_check_prints_no_raw_control_characters(tmp_path):
     result = CliRunner().invoke(main, ["check", str(root)])
     assert "\x1b" not in result.output and "\u202e" not in result.output
     assert "\\x1b[2J" in result.output
+
+
+def test_a_catastrophic_pattern_is_refused(tmp_path):
+    from workbench.config import TransactionRules
+
+    pattern = r"^(\w+\s?)+ по (сделке|договору)$"
+    with pytest.raises(ValueError, match="repeats a group that itself repeats"):
+        TransactionRules(non_product_patterns=[pattern])
+    assert TransactionRules(non_product_patterns=[r"^[\w\s]+ по (сделке|договору)$"])
+
+
+def test_patterns_are_matched_once_per_distinct_product(monkeypatch):
+    import re
+    import types
+
+    from workbench.io import cleaning
+
+    searched: list[str] = []
+
+    class Counted:
+        def __init__(self, pattern: str):
+            self.compiled = re.compile(pattern)
+
+        def search(self, text: str):
+            searched.append(text)
+            return self.compiled.search(text)
+
+    monkeypatch.setattr(cleaning, "re", types.SimpleNamespace(compile=Counted))
+    products = pd.Series(["Доставка по договору", "Насос", None, "Насос", "Доставка по договору"] * 1000)
+    mask = cleaning.is_non_product(products.astype("string"), [], [r"^[\w\s]+ по (сделке|договору)$"])
+    assert mask.tolist()[:5] == [True, False, False, False, True] and mask.sum() == 2000
+    assert sorted(searched) == ["Доставка по договору", "Насос"]

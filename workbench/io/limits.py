@@ -107,3 +107,53 @@ def check_output_folder(out_dir: Path, inputs: list[Path], client_dir: Path) -> 
                     f"{root / 'reports'}/<date>)"
                 ],
             )
+
+
+MAX_PATTERN_CHARS = 300  # a regular expression of client.yaml
+
+
+def risky_pattern(pattern: str) -> str | None:
+    """Why a regular expression could take exponential time (a repetition inside a repetition, such as
+    ``(\\w+\\s?)+``), or None. Such patterns are refused: matched against a long product name they can
+    run for minutes."""
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    if len(pattern) > MAX_PATTERN_CHARS:
+        return f"is longer than {MAX_PATTERN_CHARS} characters"
+    repeats = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
+
+    atomic = getattr(sre, "ATOMIC_GROUP", None)
+
+    def nested(items: object, inside: bool) -> bool:
+        for op, av in items:  # type: ignore[attr-defined]
+            if op in repeats:
+                _low, high, body = av
+                open_ended = high == sre.MAXREPEAT or high > 50
+                if (open_ended and inside) or nested(body, inside or open_ended):
+                    return True
+                continue
+            if op is sre.SUBPATTERN:
+                children = [av[-1]]
+            elif atomic is not None and op is atomic:
+                children = [av]
+            elif op is sre.BRANCH:
+                children = list(av[1])
+            elif op in (sre.ASSERT, sre.ASSERT_NOT):
+                children = [av[1]]
+            else:
+                children = []
+            if any(nested(child, inside) for child in children):
+                return True
+        return False
+
+    try:
+        tree = _parser.parse(pattern)
+    except Exception:  # re.compile reports the syntax error itself
+        return None
+    if nested(tree, False):
+        return (
+            "repeats a group that itself repeats (like (\\w+\\s?)+), which can take exponential time; "
+            "write it without the outer repetition, e.g. ^[\\w\\s]+ по (сделке|договору)$"
+        )
+    return None

@@ -30,6 +30,7 @@ MIXED_MIN_CHARS = 3  # non-ASCII UTF-8 characters before the first bad byte that
 KOI8_MIN_LETTERS = 20
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 SAMPLE_BYTES = 256 * 1024
+XLSX_MAX_ROWS = 1_048_576  # the most rows an XLSX sheet can hold
 
 
 @dataclass
@@ -407,9 +408,11 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    content = path.read_bytes()
+    _refuse_xlsx_bomb(content, name)
     try:
         # A file object, not the path: openpyxl refuses a workbook whose name does not end in .xlsx.
-        workbook = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise DataError(name, _not_a_workbook(path, exc)) from None
     try:
@@ -424,7 +427,15 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
             sheet_name = sheet
         else:
             raise DataError(name, f"has no sheet {sheet!r}; its sheets are: {', '.join(sheets)}")
-        rows = list(workbook[sheet_name].iter_rows(values_only=True))
+        rows = []
+        for row in workbook[sheet_name].iter_rows(values_only=True):
+            if len(rows) >= XLSX_MAX_ROWS:
+                raise DataError(
+                    name,
+                    f"sheet {sheet_name!r} has more than {XLSX_MAX_ROWS:,} rows, the most an XLSX sheet can "
+                    "hold; the workbook is damaged or crafted: export the data as CSV",
+                )
+            rows.append(row)
     finally:
         workbook.close()
     if not rows:
@@ -453,6 +464,24 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
     frame = pd.DataFrame(cells, columns=headers, dtype=object)
     frame.index = pd.Index(np.asarray(numbers, dtype=np.int64), name="row")
     return RawTable(name, frame, headers, None, None, sheet_name, [], file_format="xlsx")
+
+
+def _refuse_xlsx_bomb(content: bytes, name: str) -> None:
+    """Apply the size limit to what the workbook unpacks to, not only to the file: a sheet of a few MB
+    can inflate to gigabytes. The sizes declared in the archive bound what is read from it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a readable archive: openpyxl's error says so
+    limit = max_file_bytes()
+    if unpacked > limit:
+        raise DataError(
+            name,
+            f"the workbook unpacks to {_size_text(unpacked)}, above the limit of {_size_text(limit)} "
+            f"(the file itself is {_size_text(len(content))}); split it, export it as CSV or raise "
+            "WORKBENCH_MAX_FILE_MB",
+        )
 
 
 def _not_a_workbook(path: Path, exc: Exception) -> str:
