@@ -77,6 +77,14 @@ def hostile() -> None:
             *GOOD[2:],
         ),
     )
+    # A quote opened in row 3 closes only at the end of row 42: records 4 to 42 are swallowed into one field
+    # while every record still has seven fields.
+    later = [f"{i},0{i % 9 + 1}.02.2026,,Контакт,{i}000,Иван Петров,ООО Альфа" for i in range(5, 45)]
+    later[35] += '"'
+    write(
+        "unbalanced_quote_mid_file.csv",
+        text(GOOD[0], '2,02.02.2026,10.02.2026,Успех,1,Анна Смирнова,"ООО Бета', *GOOD[2:], *later),
+    )
     write(
         "dates_out_of_range.csv",
         text(

@@ -115,6 +115,8 @@ def build_canonical(
     """
     mapping = map_columns(raw, source, table)
     quarantine.reject_rows(raw.broken_rows, "bad_field_count")
+    quarantine.reject_rows(raw.runaway_rows, "runaway_quote")
+    quarantine.warn("records_in_runaway_quote", raw.swallowed_records)
     named = {c: h for c, h in mapping.items() if c not in FREE_TEXT}
     frame = screen_cells(raw.frame, named, quarantine)
     nulls = frozenset(v.strip().casefold() for v in source.null_values)

@@ -21,7 +21,7 @@ import pyarrow.csv as pa_csv
 
 from workbench.errors import DataError
 from workbench.io.html_table import SNIFF_BYTES, html_rows, looks_like_html
-from workbench.io.limits import DEFAULT_MAX_FILE_MB, env_megabytes
+from workbench.io.limits import DEFAULT_MAX_FILE_MB, MAX_LINES_IN_FIELD, env_megabytes
 
 # In a tie the earlier wins: Russian exports that use ";" often hold decimal commas in their values.
 DELIMITERS = (";", "\t", ",", "|")
@@ -47,10 +47,13 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
     file_format: str = "csv"  # csv, xlsx or html
     normalized: dict[str, str] | None = field(default=None, repr=False)
+    # Rows whose quoted field swallowed the records after it, and how many records it swallowed.
+    runaway_rows: list[tuple[int, str, str]] = field(default_factory=list)
+    swallowed_records: int = 0
 
     @property
     def rows_read(self) -> int:
-        return len(self.frame) + len(self.broken_rows)
+        return len(self.frame) + len(self.broken_rows) + len(self.runaway_rows)
 
 
 def max_file_bytes() -> int:
@@ -368,7 +371,42 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
     del table
     frame.columns = headers
     frame.index = pd.Index(numbers, name="row")
-    return RawTable(name, frame, headers, chosen_encoding, sep, None, broken, notes)
+    runaway = _runaway_quotes(frame, sep, ncols)
+    if runaway:
+        frame = frame.drop(index=[row for row, _, _, _ in runaway])
+    table = RawTable(name, frame, headers, chosen_encoding, sep, None, broken, notes)
+    table.runaway_rows = [(row, text, detail) for row, text, detail, _ in runaway]
+    table.swallowed_records = sum(records for _, _, _, records in runaway)
+    return table
+
+
+def _runaway_quotes(frame: pd.DataFrame, sep: str, ncols: int) -> list[tuple[int, str, str, int]]:
+    """Rows whose quoted field runs across the records after it: a quote opened and never closed where
+    it should be. A cell is a runaway when it spans more than :data:`MAX_LINES_IN_FIELD` lines, or when
+    two or more of its lines look like records of the file (as many delimiters as a record has).
+
+    Returns (row, start of the cell, detail, number of records swallowed) per such row.
+    """
+    found: dict[int, tuple[int, str, str, int]] = {}
+    for header in frame.columns:
+        array = pa.array(frame[header].array)
+        lines = pc.fill_null(pc.count_substring(array, "\n"), 0).to_numpy(zero_copy_only=False)
+        for position in np.flatnonzero(lines >= 2):
+            row = int(frame.index[position])
+            if row in found:
+                continue
+            text = str(frame[header].iloc[position])
+            parts = text.split("\n")
+            like = sum(1 for line in parts[1:] if ncols >= 4 and line.count(sep) >= ncols - 2)
+            if len(parts) > MAX_LINES_IN_FIELD or like >= 2:
+                records = max(like, 1)
+                detail = (
+                    f"the field '{header}' opens a quote that runs over {len(parts)} lines and swallows "
+                    f"{records} record(s) after this row (an unbalanced quote); close the quote in the "
+                    "file and read it again"
+                )
+                found[row] = (row, text[:200], detail, records)
+    return [found[row] for row in sorted(found)]
 
 
 def _blank_rows(table: pa.Table) -> np.ndarray | None:
