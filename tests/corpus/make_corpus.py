@@ -85,6 +85,7 @@ def hostile() -> None:
         "unbalanced_quote_mid_file.csv",
         text(GOOD[0], '2,02.02.2026,10.02.2026,Успех,1,Анна Смирнова,"ООО Бета', *GOOD[2:], *later),
     )
+    write("cp1251_capitals.csv", text(*GOOD).upper(), "cp1251")  # 1C writes capitals
     write(
         "dates_out_of_range.csv",
         text(

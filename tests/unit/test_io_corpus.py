@@ -229,3 +229,17 @@ def test_an_xlsx_sheet_beyond_the_row_cap_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(read, "XLSX_MAX_ROWS", 1)
     with pytest.raises(DataError, match=r"has more than 1 rows, the most an XLSX sheet can hold"):
         load_client(client_with(tmp_path, path))
+
+
+def test_a_header_longer_than_1_mib_is_read_whole(tmp_path):
+    """Extra columns make a header of more than 1 MiB: it is read whole, so rows keep all their fields."""
+    extra = [f"дополнительное поле выгрузки номер {i:06d}" for i in range(16_000)]
+    header = ",".join([HEADER, *extra])
+    assert len(header.encode("utf-8")) > 1024 * 1024
+    cells = ["1", "01.02.2026", "", "Контакт", "1", "Иван Петров", "ООО Альфа"] + [""] * len(extra)
+    path = tmp_path / "deals.csv"
+    path.write_text(header + "\n" + ",".join(cells) + "\n", encoding="utf-8")
+    data = load_client(client_with(tmp_path, path))
+    report = data.reports["deals"]
+    assert [report.rows_read, report.rows_used, report.rows_quarantined] == [1, 1, 0]
+    assert data.deals["manager"].tolist() == ["Иван Петров"]

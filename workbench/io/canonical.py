@@ -118,7 +118,7 @@ def build_canonical(
     quarantine.reject_rows(raw.runaway_rows, "runaway_quote")
     quarantine.warn("records_in_runaway_quote", raw.swallowed_records)
     named = {c: h for c, h in mapping.items() if c not in FREE_TEXT}
-    frame = screen_cells(raw.frame, named, quarantine)
+    frame = screen_cells(raw.frame, named, quarantine, raw.screen)
     nulls = frozenset(v.strip().casefold() for v in source.null_values)
     out = pd.DataFrame(index=frame.index)
     bad: dict[str, pd.Series] = {}

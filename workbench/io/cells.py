@@ -22,6 +22,9 @@ _INVISIBLE_PATTERN = INVISIBLE.pattern
 
 def _strings(values: pd.Series) -> pa.Array:
     """The cells of a column as Arrow strings (typed XLSX cells as their text; empty cells null)."""
+    if isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_string(values.dtype.pyarrow_dtype):
+        array = pa.array(values.array)
+        return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
     if values.dtype == object:
         values = values.map(lambda v: v if v is None or isinstance(v, str) else str(v))
     array = pa.array(values.astype("string").array)
@@ -32,12 +35,15 @@ def _mask(values: pd.Series, test: pa.Array) -> pd.Series:
     return pd.Series(pc.fill_null(test, False).to_numpy(zero_copy_only=False), index=values.index)
 
 
-def screen_cells(frame: pd.DataFrame, names: dict[str, str], q: Quarantine) -> pd.DataFrame:
+def screen_cells(
+    frame: pd.DataFrame, names: dict[str, str], q: Quarantine, only: list[str] | None = None
+) -> pd.DataFrame:
     """Quarantine rows holding a NUL character in any cell, a cell longer than Excel's 32 767
     characters, or a text of a canonical column (``names``: canonical name -> header) longer than
-    :data:`MAX_NAME_CHARS`. Returns the remaining rows."""
+    :data:`MAX_NAME_CHARS`. ``only``: the columns that may hold such cells, when the reader knows them.
+    Returns the remaining rows."""
     by_header = {header: canonical for canonical, header in names.items()}
-    for header in frame.columns:
+    for header in frame.columns if only is None else only:
         values = frame[header]
         if values.dtype != object and not pd.api.types.is_string_dtype(values):
             continue

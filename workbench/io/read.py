@@ -21,7 +21,7 @@ import pyarrow.csv as pa_csv
 
 from workbench.errors import DataError
 from workbench.io.html_table import SNIFF_BYTES, html_rows, looks_like_html
-from workbench.io.limits import DEFAULT_MAX_FILE_MB, MAX_LINES_IN_FIELD, env_megabytes
+from workbench.io.limits import DEFAULT_MAX_FILE_MB, MAX_LINES_IN_FIELD, MAX_NAME_CHARS, env_megabytes
 
 # In a tie the earlier wins: Russian exports that use ";" often hold decimal commas in their values.
 DELIMITERS = (";", "\t", ",", "|")
@@ -50,6 +50,8 @@ class RawTable:
     # Rows whose quoted field swallowed the records after it, and how many records it swallowed.
     runaway_rows: list[tuple[int, str, str]] = field(default_factory=list)
     swallowed_records: int = 0
+    # Columns that may hold hostile cells (NUL, over-long text); None: not known, screen them all.
+    screen: list[str] | None = None
 
     @property
     def rows_read(self) -> int:
@@ -260,10 +262,31 @@ def _refuse_mixed_utf8(body: bytes, name: str) -> None:
             ) from None
 
 
+# Russian letters from the most to the least frequent: a text read in the right one of two 8-bit
+# encodings uses the frequent ones, read in the wrong one a scrambled set of them, whatever its case.
+RUSSIAN_BY_FREQUENCY = "оеаинтсрвлкмдпуяызьбгчйхжшюцщэфъё"
+_RANK = {letter: len(RUSSIAN_BY_FREQUENCY) - i for i, letter in enumerate(RUSSIAN_BY_FREQUENCY)}
+
+
 def _looks_like_koi8(text: str) -> bool:
-    """KOI8-R read as Windows-1251 turns lower-case Cyrillic into capitals: mostly capitals means KOI8-R."""
-    letters = [ch for ch in text[:SAMPLE_BYTES] if "А" <= ch <= "я"]
-    return len(letters) >= KOI8_MIN_LETTERS and sum(ch <= "Я" for ch in letters) > 0.6 * len(letters)
+    """Whether bytes decoded as Windows-1251 read better as KOI8-R.
+
+    Both decodings of the sample (header and data together) are scored by how common their letters are
+    in Russian, ignoring case: exports in capitals (as 1C writes them) are not mistaken for KOI8-R, whose
+    lower case reads as Windows-1251 capitals.
+    """
+    sample = text[:SAMPLE_BYTES]
+    letters = [ch for ch in sample if "А" <= ch <= "я" or ch in "Ёё"]
+    if len(letters) < KOI8_MIN_LETTERS:
+        return False
+    as_koi8 = sample.encode("cp1251", errors="replace").decode("koi8_r", errors="replace")
+    return _russian_score(as_koi8) > _russian_score(sample)
+
+
+def _russian_score(text: str) -> float:
+    """Mean frequency rank of the Cyrillic letters of ``text`` (case ignored)."""
+    ranks = [_RANK.get(ch, 0) for ch in text.casefold() if "а" <= ch <= "я" or ch == "ё"]
+    return sum(ranks) / len(ranks) if ranks else 0.0
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -277,7 +300,7 @@ def _is_utf8(data: bytes) -> bool:
 
 def _split_header(text: str, delimiter: str, header_row: int, name: str) -> tuple[list[str], int]:
     """Header cells and the number of physical lines up to and including the header."""
-    reader = csv.reader(io.StringIO(text[: SAMPLE_BYTES * 4]), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header: list[str] | None = None
     try:
         for _ in range(header_row):
@@ -315,7 +338,9 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
         raise DataError(name, "file holds no text")
     if b"\r" in data and b"\n" not in data:
         data = data.replace(b"\r", b"\n")  # old Mac line ends: a lone CR ends every line
-    head = data[: SAMPLE_BYTES * 4].decode("utf-8", errors="ignore")
+    # The header whole, however long (the file is within the size limit), and a sample of the data.
+    head_end = max(SAMPLE_BYTES * 4, _offset_after_lines(data, header_row) + SAMPLE_BYTES)
+    head = data[:head_end].decode("utf-8", errors="ignore")
     sep = detect_delimiter(head) if delimiter == "auto" else delimiter
     raw_headers, header_lines = _split_header(head, sep, header_row, name)
     headers = dedupe_headers(raw_headers)
@@ -367,20 +392,37 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
     if blank is not None:
         table = table.filter(pa.array(~blank))
         numbers = numbers[~blank]
+    screen, multiline = _suspect_columns(table, headers)
     frame = table.to_pandas(types_mapper={pa.string(): pd.ArrowDtype(pa.string())}.get, self_destruct=True)
     del table
     frame.columns = headers
     frame.index = pd.Index(numbers, name="row")
-    runaway = _runaway_quotes(frame, sep, ncols)
+    runaway = _runaway_quotes(frame, sep, ncols, multiline)
     if runaway:
         frame = frame.drop(index=[row for row, _, _, _ in runaway])
     table = RawTable(name, frame, headers, chosen_encoding, sep, None, broken, notes)
+    table.screen = screen
     table.runaway_rows = [(row, text, detail) for row, text, detail, _ in runaway]
     table.swallowed_records = sum(records for _, _, _, records in runaway)
     return table
 
 
-def _runaway_quotes(frame: pd.DataFrame, sep: str, ncols: int) -> list[tuple[int, str, str, int]]:
+def _suspect_columns(table: pa.Table, headers: list[str]) -> tuple[list[str], list[str]]:
+    """Columns that may hold a NUL character or a text longer than a name may be, and columns with
+    cells of several lines: found in Arrow, so that a file of 100 000 columns is screened in a second."""
+    screen, multiline = [], []
+    for header, column in zip(headers, table.columns, strict=True):
+        longest = pc.max(pc.utf8_length(column)).as_py() or 0
+        if longest > MAX_NAME_CHARS or pc.any(pc.match_substring(column, "\x00")).as_py():
+            screen.append(header)
+        if longest > 2 and (pc.max(pc.count_substring(column, "\n")).as_py() or 0) >= 2:
+            multiline.append(header)
+    return screen, multiline
+
+
+def _runaway_quotes(
+    frame: pd.DataFrame, sep: str, ncols: int, columns: list[str]
+) -> list[tuple[int, str, str, int]]:
     """Rows whose quoted field runs across the records after it: a quote opened and never closed where
     it should be. A cell is a runaway when it spans more than :data:`MAX_LINES_IN_FIELD` lines, or when
     two or more of its lines look like records of the file (as many delimiters as a record has).
@@ -388,7 +430,7 @@ def _runaway_quotes(frame: pd.DataFrame, sep: str, ncols: int) -> list[tuple[int
     Returns (row, start of the cell, detail, number of records swallowed) per such row.
     """
     found: dict[int, tuple[int, str, str, int]] = {}
-    for header in frame.columns:
+    for header in columns:
         array = pa.array(frame[header].array)
         lines = pc.fill_null(pc.count_substring(array, "\n"), 0).to_numpy(zero_copy_only=False)
         for position in np.flatnonzero(lines >= 2):
