@@ -442,3 +442,18 @@ def test_patterns_are_matched_once_per_distinct_product(monkeypatch):
     mask = cleaning.is_non_product(products.astype("string"), [], [r"^[\w\s]+ по (сделке|договору)$"])
     assert mask.tolist()[:5] == [True, False, False, False, True] and mask.sum() == 2000
     assert sorted(searched) == ["Доставка по договору", "Насос"]
+
+
+def test_a_stage_history_with_times_reversed_is_flagged(small_client, tmp_path):
+    """Each deal's first stage with the latest time: the funnel would look the same, so say so."""
+    client = tmp_path / "client"
+    shutil.copytree(small_client, client)
+    path = client / "data" / "stage_history.csv"
+    history = pd.read_csv(path, sep=";", encoding="cp1251", dtype=str)
+    assert load_client(client).reports["stage_events"].warnings.get("stage_order_reversed") is None
+    times = history.columns[2]
+    history[times] = history.groupby(history.columns[0])[times].transform(lambda t: t.iloc[::-1].to_numpy())
+    history.to_csv(path, sep=";", encoding="cp1251", index=False)
+    report = load_client(client).reports["stage_events"]
+    deals_with_history = history.groupby(history.columns[0]).size().gt(1).sum()
+    assert report.warnings["stage_order_reversed"] > 0.5 * deals_with_history

@@ -69,10 +69,15 @@ def require_column(raw: RawTable, header: str, mapped_to: str) -> str:
         return found
     hint = suggest(header, raw.headers)
     hint_text = f" Did you mean {hint!r}?" if hint else ""
+    read_as = (
+        f" The file was read as {raw.encoding} (set data.<table>.encoding if the names look garbled)."
+        if raw.encoding and raw.encoding not in {"utf-8", "utf-8-sig"}
+        else ""
+    )
     raise DataError(
         raw.name,
         f"column {header!r} (mapped to {mapped_to} in client.yaml) is not in the file.{hint_text}"
-        f"{delimiter_hint(raw)} The file's columns are: {shown_headers(raw)}",
+        f"{delimiter_hint(raw)}{read_as} The file's columns are: {shown_headers(raw)}",
         field=header,
     )
 
