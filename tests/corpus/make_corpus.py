@@ -10,6 +10,7 @@ test itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import io
 import zipfile
@@ -85,6 +86,10 @@ def hostile() -> None:
         "unbalanced_quote_mid_file.csv",
         text(GOOD[0], '2,02.02.2026,10.02.2026,Успех,1,Анна Смирнова,"ООО Бета', *GOOD[2:], *later),
     )
+    write("ole_named_xlsx.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2040))  # an old .xls renamed
+    dated = good_rows()
+    dated[2][4] = dt.datetime(1968, 6, 10)  # 25 000 formatted as a date: Excel serial 25000 = 10.06.1968
+    write("amounts_formatted_as_dates.xlsx", xlsx(dated, "Сделки"))
     write("cp1251_capitals.csv", text(*GOOD).upper(), "cp1251")  # 1C writes capitals
     write(
         "dates_out_of_range.csv",

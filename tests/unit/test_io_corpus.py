@@ -243,3 +243,12 @@ def test_a_header_longer_than_1_mib_is_read_whole(tmp_path):
     report = data.reports["deals"]
     assert [report.rows_read, report.rows_used, report.rows_quarantined] == [1, 1, 0]
     assert data.deals["manager"].tolist() == ["Иван Петров"]
+
+
+def test_an_amount_formatted_as_a_date_says_so(tmp_path):
+    root = client_with(tmp_path, FILES / "amounts_formatted_as_dates.xlsx", {"sheet": "Сделки"})
+    detail = load_client(root).quarantine["detail"].tolist()
+    assert detail == [
+        "expected a number, found a cell formatted as a date in the workbook (the number is hidden by the "
+        "format); format the column as numbers and save the file again"
+    ]

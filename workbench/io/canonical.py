@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 
@@ -171,18 +172,52 @@ def build_canonical(
             )
         kind = "date" if column.kind == "datetime" else "number"
         expected = EXPECTED_DATE if column.kind == "datetime" else EXPECTED_NUMBER
+        detail: str | pd.Series = f"expected {expected}"
+        if column.kind == "float" and raw_values.dtype == object:
+            detail = _dates_in_number_column(raw_values, bad[column.name], str(detail))
         out = quarantine.reject(
             out,
             bad[column.name],
             f"invalid_{kind}:{column.name}",
             column.name,
-            f"expected {expected}",
-            raw_values=frame[mapping[column.name]],
+            detail,
+            raw_values=raw_values,
         )
+    for column in TABLES[table]:
+        formulas = raw.formulas.get(mapping.get(column.name, ""), {})
+        if not formulas:
+            continue
+        cells = pd.Series(formulas, dtype="string").reindex(out.index)
+        if column.required and column.name not in checked_later:
+            out = quarantine.reject(
+                out,
+                cells.notna(),
+                f"formula_without_value:{column.name}",
+                column.name,
+                "the cell holds a formula without a stored result (the workbook was saved by a program "
+                "that does not calculate); open it in Excel, let it calculate and save it again",
+                raw_values=cells,
+            )
+        else:
+            shown = [{"row": int(r), "value": v} for r, v in cells.dropna().head(3).items()]
+            quarantine.warn(f"formula_without_value:{column.name}", int(cells.notna().sum()), shown)
     for column in TABLES[table]:
         if column.required and column.name not in checked_later:
             out = quarantine.reject(out, out[column.name].isna(), f"missing_value:{column.name}", column.name)
     return out, mapping
+
+
+def _dates_in_number_column(values: pd.Series, bad: pd.Series, detail: str) -> str | pd.Series:
+    """The detail of bad cells of a number column; a cell that a workbook formats as a date says so."""
+    dated = bad & values.map(lambda v: isinstance(v, dt.date))
+    if not dated.any():
+        return detail
+    details = pd.Series(detail, index=values.index, dtype="string")
+    details[dated] = (
+        "expected a number, found a cell formatted as a date in the workbook (the number is hidden by the "
+        "format); format the column as numbers and save the file again"
+    )
+    return details
 
 
 def parse_column(

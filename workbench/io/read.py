@@ -52,6 +52,8 @@ class RawTable:
     swallowed_records: int = 0
     # Columns that may hold hostile cells (NUL, over-long text); None: not known, screen them all.
     screen: list[str] | None = None
+    # XLSX cells holding a formula without a stored result: header -> {row: formula}.
+    formulas: dict[str, dict[int, str]] = field(default_factory=dict)
 
     @property
     def rows_read(self) -> int:
@@ -81,7 +83,8 @@ def read_raw(
 ) -> RawTable:
     """Read ``path`` (shown to the user as ``name``) into a :class:`RawTable`."""
     if not path.is_file():
-        raise DataError(name, "file not found")
+        found = path.exists() or path.is_symlink()
+        raise DataError(name, "not a regular file (a folder, pipe or device)" if found else "file not found")
     size = path.stat().st_size
     limit = max_file_bytes()
     if size > limit:
@@ -96,12 +99,19 @@ def read_raw(
         head = fh.read(SNIFF_BYTES)
     suffix = path.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        what = (
-            "a password-protected (encrypted) workbook"
-            if suffix in {".xlsx", ".xlsm"} or "EncryptionInfo".encode("utf-16-le") in head
-            else "an old binary Excel (.xls) workbook or a password-protected one"
+        # An OLE container: an encrypted workbook holds an EncryptionInfo stream (named anywhere in it).
+        if "EncryptionInfo".encode("utf-16-le") in path.read_bytes():
+            raise DataError(
+                name,
+                "this is a password-protected (encrypted) workbook; remove the password and save it as "
+                ".xlsx or CSV (UTF-8)",
+            )
+        named = " named .xlsx" if suffix in {".xlsx", ".xlsm"} else ""
+        raise DataError(
+            name,
+            f"this is an old binary Excel (.xls) workbook or another old Office document{named}, not an "
+            "XLSX workbook; open it in Excel and save it as .xlsx or CSV (UTF-8)",
         )
-        raise DataError(name, f"this is {what}; remove the password and save it as .xlsx or CSV (UTF-8)")
     if head.startswith(b"PK\x03\x04") or suffix in {".xlsx", ".xlsm"}:
         return _read_xlsx(path, name, sheet=sheet, header_row=header_row)
     if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
@@ -543,7 +553,44 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
         cells.append(values)
     frame = pd.DataFrame(cells, columns=headers, dtype=object)
     frame.index = pd.Index(np.asarray(numbers, dtype=np.int64), name="row")
-    return RawTable(name, frame, headers, None, None, sheet_name, [], file_format="xlsx")
+    table = RawTable(name, frame, headers, None, None, sheet_name, [], file_format="xlsx")
+    if frame.isna().to_numpy().any() and _has_formulas(content):
+        table.formulas = _formulas_without_values(content, sheet_name, header_row, headers, frame)
+    return table
+
+
+def _has_formulas(content: bytes) -> bool:
+    """Whether any worksheet of the workbook holds a formula element."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for info in archive.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                with archive.open(info) as part:
+                    while chunk := part.read(1 << 20):
+                        if b"<f>" in chunk or b"<f " in chunk:
+                            return True
+    return False
+
+
+def _formulas_without_values(
+    content: bytes, sheet_name: str, header_row: int, headers: list[str], frame: pd.DataFrame
+) -> dict[str, dict[int, str]]:
+    """Cells that hold a formula but no stored result (a workbook saved by a program that does not
+    calculate): header -> {row: formula}. They read as empty, and are reported as formulas."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    found: dict[str, dict[int, str]] = {}
+    try:
+        rows = workbook[sheet_name].iter_rows(min_row=header_row + 1, values_only=True)
+        for number, row in enumerate(rows, start=header_row + 1):
+            if number not in frame.index:
+                continue
+            for header, value in zip(headers, row, strict=False):
+                if isinstance(value, str) and value.startswith("=") and frame.at[number, header] is None:
+                    found.setdefault(header, {})[number] = value
+    finally:
+        workbook.close()
+    return found
 
 
 def _refuse_xlsx_bomb(content: bytes, name: str) -> None:
