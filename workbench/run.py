@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 
 from workbench.config import iter_sources, load_config, resolve_data_path
-from workbench.errors import DataError, RunError
+from workbench.errors import DataError, RunError, WorkbenchError
 from workbench.io.limits import check_output_folder, pid_alive
 from workbench.render.atomic import write_bytes, write_text
 from workbench.render.exporters import WorkbenchHTMLExporter
@@ -97,7 +97,11 @@ def run_audit(
     inputs = [client_dir / "client.yaml"]
     inputs += [resolve_data_path(client_dir, source.file) for _, source in iter_sources(config)]
     check_output_folder(out_dir, inputs, client_dir)
-    _refuse_unauditable(client_dir)
+    try:
+        _refuse_unauditable(client_dir)
+    except WorkbenchError as exc:
+        _clear_refused(out_dir, exc)
+        raise
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(out_dir)
@@ -149,6 +153,9 @@ def run_audit(
     except OSError as exc:
         if exc.errno not in WRITE_ERRORS:
             raise
+        with contextlib.suppress(OSError):  # a half-published folder must not look like a report
+            for name in REPORT_FILES:
+                (out_dir / name).unlink(missing_ok=True)
         raise _output_error(out_dir, exc) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -167,6 +174,20 @@ def _refuse_unauditable(client_dir: Path) -> None:
             "cannot be audited: "
             + "; ".join(result.errors)
             + ". No report was written (see workbench check)",
+        )
+
+
+def _clear_refused(out_dir: Path, exc: Exception) -> None:
+    """A refused run leaves nothing that looks like a report in an existing output folder: the reports
+    of an earlier run there are removed and ``FAILED.txt`` says why."""
+    if not out_dir.is_dir():
+        return
+    with contextlib.suppress(OSError):
+        for name in (*REPORT_FILES, FAILED_NOTEBOOK):
+            (out_dir / name).unlink(missing_ok=True)
+        write_text(
+            out_dir / FAILED_NOTE,
+            f"The audit was refused before it started.\n{exc}\nNo report was written.\n",
         )
 
 
@@ -244,7 +265,8 @@ def _publish(staging: Path, out_dir: Path) -> dict[str, Path]:
     for stale in (FAILED_NOTEBOOK, FAILED_NOTE, "report.html", "report.pdf"):
         (out_dir / stale).unlink(missing_ok=True)
     files = {}
-    for name in REPORT_FILES:
+    # The report itself last: a folder that holds report.html holds everything that goes with it.
+    for name in sorted(REPORT_FILES, key=lambda n: n.startswith("report.")):
         source = staging / name
         if source.exists():
             target = out_dir / name

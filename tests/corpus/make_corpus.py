@@ -56,7 +56,12 @@ def hostile() -> None:
     write("utf16_without_bom.csv", text(*GOOD), "utf-16-le")
     write(
         "control_characters.csv",
-        text(GOOD[0], "2,02.02.2026,,Пере\x1bговоры\x0b,1,Анна Смирнова,ООО Бета", *GOOD[2:]),
+        text(
+            GOOD[0],
+            "2,02.02.2026,,Пере\x1bговоры\x0b,1,Анна Смирнова,ООО Бета",
+            "3,03.02\x1b[2J.2026,12.02.2026,Отказ,5000,Иван Петров,ООО Гамма",
+            GOOD[3],
+        ),
     )
     write(
         "invisible_characters.csv",

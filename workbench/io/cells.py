@@ -13,11 +13,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.io.limits import FAR_YEARS, INVISIBLE, MAX_CELL_CHARS, MAX_NAME_CHARS
+from workbench.io.limits import FAR_YEARS, MAX_CELL_CHARS, MAX_NAME_CHARS, UNSEEN, printable
 from workbench.io.quarantine import Quarantine
 from workbench.tables import TABLES
 
-_INVISIBLE_PATTERN = INVISIBLE.pattern
+_UNSEEN_PATTERN = UNSEEN.pattern
 
 
 def _strings(values: pd.Series) -> pa.Array:
@@ -78,18 +78,18 @@ def screen_cells(
 
 
 def strip_invisible(text: pd.Series, field: str, q: Quarantine) -> pd.Series:
-    """Canonical text without zero-width, bidirectional and soft-hyphen characters; the cells changed
-    are counted as the caveat ``invisible_characters:<field>`` with examples."""
+    """Canonical text without control, zero-width, bidirectional and soft-hyphen characters; the cells
+    changed are counted as the caveat ``invisible_characters:<field>`` with examples."""
     if not pd.api.types.is_string_dtype(text) or text.empty:
         return text
     array = _strings(text)
-    found = _mask(text, pc.match_substring_regex(array, _INVISIBLE_PATTERN))
+    found = _mask(text, pc.match_substring_regex(array, _UNSEEN_PATTERN))
     if not found.any():
         return text
-    shown = text[found].head(3).map(lambda v: INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", v))
+    shown = text[found].head(3).map(printable)
     q.warn(f"invisible_characters:{field}", int(found.sum()), shown.tolist())
     cleaned = text.copy()
-    cleaned[found] = text[found].str.replace(_INVISIBLE_PATTERN, "", regex=True).str.strip()
+    cleaned[found] = text[found].str.replace(_UNSEEN_PATTERN, "", regex=True).str.strip()
     return cleaned.mask(cleaned == "", pd.NA)
 
 

@@ -65,6 +65,10 @@ def printable(text: str) -> str:
     return INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
+# Characters removed from names: controls (other than tab and line ends) and the invisible ones above.
+UNSEEN = re.compile(f"{_CONTROL.pattern}|{INVISIBLE.pattern}")
+
+
 def has_control(text: str) -> bool:
     """Whether ``text`` holds a control character other than tab, line feed and carriage return."""
     return bool(_CONTROL.search(text))
