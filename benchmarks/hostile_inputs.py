@@ -138,7 +138,9 @@ def _run(args: list[str]) -> tuple[float, float, int, str]:
     peak_line = [line for line in done.stderr.splitlines() if line.startswith("PEAK ")][-1]
     peak = int(peak_line.split()[1]) / 1024**2
     text = (done.stdout + done.stderr.replace(peak_line, "")).strip()
-    answer = next((line for line in text.splitlines() if "ERROR" in line or "Error" in line), text[:200])
+    lines = text.splitlines()
+    answer = next((line for line in lines if "ERROR" in line or "Error" in line or "error" in line), None)
+    answer = answer or next((" ".join(line.split()) for line in lines if "quarantined" in line), text[:200])
     return seconds, peak, done.returncode, answer[:160]
 
 

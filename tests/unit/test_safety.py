@@ -457,3 +457,17 @@ def test_a_stage_history_with_times_reversed_is_flagged(small_client, tmp_path):
     report = load_client(client).reports["stage_events"]
     deals_with_history = history.groupby(history.columns[0]).size().gt(1).sum()
     assert report.warnings["stage_order_reversed"] > 0.5 * deals_with_history
+
+
+def test_check_of_a_header_only_export_with_a_stage_history(small_client, tmp_path):
+    """Deals with only their header while the stage history has rows: a clear refusal, no crash."""
+    from workbench.check import check_client
+
+    client = tmp_path / "client"
+    shutil.copytree(small_client, client)
+    path = client / "data" / "deals.csv"
+    raw = path.read_bytes()
+    path.write_bytes(raw[: raw.index(b"\n") + 1])
+    assert check_client(client).errors == [
+        "data/deals.csv: no deals in the file (only a header); expected one row per deal"
+    ]

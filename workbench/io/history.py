@@ -19,7 +19,10 @@ def warn_reversed_order(events: pd.DataFrame, funnel: FunnelConfig, q: Quarantin
     last = len(funnel.stages)
     order |= {name: last for name in [*funnel.won_stages, *funnel.lost_stages]}
     frame = events[["deal_id", "stage", "entered_at"]].dropna()
-    frame = frame.assign(rank=frame["stage"].map(order)).dropna(subset=["rank"])
+    if frame.empty:
+        return
+    rank = pd.to_numeric(frame["stage"].astype(object).map(order), errors="coerce")
+    frame = frame.assign(rank=rank).dropna(subset=["rank"])
     frame = frame.sort_values(["deal_id", "entered_at"], kind="stable")
     steps = frame.groupby("deal_id", sort=False)["rank"].diff().dropna()
     if steps.empty:
