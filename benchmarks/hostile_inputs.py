@@ -139,7 +139,7 @@ def _run(args: list[str]) -> tuple[float, float, int, str]:
     peak = int(peak_line.split()[1]) / 1024**2
     text = (done.stdout + done.stderr.replace(peak_line, "")).strip()
     lines = text.splitlines()
-    answer = next((line for line in lines if "ERROR" in line or "Error" in line or "error" in line), None)
+    answer = next((line for line in lines if "ERROR" in line or "Error:" in line or "error:" in line), None)
     answer = answer or next((" ".join(line.split()) for line in lines if "quarantined" in line), text[:200])
     return seconds, peak, done.returncode, answer[:160]
 

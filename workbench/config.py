@@ -464,18 +464,17 @@ def parse_config(raw: dict[str, Any], source: str = CONFIG_FILE) -> ClientConfig
         raise ConfigError(source, [_describe(e) for e in exc.errors()]) from None
 
 
-def load_yaml(path: Path) -> Any:
-    """Read a YAML file safely; syntax errors name the line and column."""
+def load_yaml(path: Path, limit: int = MAX_CONFIG_BYTES) -> Any:
+    """Read a YAML file safely (no tags, aliases or repeated keys; nesting and size capped at ``limit``
+    bytes); errors name the line and column."""
     try:
         size = path.stat().st_size
-        if size > MAX_CONFIG_BYTES:
-            raise ConfigError(
-                str(path), [f"the file is {size:,} bytes, above the limit of {MAX_CONFIG_BYTES:,} bytes"]
-            )
+        if size > limit:
+            raise ConfigError(str(path), [f"the file is {size:,} bytes, above the limit of {limit:,} bytes"])
         with path.open("rb") as fh:
-            data = fh.read(MAX_CONFIG_BYTES + 1)
-        if len(data) > MAX_CONFIG_BYTES:
-            raise ConfigError(str(path), [f"the file is above the limit of {MAX_CONFIG_BYTES:,} bytes"])
+            data = fh.read(limit + 1)
+        if len(data) > limit:
+            raise ConfigError(str(path), [f"the file is above the limit of {limit:,} bytes"])
         text = data.decode("utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(str(path), ["file not found"]) from None

@@ -49,6 +49,9 @@ HEADER = (
 )
 
 
+MAX_KEY_BYTES = 256 * 1024 * 1024  # the key names every manager and customer: larger than a client.yaml
+
+
 class Pseudonyms:
     """The client's key of pseudonyms, loaded from and saved to ``anonymization.yaml``."""
 
@@ -57,7 +60,7 @@ class Pseudonyms:
             raise ConfigError(str(path), ["points outside the client folder; the key must stay inside it"])
         self.path = path
         self.labels = LABELS[locale]
-        loaded = load_yaml(path) if path.is_file() else None
+        loaded = load_yaml(path, MAX_KEY_BYTES) if path.is_file() else None
         loaded = loaded if isinstance(loaded, dict) else {}
         self.key: dict[str, dict[str, int]] = {
             kind: {str(k): int(v) for k, v in (loaded.get(kind) or {}).items()} for kind in self.labels

@@ -15,7 +15,7 @@ from pathlib import Path
 from workbench.errors import ConfigError
 
 DEFAULT_MAX_FILE_MB = 1024
-MAX_CONFIG_BYTES = 1024 * 1024  # client.yaml and intake.yaml
+MAX_CONFIG_BYTES = 1024 * 1024  # client.yaml
 MAX_YAML_DEPTH = 32  # nested lists and mappings in a YAML file
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_NAME_CHARS = 1_000  # a name, stage, source, product or other text the analyses group by

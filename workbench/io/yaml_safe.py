@@ -1,4 +1,4 @@
-"""A YAML loader for client.yaml and intake.yaml that refuses what a configuration never needs.
+"""A YAML loader for client.yaml (and the anonymization key) that refuses what they never need.
 
 On top of ``yaml.SafeLoader`` (no tags that build objects): aliases (``*name``, the way to a
 billion-laughs bomb) are refused, nesting is capped, and a key given twice in one mapping is an error
