@@ -95,7 +95,8 @@ def run_audit(
     report_date = parse_as_of(as_of) or dt.date.today()
     out_dir = Path(out).resolve() if out else default_out_dir(client_dir, report_date)
     inputs = [client_dir / "client.yaml"]
-    inputs += [resolve_data_path(client_dir, source.file) for _, source in iter_sources(config)]
+    for _, source in iter_sources(config):
+        inputs += [client_dir / source.file, resolve_data_path(client_dir, source.file)]
     check_output_folder(out_dir, inputs, client_dir)
     try:
         _refuse_unauditable(client_dir)

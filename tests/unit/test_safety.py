@@ -471,3 +471,17 @@ def test_check_of_a_header_only_export_with_a_stage_history(small_client, tmp_pa
     assert check_client(client).errors == [
         "data/deals.csv: no deals in the file (only a header); expected one row per deal"
     ]
+
+
+def test_an_output_folder_holding_a_link_to_an_input_is_refused(tmp_path):
+    """data/deals.csv links to exports/deals.csv: data/ is an input folder all the same."""
+    from workbench.run import run_audit
+
+    root = _client(tmp_path, DEALS)
+    (root / "exports").mkdir()
+    shutil.move(root / "data" / "deals.csv", root / "exports" / "deals.csv")
+    os.symlink(root / "exports" / "deals.csv", root / "data" / "deals.csv")
+    for where in ("data", "exports"):
+        with pytest.raises(ConfigError, match="the output folder .* is the folder of the input file"):
+            run_audit(root, out=root / where, formats=("html",), as_of="2026-11-23")
+    assert sorted(p.name for p in (root / "data").iterdir()) == ["deals.csv"]

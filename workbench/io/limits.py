@@ -95,8 +95,11 @@ def check_output_folder(out_dir: Path, inputs: list[Path], client_dir: Path) -> 
     """
     out = out_dir.resolve()
     root = client_dir.resolve()
-    for path in inputs:
-        folder = path.resolve().parent
+    # The folder a file is named in and the folder it really lies in (a link inside the client folder).
+    folders = [
+        (p, f) for p in inputs for f in {Path(os.path.abspath(p)).parent.resolve(), p.resolve().parent}
+    ]
+    for path, folder in folders:
         same = out == folder
         contains = folder.is_relative_to(out)
         # Inside the folder of a data file: only the client folder itself may hold the report folders.
