@@ -482,6 +482,20 @@ def test_an_output_folder_holding_a_link_to_an_input_is_refused(tmp_path):
     shutil.move(root / "data" / "deals.csv", root / "exports" / "deals.csv")
     os.symlink(root / "exports" / "deals.csv", root / "data" / "deals.csv")
     for where in ("data", "exports"):
-        with pytest.raises(ConfigError, match="the output folder .* is the folder of the input file"):
+        with pytest.raises(ConfigError, match=r"the output folder .* is the folder of the input file"):
             run_audit(root, out=root / where, formats=("html",), as_of="2026-11-23")
     assert sorted(p.name for p in (root / "data").iterdir()) == ["deals.csv"]
+
+
+def test_the_notebook_path_refuses_an_output_folder_among_the_inputs(tmp_path):
+    """papermill ... -p output_dir CLIENT/data: the notebook's writer obeys the same rule as --out."""
+    from workbench.audit import run_analyses
+    from workbench.report import Report
+
+    root = _client(tmp_path, DEALS)
+    report = Report(run_analyses(load_client(root), dt.date(2026, 11, 23)), "ru")
+    before = _digests(root)
+    with pytest.raises(ConfigError, match="is the folder of the input file"):
+        report.write_outputs(root / "data")
+    assert _digests(root) == before
+    assert len(report.write_outputs(tmp_path / "out")) == 3
