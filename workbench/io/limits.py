@@ -61,7 +61,7 @@ def escape_controls(text: str) -> str:
 def printable(text: str) -> str:
     """``text`` safe for a terminal: control characters escaped, invisible and bidirectional ones shown
     as ``<U+202E>``, so that a message cannot move the cursor or reorder what follows it."""
-    text = escape_controls(text)
+    text = escape_controls(text).replace("\r", "\\r")  # a carriage return would overwrite the line
     return INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
