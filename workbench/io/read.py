@@ -443,7 +443,12 @@ def _runaway_quotes(
     for header in columns:
         array = pa.array(frame[header].array)
         lines = pc.fill_null(pc.count_substring(array, "\n"), 0).to_numpy(zero_copy_only=False)
-        for position in np.flatnonzero(lines >= 2):
+        separators = pc.fill_null(pc.count_substring(array, sep), 0).to_numpy(zero_copy_only=False)
+        # Two swallowed records hold at least twice a record's delimiters: notes with line breaks do not.
+        candidates = (lines > MAX_LINES_IN_FIELD) | (
+            (lines >= 2) & (separators >= 2 * (ncols - 2)) & (ncols >= 4)
+        )
+        for position in np.flatnonzero(candidates):
             row = int(frame.index[position])
             if row in found:
                 continue
