@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import stat
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,14 +16,22 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from workbench.errors import ConfigError
+from workbench.limits import (
+    MAX_CONFIG_BYTES,
+    MAX_YAML_DEPTH,
+    PERIOD_FIRST_YEAR,
+    PERIOD_LAST_YEAR,
+    risky_pattern,
+)
 from workbench.resources import preset_names
 from workbench.tables import TABLES, required_columns
+from workbench.yaml_safe import guarded_load
 
 CONFIG_FILE = "client.yaml"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Period(_Model):
@@ -35,6 +44,11 @@ class Period(_Model):
     def _ordered(self) -> Period:
         if self.end < self.start:
             raise ValueError(f"the end date {self.end} is before the start date {self.start}")
+        for end in (self.start, self.end):
+            if not PERIOD_FIRST_YEAR <= end.year <= PERIOD_LAST_YEAR:
+                raise ValueError(
+                    f"expected dates between {PERIOD_FIRST_YEAR} and {PERIOD_LAST_YEAR}, got {end}"
+                )
         return self
 
     @property
@@ -123,6 +137,8 @@ class TransactionRules(_Model):
                 re.compile(pattern)
             except re.error as exc:
                 raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from None
+            if risk := risky_pattern(pattern):
+                raise ValueError(f"{pattern!r} {risk}")
         return value
 
 
@@ -415,6 +431,7 @@ _EXPECTED = {
     "string_type": "text",
     "float_parsing": "a number",
     "float_type": "a number",
+    "finite_number": "a finite number (not .inf or .nan)",
     "int_parsing": "a whole number",
     "list_type": "a list",
     "dict_type": "a mapping of 'key: value' lines",
@@ -446,16 +463,33 @@ def parse_config(raw: dict[str, Any], source: str = CONFIG_FILE) -> ClientConfig
         raise ConfigError(source, [_describe(e) for e in exc.errors()]) from None
 
 
-def load_yaml(path: Path) -> Any:
-    """Read a YAML file safely; syntax errors name the line and column."""
+def load_yaml(path: Path, limit: int = MAX_CONFIG_BYTES) -> Any:
+    """Read a YAML file safely (no tags, aliases or repeated keys; nesting and size capped at ``limit``
+    bytes); errors name the line and column."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        size = path.stat().st_size
+        if size > limit:
+            raise ConfigError(str(path), [f"the file is {size:,} bytes, above the limit of {limit:,} bytes"])
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+        if len(data) > limit:
+            raise ConfigError(str(path), [f"the file is above the limit of {limit:,} bytes"])
+        text = data.decode("utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(str(path), ["file not found"]) from None
     except UnicodeDecodeError:
         raise ConfigError(str(path), ["not UTF-8 text; save the file as UTF-8"]) from None
+    except OSError as exc:
+        raise ConfigError(str(path), [f"cannot be read: {exc.strerror or exc}"]) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ConfigError(str(path), [f"a NUL character (\\x00) on line {line}; remove it"])
     try:
-        return yaml.safe_load(text)
+        return guarded_load(text)
+    except RecursionError:
+        raise ConfigError(
+            str(path), [f"lists or mappings nested more than {MAX_YAML_DEPTH} levels deep"]
+        ) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
@@ -466,7 +500,10 @@ def load_yaml(path: Path) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
-        raise ConfigError(str(path), [f"YAML syntax error at {where}: {exc.problem}"]) from None
+        kind = "YAML error" if type(exc) is yaml.MarkedYAMLError else "YAML syntax error"
+        raise ConfigError(str(path), [f"{kind} at {where}: {exc.problem}"]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(str(path), [f"YAML error: {exc}"]) from None
 
 
 def load_config(client_dir: Path | str) -> ClientConfig:
@@ -494,19 +531,53 @@ def iter_sources(config: ClientConfig) -> list[tuple[str, TableSource]]:
 
 
 def resolve_data_path(client_dir: Path, file: str) -> Path:
-    """Absolute path of a data file; refuses paths that leave the client folder."""
-    root = client_dir.resolve()
-    path = (root / file).resolve()
-    if not path.is_relative_to(root):
-        raise ConfigError(str(client_dir / CONFIG_FILE), [f"{file!r} points outside the client folder"])
+    """Absolute path of a data file; refuses paths that leave the client folder, cannot be resolved or
+    are hard-linked (see :func:`data_path_problem`)."""
+    path, problem = _checked_path(client_dir, file)
+    if problem or path is None:
+        raise ConfigError(str(client_dir / CONFIG_FILE), [f"{file!r} {problem}"])
     return path
 
 
-def _file_problem(client_dir: Path, file: str) -> str | None:
+def _checked_path(client_dir: Path, file: str) -> tuple[Path | None, str | None]:
+    """The resolved path of a data file, or why it cannot be used.
+
+    A path with a NUL character, a link that loops, a path leaving the client folder (symbolic links
+    included) and anything but a regular file are refused. So is a regular file with more than one hard
+    link: another name of it may lie outside the client folder, which no path check can see.
+    """
+    if "\x00" in file:
+        return None, "contains a NUL character (\\x00); write the path of the file without it"
     root = client_dir.resolve()
-    path = (root / file).resolve()
+    try:
+        path = (root / file).resolve()
+    except RuntimeError:
+        return None, "is a symbolic link that points to itself (a link loop); link to the file itself"
+    except (OSError, ValueError) as exc:
+        return None, f"cannot be resolved as a path: {exc}"
     if not path.is_relative_to(root):
-        return "points outside the client folder; keep the client's files inside it (for example in data/)"
-    if not path.is_file():
-        return "not found in the client folder"
-    return None
+        return None, (
+            "points outside the client folder; keep the client's files inside it (for example in data/)"
+        )
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None, "not found in the client folder"
+    except OSError as exc:
+        return None, f"cannot be opened: {exc.strerror or exc}"
+    if stat.S_ISDIR(info.st_mode):
+        return None, "is a folder; expected a data file"
+    if stat.S_ISFIFO(info.st_mode) or stat.S_ISSOCK(info.st_mode) or stat.S_ISCHR(info.st_mode):
+        return None, "is a pipe, socket or device, not a regular file; copy the data into a file"
+    if not stat.S_ISREG(info.st_mode):
+        return None, "not found in the client folder"
+    if info.st_nlink > 1:
+        return None, (
+            f"has {info.st_nlink} hard links (other names of the same file, which may lie outside the "
+            "client folder); copy the file into the client folder instead of linking it"
+        )
+    return path, None
+
+
+def _file_problem(client_dir: Path, file: str) -> str | None:
+    return _checked_path(client_dir, file)[1]

@@ -10,6 +10,7 @@ test itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import io
 import zipfile
@@ -48,6 +49,63 @@ def xlsx(rows: list[list[object]], title: str = "Лист1") -> bytes:
 
 def good_rows() -> list[list[object]]:
     return [HEADER.split(","), *[line.split(",") for line in GOOD]]
+
+
+def hostile() -> None:
+    """Files of the hostile-input review: each a good export with one hostile change."""
+    write("utf16_without_bom.csv", text(*GOOD), "utf-16-le")
+    write(
+        "control_characters.csv",
+        text(
+            GOOD[0],
+            "2,02.02.2026,,Пере\x1bговоры\x0b,1,Анна Смирнова,ООО Бета",
+            "3,03.02\x1b[2J.2026,12.02.2026,Отказ,5000,Иван Петров,ООО Гамма",
+            GOOD[3],
+        ),
+    )
+    write(
+        "invisible_characters.csv",
+        text(
+            *GOOD,
+            "5,05.02.2026,,Контакт,1,\u202eИван Петров,ООО Альфа",
+            "6,06.02.2026,,Контакт,1,Анна\u200b Смирнова,ООО Бета",
+        ),
+    )
+    write(
+        "long_manager_name.csv",
+        text(*GOOD[:3], "4,04.02.2026,,Переговоры,,Анна" + "а" * 5_000 + ",ООО Альфа"),
+    )
+    write(
+        "huge_amounts.csv",
+        text(
+            "1,01.02.2026,,Контакт,1e30,Иван Петров,ООО Альфа",
+            "2,02.02.2026,10.02.2026,Успех,1e300,Анна Смирнова,ООО Бета",
+            *GOOD[2:],
+        ),
+    )
+    # A quote opened in row 3 closes only at the end of row 42: records 4 to 42 are swallowed into one field
+    # while every record still has seven fields.
+    later = [f"{i},0{i % 9 + 1}.02.2026,,Контакт,{i}000,Иван Петров,ООО Альфа" for i in range(5, 45)]
+    later[35] += '"'
+    write(
+        "unbalanced_quote_mid_file.csv",
+        text(GOOD[0], '2,02.02.2026,10.02.2026,Успех,1,Анна Смирнова,"ООО Бета', *GOOD[2:], *later),
+    )
+    write("ole_named_xlsx.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2040))  # an old .xls renamed
+    dated = good_rows()
+    dated[2][4] = dt.datetime(1968, 6, 10)  # 25 000 formatted as a date: Excel serial 25000 = 10.06.1968
+    write("amounts_formatted_as_dates.xlsx", xlsx(dated, "Сделки"))
+    write("cp1251_capitals.csv", text(*GOOD).upper(), "cp1251")  # 1C writes capitals
+    write(
+        "dates_out_of_range.csv",
+        text(
+            "1,25.10.1441,,Контакт,1,Иван Петров,ООО Альфа",
+            "2,02.02.2026,09.01.2611,Успех,1,Анна Смирнова,ООО Бета",
+            "3,1441-10-25,,Контакт,1,Иван Петров,ООО Гамма",
+            "4,01.01.1900,,Переговоры,1,Анна Смирнова,ООО Альфа",
+            "5,03.02.2026,31.12.2100,Отказ,1,Иван Петров,ООО Гамма",
+        ),
+    )
 
 
 def main() -> None:
@@ -271,6 +329,7 @@ def main() -> None:
             header=HEADER + ",currency",
         ),
     )
+    hostile()
     print(len(list(FILES.iterdir())), "files")
 
 

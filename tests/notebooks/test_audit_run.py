@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from workbench.app.run import run_audit
-from workbench.errors import RunError
+from workbench.errors import DataError, RunError
 from workbench.render.metrics import validate_metrics
 
 pytestmark = pytest.mark.slow
@@ -107,17 +107,34 @@ def test_failed_run_writes_no_report_and_keeps_the_failed_notebook(small_client,
     out = tmp_path / "out"
     out.mkdir()
     (out / "report.html").write_text("stale report of an earlier run", encoding="utf-8")
-    config = (client / "client.yaml").read_text(encoding="utf-8")
-    # A header that is not in the file: the notebook's first cell stops with a DataError.
-    (client / "client.yaml").write_text(
-        config.replace("created_at: Дата создания сделки", "created_at: Дата создания"), encoding="utf-8"
-    )
+    # A locale the notebook does not know: its first cell stops with a ConfigError.
     with pytest.raises(RunError) as caught:
-        run_audit(client, out=out, as_of="2026-11-23")
+        run_audit(client, out=out, as_of="2026-11-23", locale="de")
     message = str(caught.value)
-    assert "stopped at cell" in message and "DataError" in message and "Дата создания" in message
+    assert "stopped at cell" in message and "ConfigError" in message and "'de'" in message
     assert "No report was written" in message
     names = sorted(p.name for p in out.iterdir())
     assert names == ["FAILED.txt", "audit.failed.ipynb"]
-    assert "DataError" in (out / "FAILED.txt").read_text(encoding="utf-8")
+    assert "ConfigError" in (out / "FAILED.txt").read_text(encoding="utf-8")
+    assert not any(p.name.startswith(".") for p in tmp_path.iterdir())
+
+
+def test_data_that_check_refuses_stops_before_the_notebook(small_client, tmp_path):
+    client = tmp_path / "broken"
+    shutil.copytree(small_client, client)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.html").write_text("stale report of an earlier run", encoding="utf-8")
+    config = (client / "client.yaml").read_text(encoding="utf-8")
+    # A header that is not in the file: refused as workbench check refuses it, before any kernel starts.
+    (client / "client.yaml").write_text(
+        config.replace("created_at: Дата создания сделки", "created_at: Дата создания"), encoding="utf-8"
+    )
+    with pytest.raises(DataError) as caught:
+        run_audit(client, out=out, as_of="2026-11-23")
+    assert "column 'Дата создания' (mapped to deals.created_at in client.yaml) is not in the file" in str(
+        caught.value
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["FAILED.txt"]
+    assert "Дата создания" in (out / "FAILED.txt").read_text(encoding="utf-8")
     assert not any(p.name.startswith(".") for p in tmp_path.iterdir())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -81,3 +82,40 @@ def test_anonymized_run_leaves_no_name_in_any_output(small_client, tmp_path):
     # The key is in the client folder only, never next to the report.
     assert (client / KEY_FILE).is_file()
     assert not list(out.rglob(KEY_FILE))
+
+
+def test_hostile_cells_end_in_a_counted_quarantine_and_a_report(small_client, tmp_path):
+    """Control characters in a quarantined cell (they once failed the XLSX quarantine) and in a stage, a
+    manager name of 100 000 letters (6 GB and two minutes once) and a right-to-left mark in a name: the
+    run finishes, each bad row is counted, and no input file changes."""
+    client = _copy(small_client, tmp_path)
+    path = client / "data" / "deals.csv"
+    raw = path.read_bytes()
+    encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+    lines = raw.decode(encoding).splitlines(keepends=True)
+    manager = load_client(client).deals["manager"].value_counts().index[0]
+    stage = load_client(client).config.funnel.stages[1]
+    rows = [i for i, line in enumerate(lines) if f",{manager}," in line and f",{stage}," not in line]
+    rows.insert(3, next(i for i, line in enumerate(lines) if f",{stage}," in line))
+    created = re.search(r",(\d\d\.\d\d)\.(\d{4})", lines[rows[0]])
+    assert created is not None
+    lines[rows[0]] = lines[rows[0]].replace(
+        created.group(0), f",{created.group(1)}\x1b[2J\x0b.{created.group(2)}", 1
+    )
+    lines[rows[3]] = lines[rows[3]].replace(f",{stage},", f",{stage}\x1b\x0b,", 1)
+    lines[rows[1]] = lines[rows[1]].replace(manager, "Щ" * 100_000, 1)
+    lines[rows[2]] = lines[rows[2]].replace(manager, "\u202e" + manager, 1)
+    path.write_text("".join(lines), encoding=encoding)
+    before = {p.name: p.read_bytes() for p in (client / "data").iterdir()}
+    result = run_audit(client, out=tmp_path / "out", formats=("html",), as_of="2026-11-23")
+    assert {p.name: p.read_bytes() for p in (client / "data").iterdir()} == before
+    sheet = openpyxl.load_workbook(result.out_dir / "quarantine.xlsx").active
+    values = [str(c.value) for row in sheet.iter_rows() for c in row]
+    assert any("\\x1b[2J\\x0b" in v for v in values)
+    metrics = json.loads((result.out_dir / "metrics.json").read_text(encoding="utf-8"))
+    deals = metrics["data_quality"]["deals"]
+    assert deals["reasons"]["text_too_long"] == 1
+    assert deals["warnings"]["invisible_characters:manager"] == 1
+    assert deals["warnings"]["invisible_characters:stage"] == 1
+    page = (result.out_dir / "report.html").read_text(encoding="utf-8")
+    assert "\x1b" not in page and "Щ" * 1_001 not in page and "\u202e" not in page

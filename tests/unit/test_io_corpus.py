@@ -166,3 +166,89 @@ def test_a_header_with_10000_columns(tmp_path):
     data = load_client(client_with(tmp_path, path))
     assert data.reports["deals"].rows_used == 1
     assert data.deals.shape[1] > 10_000  # the client's extra columns are kept
+
+
+def test_a_nul_byte_after_the_first_256_kb_is_quarantined_like_one_before(tmp_path):
+    """Not "binary" before 256 KB and written raw after it: anywhere, a NUL quarantines its row, named."""
+    rows = [f"{i},01.02.2026,,Контакт,1000,Иван Петров,ООО Альфа" for i in range(1, 6_001)]
+    rows[5_000] = rows[5_000].replace("Иван", "Ив\x00ан")
+    path = tmp_path / "deals.csv"
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert path.read_bytes().index(b"\x00") > 256 * 1024
+    data = load_client(client_with(tmp_path, path))
+    report = data.reports["deals"]
+    assert [report.rows_read, report.rows_used, report.rows_quarantined] == [6_000, 5_999, 1]
+    assert data.quarantine[["row", "reason", "field", "value"]].to_dict("records") == [
+        {"row": 5_002, "reason": "nul_character", "field": "manager", "value": "Ив\\x00ан Петров"}
+    ]
+    assert not data.deals["manager"].str.contains("\x00").any()
+
+
+def _xlsx_with_padded_sheet(path: Path, padding: int) -> None:
+    """A good workbook whose sheet XML holds ``padding`` spaces: a small file that inflates."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [HEADER.split(","), ["1", "01.02.2026", "", "Контакт", "1", "Иван Петров", "ООО Альфа"]]:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b" " * padding + b"</sheetData>")
+            target.writestr(item.filename, data)
+
+
+def test_an_xlsx_that_inflates_beyond_the_limit_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "deals.xlsx"
+    _xlsx_with_padded_sheet(path, 3 * 1024 * 1024)
+    assert path.stat().st_size < 100_000
+    root = client_with(tmp_path, path)
+    monkeypatch.setenv("WORKBENCH_MAX_FILE_MB", "2")
+    with pytest.raises(DataError) as caught:
+        load_client(root)
+    assert re.fullmatch(
+        r"data/deals\.xlsx: the workbook unpacks to 3 MB, above the limit of 2 MB \(the file itself is "
+        r"[\d.]+ KB\); split it, export it as CSV or raise WORKBENCH_MAX_FILE_MB",
+        str(caught.value),
+    )
+    monkeypatch.setenv("WORKBENCH_MAX_FILE_MB", "4")
+    assert load_client(root).reports["deals"].rows_used == 1
+
+
+def test_an_xlsx_sheet_beyond_the_row_cap_is_refused(tmp_path, monkeypatch):
+    from workbench.io import read
+
+    path = tmp_path / "deals.xlsx"
+    _xlsx_with_padded_sheet(path, 0)
+    monkeypatch.setattr(read, "XLSX_MAX_ROWS", 1)
+    with pytest.raises(DataError, match=r"has more than 1 rows, the most an XLSX sheet can hold"):
+        load_client(client_with(tmp_path, path))
+
+
+def test_a_header_longer_than_1_mib_is_read_whole(tmp_path):
+    """Extra columns make a header of more than 1 MiB: it is read whole, so rows keep all their fields."""
+    extra = [f"дополнительное поле выгрузки номер {i:06d}" for i in range(16_000)]
+    header = ",".join([HEADER, *extra])
+    assert len(header.encode("utf-8")) > 1024 * 1024
+    cells = ["1", "01.02.2026", "", "Контакт", "1", "Иван Петров", "ООО Альфа"] + [""] * len(extra)
+    path = tmp_path / "deals.csv"
+    path.write_text(header + "\n" + ",".join(cells) + "\n", encoding="utf-8")
+    data = load_client(client_with(tmp_path, path))
+    report = data.reports["deals"]
+    assert [report.rows_read, report.rows_used, report.rows_quarantined] == [1, 1, 0]
+    assert data.deals["manager"].tolist() == ["Иван Петров"]
+
+
+def test_an_amount_formatted_as_a_date_says_so(tmp_path):
+    root = client_with(tmp_path, FILES / "amounts_formatted_as_dates.xlsx", {"sheet": "Сделки"})
+    detail = load_client(root).quarantine["detail"].tolist()
+    assert detail == [
+        "expected a number, found a cell formatted as a date in the workbook (the number is hidden by the "
+        "format); format the column as numbers and save the file again"
+    ]

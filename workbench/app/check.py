@@ -6,6 +6,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.io.coverage import period_problems
 from workbench.io.load import ClientData, load_client
 from workbench.io.quarantine import TableReport, example_text
 from workbench.present import data_quality as dq
@@ -31,8 +32,12 @@ def check_client(client_dir: Path | str) -> CheckResult:
     data = load_client(client_dir)
     result = CheckResult(client_dir, data)
     deals = data.reports["deals"]
-    if deals.rows_used < MIN_USABLE_DEALS:
+    if deals.rows_read == 0:
+        result.errors.append(f"{deals.file}: no deals in the file (only a header); expected one row per deal")
+    elif deals.rows_used < MIN_USABLE_DEALS:
         result.errors.append(f"{deals.file}: no usable deals (all {deals.rows_read} rows quarantined)")
+    else:
+        result.errors.extend(period_problems(data.config, data.tables, data.reports))
     stages = data.deals["stage"].value_counts()
     unused = [s for s in data.config.funnel.stages if s not in stages.index]
     if unused:

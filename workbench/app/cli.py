@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -14,6 +15,7 @@ import click
 
 from workbench import __version__
 from workbench.errors import ConfigError, DataError, WorkbenchError
+from workbench.limits import printable
 
 STEP_TEXT = {
     "config": "Checking client.yaml",
@@ -26,16 +28,28 @@ STEP_TEXT = {
 def _fail(error: BaseException) -> None:
     """Print an error as one paragraph and exit: 2 for bad configuration or data, 1 otherwise."""
     if isinstance(error, WorkbenchError):
-        click.echo(click.style("Error: ", fg="red", bold=True) + str(error), err=True)
+        click.echo(click.style("Error: ", fg="red", bold=True) + printable(str(error)), err=True)
         sys.exit(2 if isinstance(error, ConfigError | DataError) else 1)
-    log = Path(tempfile.gettempdir()) / "workbench-error.log"
-    log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+    where = _error_log(error)
     click.echo(
         click.style("Unexpected error: ", fg="red", bold=True)
-        + f"{type(error).__name__}: {error}. The full traceback is in {log}.",
+        + printable(f"{type(error).__name__}: {error}"[:2000])
+        + (f". The full traceback is in {where}." if where else ". The traceback could not be saved."),
         err=True,
     )
     sys.exit(1)
+
+
+def _error_log(error: BaseException) -> Path | None:
+    """Save the traceback in a new private file (created exclusively, readable by the user only): a name
+    placed in the shared temporary folder beforehand, a link or a folder, is never written through."""
+    try:
+        fd, name = tempfile.mkstemp(prefix="workbench-error-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write("".join(traceback.format_exception(error)))
+    except OSError:
+        return None
+    return Path(name)
 
 
 def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -158,7 +172,7 @@ def check(client_dir: Path, locale: str) -> None:
     from workbench.app.check import check_client, format_check
 
     result = check_client(client_dir)
-    click.echo(format_check(result, locale))
+    click.echo(printable(format_check(result, locale)))
     if result.errors:
         sys.exit(2)
 

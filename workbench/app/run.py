@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import glob
 import os
 import shutil
 import tempfile
@@ -21,9 +23,10 @@ from pathlib import Path
 
 import nbformat
 
-from workbench.config import load_config
-from workbench.errors import RunError
+from workbench.config import iter_sources, load_config, resolve_data_path
+from workbench.errors import DataError, RunError, WorkbenchError
 from workbench.io.atomic import write_bytes, write_text
+from workbench.limits import check_output_folder, pid_alive
 from workbench.parameters import parse_as_of
 from workbench.render.exporters import WorkbenchHTMLExporter
 from workbench.render.files import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
@@ -36,6 +39,20 @@ FAILED_NOTEBOOK = "audit.failed.ipynb"
 FAILED_NOTE = "FAILED.txt"
 REPORT_FILES = ("report.html", "report.pdf", METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX, NOTEBOOK_FILE)
 CELL_TIMEOUT_SECONDS = 600
+# Errors of an output folder that cannot be written: one clear paragraph, not an unexpected error.
+WRITE_ERRORS = frozenset(
+    {
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EROFS,
+        errno.EACCES,
+        errno.EPERM,
+        errno.ENOTDIR,
+        errno.EEXIST,
+        errno.EISDIR,
+        errno.EFBIG,
+    }
+)
 
 Step = Callable[[str], None]
 
@@ -78,10 +95,23 @@ def run_audit(
     config = load_config(client_dir)
     report_date = parse_as_of(as_of) or dt.date.today()
     out_dir = Path(out).resolve() if out else default_out_dir(client_dir, report_date)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    inputs = [client_dir / "client.yaml"]
+    for _, source in iter_sources(config):
+        inputs += [client_dir / source.file, resolve_data_path(client_dir, source.file)]
+    check_output_folder(out_dir, inputs, client_dir)
+    try:
+        _refuse_unauditable(client_dir)
+    except WorkbenchError as exc:
+        _clear_refused(out_dir, exc)
+        raise
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(out_dir)
+        staging = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+    except OSError as exc:
+        raise _output_error(out_dir, exc) from None
     timings: dict[str, float] = {}
     executed = staging / NOTEBOOK_FILE
     parameters = {
@@ -122,9 +152,64 @@ def run_audit(
             write_bytes(staging / "report.pdf", html_to_pdf(html))
             timings["pdf"] = time.perf_counter() - started
         files = _publish(staging, out_dir)
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRORS:
+            raise
+        with contextlib.suppress(OSError):  # a half-published folder must not look like a report
+            for name in REPORT_FILES:
+                (out_dir / name).unlink(missing_ok=True)
+        raise _output_error(out_dir, exc) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return RunResult(out_dir, files, timings)
+
+
+def _refuse_unauditable(client_dir: Path) -> None:
+    """Refuse, before the notebook starts, what ``workbench check`` refuses (no usable deals, a period
+    without data, ...): one clear paragraph and nothing written."""
+    from workbench.app.check import check_client
+
+    result = check_client(client_dir)
+    if result.errors:
+        raise DataError(
+            str(client_dir),
+            "cannot be audited: "
+            + "; ".join(result.errors)
+            + ". No report was written (see workbench check)",
+        )
+
+
+def _clear_refused(out_dir: Path, exc: Exception) -> None:
+    """A refused run leaves nothing that looks like a report in an existing output folder: the reports
+    of an earlier run there are removed and ``FAILED.txt`` says why."""
+    if not out_dir.is_dir():
+        return
+    with contextlib.suppress(OSError):
+        for name in (*REPORT_FILES, FAILED_NOTEBOOK):
+            (out_dir / name).unlink(missing_ok=True)
+        write_text(
+            out_dir / FAILED_NOTE,
+            f"The audit was refused before it started.\n{exc}\nNo report was written.\n",
+        )
+
+
+def _output_error(out_dir: Path, exc: OSError) -> RunError:
+    """An output folder that cannot be written (under a regular file, read-only, a full disk)."""
+    where = exc.filename or out_dir
+    reason = exc.strerror or type(exc).__name__
+    return RunError(
+        f"Cannot write the report into {out_dir}: {reason} ({where}). Nothing was published there; "
+        "choose another --out folder on a writable disk with free space."
+    )
+
+
+def _remove_stale_staging(out_dir: Path) -> None:
+    """Remove staging folders of runs into ``out_dir`` whose process is gone (killed, power lost)."""
+    prefix = f".{out_dir.name}.partial-"
+    for folder in out_dir.parent.glob(f"{glob.escape(prefix)}*"):
+        pid = folder.name.removeprefix(prefix)
+        if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)) and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def execute_notebook(
@@ -182,7 +267,8 @@ def _publish(staging: Path, out_dir: Path) -> dict[str, Path]:
     for stale in (FAILED_NOTEBOOK, FAILED_NOTE, "report.html", "report.pdf"):
         (out_dir / stale).unlink(missing_ok=True)
     files = {}
-    for name in REPORT_FILES:
+    # The report itself last: a folder that holds report.html holds everything that goes with it.
+    for name in sorted(REPORT_FILES, key=lambda n: n.startswith("report.")):
         source = staging / name
         if source.exists():
             target = out_dir / name

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbench.limits import escape_controls
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -42,8 +44,12 @@ def write_text(path: Path, text: str) -> Path:
 
 
 def guard_formula(value: object) -> object:
-    """Prefix a cell that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Prefix a cell that a spreadsheet would run as a formula with an apostrophe; control characters
+    (ESC, VT, NUL, ...) are written as ``\\x1b`` and the like, never raw."""
+    if not isinstance(value, str):
+        return value
+    value = escape_controls(value)
+    if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
@@ -71,10 +77,12 @@ def write_xlsx(path: Path, frame: pd.DataFrame, sheet: str = "Sheet1") -> Path |
         return None
     book = openpyxl.Workbook(write_only=True)
     ws = book.create_sheet(sheet)
-    ws.append([str(c) for c in frame.columns])
+    ws.append([escape_controls(str(c)) for c in frame.columns])
     for row in frame.itertuples(index=False):
         cells = []
         for value in row:
+            if isinstance(value, str):
+                value = escape_controls(value)  # illegal in XLSX: the whole workbook would fail
             cell = WriteOnlyCell(ws, value=None if value is None or pd.isna(value) else value)
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl marks a text starting with '=' as a formula

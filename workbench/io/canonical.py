@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 
@@ -9,22 +10,26 @@ import pandas as pd
 
 from workbench.config import TableSource
 from workbench.errors import DataError
+from workbench.io.cells import screen_cells, strip_invisible
 from workbench.io.parse import (
     EXPECTED_DATE,
     EXPECTED_NUMBER,
     clean_text,
+    dates_out_of_range,
     parse_dates,
     parse_numbers,
     slash_dates_month_first,
 )
 from workbench.io.quarantine import Quarantine
 from workbench.io.read import RawTable
+from workbench.limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT
 from workbench.tables import TABLES, Column
 
 _CURRENCY_SUFFIX = re.compile(
     r"[\s,]*[(\[]?\s*(₽|руб\.?|рублей|rub|rur|р\.|\$|€|usd|eur)\s*[)\]]?$", re.IGNORECASE
 )
 SHOWN_HEADERS = 40
+FREE_TEXT = frozenset({"title"})  # canonical columns of free text: only Excel's cell limit applies
 
 
 def normalize_header(name: str) -> str:
@@ -65,10 +70,15 @@ def require_column(raw: RawTable, header: str, mapped_to: str) -> str:
         return found
     hint = suggest(header, raw.headers)
     hint_text = f" Did you mean {hint!r}?" if hint else ""
+    read_as = (
+        f" The file was read as {raw.encoding} (set data.<table>.encoding if the names look garbled)."
+        if raw.encoding and raw.encoding not in {"utf-8", "utf-8-sig"}
+        else ""
+    )
     raise DataError(
         raw.name,
         f"column {header!r} (mapped to {mapped_to} in client.yaml) is not in the file.{hint_text}"
-        f"{delimiter_hint(raw)} The file's columns are: {shown_headers(raw)}",
+        f"{delimiter_hint(raw)}{read_as} The file's columns are: {shown_headers(raw)}",
         field=header,
     )
 
@@ -111,13 +121,18 @@ def build_canonical(
     """
     mapping = map_columns(raw, source, table)
     quarantine.reject_rows(raw.broken_rows, "bad_field_count")
-    frame = raw.frame
+    quarantine.reject_rows(raw.runaway_rows, "runaway_quote")
+    quarantine.warn("records_in_runaway_quote", raw.swallowed_records)
+    named = {c: h for c, h in mapping.items() if c not in FREE_TEXT}
+    frame = screen_cells(raw.frame, named, quarantine, raw.screen)
     nulls = frozenset(v.strip().casefold() for v in source.null_values)
     out = pd.DataFrame(index=frame.index)
     bad: dict[str, pd.Series] = {}
     for column in TABLES[table]:
         if column.name in mapping:
             values, bad_mask = parse_column(frame[mapping[column.name]], column, nulls, quarantine)
+            if column.kind == "str":
+                values = strip_invisible(values, column.name, quarantine)
             out[column.name] = values
             bad[column.name] = bad_mask
         elif column.name in source.defaults:
@@ -135,20 +150,74 @@ def build_canonical(
     for column in TABLES[table]:
         if column.name not in bad:
             continue
+        raw_values = frame[mapping[column.name]]
+        if column.kind == "datetime":
+            outside = dates_out_of_range(raw_values, bad[column.name])
+            out = quarantine.reject(
+                out,
+                outside,
+                f"date_out_of_range:{column.name}",
+                column.name,
+                f"expected a date between {EARLIEST_DATE:%d.%m.%Y} and {LATEST_DATE:%d.%m.%Y}",
+                raw_values=raw_values,
+            )
+        elif column.kind == "float":
+            out = quarantine.reject(
+                out,
+                out[column.name].abs() > MAX_AMOUNT,
+                f"number_out_of_range:{column.name}",
+                column.name,
+                f"expected a number of at most {MAX_AMOUNT:,.0f} in absolute value".replace(",", " "),
+                raw_values=raw_values,
+            )
         kind = "date" if column.kind == "datetime" else "number"
         expected = EXPECTED_DATE if column.kind == "datetime" else EXPECTED_NUMBER
+        detail: str | pd.Series = f"expected {expected}"
+        if column.kind == "float" and raw_values.dtype == object:
+            detail = _dates_in_number_column(raw_values, bad[column.name], str(detail))
         out = quarantine.reject(
             out,
             bad[column.name],
             f"invalid_{kind}:{column.name}",
             column.name,
-            f"expected {expected}",
-            raw_values=frame[mapping[column.name]],
+            detail,
+            raw_values=raw_values,
         )
+    for column in TABLES[table]:
+        formulas = raw.formulas.get(mapping.get(column.name, ""), {})
+        if not formulas:
+            continue
+        cells = pd.Series(formulas, dtype="string").reindex(out.index)
+        if column.required and column.name not in checked_later:
+            out = quarantine.reject(
+                out,
+                cells.notna(),
+                f"formula_without_value:{column.name}",
+                column.name,
+                "the cell holds a formula without a stored result (the workbook was saved by a program "
+                "that does not calculate); open it in Excel, let it calculate and save it again",
+                raw_values=cells,
+            )
+        else:
+            shown = [{"row": int(r), "value": v} for r, v in cells.dropna().head(3).items()]
+            quarantine.warn(f"formula_without_value:{column.name}", int(cells.notna().sum()), shown)
     for column in TABLES[table]:
         if column.required and column.name not in checked_later:
             out = quarantine.reject(out, out[column.name].isna(), f"missing_value:{column.name}", column.name)
     return out, mapping
+
+
+def _dates_in_number_column(values: pd.Series, bad: pd.Series, detail: str) -> str | pd.Series:
+    """The detail of bad cells of a number column; a cell that a workbook formats as a date says so."""
+    dated = bad & values.map(lambda v: isinstance(v, dt.date))
+    if not dated.any():
+        return detail
+    details = pd.Series(detail, index=values.index, dtype="string")
+    details[dated] = (
+        "expected a number, found a cell formatted as a date in the workbook (the number is hidden by the "
+        "format); format the column as numbers and save the file again"
+    )
+    return details
 
 
 def parse_column(

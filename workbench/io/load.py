@@ -26,6 +26,7 @@ from workbench.io.canonical import (
     parse_column,
     require_column,
 )
+from workbench.io.cells import warn_far_dates
 from workbench.io.consistency import check_consistency
 from workbench.io.mapping import PresetChoice, preset_funnel, resolve_mapping
 from workbench.io.parse import clean_text, parse_numbers
@@ -173,6 +174,7 @@ def _build(
         source = source.model_copy(update={"defaults": {**source.defaults, "type": ALL_ACTIONS}})
     later = _checked_later(table, source)
     frame, mapping = build_canonical(raw, source, table, q, later)
+    warn_far_dates(frame, table, config.period.start, config.period.end, q)
     if spec is not None:
         frame = _apply_preset(frame, raw, source, spec, table, mapping)
     if table == "deals":

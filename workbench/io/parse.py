@@ -18,6 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.limits import EARLIEST_DATE, LATEST_DATE
+
 NULL_SENTINELS = frozenset({"", "nan", "null", "none", "n/a", "#n/a", "-", "—", "–"})
 DATE_NULL_SENTINELS = frozenset({"не закрыта", "не закрыт", "не закрыто", "not closed", "открыта"})
 
@@ -209,7 +211,8 @@ def parse_dates(
     cells = _Cells(values, NULL_SENTINELS | DATE_NULL_SENTINELS | extra_nulls)
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     if len(cells.typed):
-        result[cells.typed.index] = pd.to_datetime(cells.typed, errors="coerce").astype("datetime64[ns]")
+        typed = cells.typed.map(lambda v: pd.NaT if _outside(v) else v)
+        result[cells.typed.index] = _ns(pd.to_datetime(typed, errors="coerce"))
     fast, rest = _fast_dates(cells.text)
     result[fast.index] = fast
     text = rest.str.replace(r"\s+", " ", regex=True)
@@ -227,7 +230,7 @@ def parse_dates(
         parsed = pd.to_datetime(remaining, format=fmt, errors="coerce")
         hit = parsed.notna()
         if hit.any():
-            result[parsed[hit].index] = parsed[hit].astype("datetime64[ns]")
+            result[parsed[hit].index] = _ns(parsed[hit])
             remaining = remaining[~hit]
     if not remaining.empty:
         iso = remaining[remaining.str.match(r"^\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)]
@@ -239,9 +242,45 @@ def parse_dates(
         iso = iso[~iso.str.contains(r"\d{2}:\d{2}.*[-+Z]", regex=True).fillna(False).astype(bool)]
         parsed = _iso_dates(iso)
         hit = parsed.notna()
-        result[parsed[hit].index] = parsed[hit].astype("datetime64[ns]")
+        result[parsed[hit].index] = _ns(parsed[hit])
+    outside = (result < pd.Timestamp(EARLIEST_DATE)) | (
+        result >= pd.Timestamp(LATEST_DATE) + pd.Timedelta(days=1)
+    )
+    result[outside] = pd.NaT
     bad = ~cells.empty & result.isna()
     return result, bad
+
+
+def _outside(value: object) -> bool:
+    """Whether a typed date cell lies outside the plausible range."""
+    try:
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return isinstance(day, dt.date) and not EARLIEST_DATE <= day <= LATEST_DATE
+    except (TypeError, ValueError):
+        return False
+
+
+def _ns(parsed: pd.Series) -> pd.Series:
+    """Parsed dates as nanosecond timestamps; dates outside the plausible range become NaT (pandas'
+    nanosecond range ends in 1677 and 2262: beyond it a date would wrap around or fail)."""
+    first = pd.Timestamp(EARLIEST_DATE)
+    last = pd.Timestamp(LATEST_DATE) + pd.Timedelta(days=1)
+    ok = parsed.notna() & (parsed >= first) & (parsed < last)
+    return parsed.where(ok).astype("datetime64[ns]")
+
+
+_YEAR = r"(?<!\d)(\d{4})(?!\d)"
+
+
+def dates_out_of_range(values: pd.Series, bad: pd.Series) -> pd.Series:
+    """Of the cells ``bad`` says could not be read as dates, those written with a year outside the
+    plausible range (:data:`EARLIEST_DATE` to :data:`LATEST_DATE`), such as 25.10.1441 or 09.01.2611."""
+    if not bad.any():
+        return bad
+    text = values[bad].map(lambda v: v if isinstance(v, str) else str(v)).astype("string")
+    years = pd.to_numeric(text.str.extract(_YEAR, expand=False), errors="coerce")
+    outside = (years < EARLIEST_DATE.year) | (years > LATEST_DATE.year)
+    return outside.reindex(values.index, fill_value=False).fillna(False).astype(bool)
 
 
 def _iso_dates(iso: pd.Series) -> pd.Series:
@@ -285,10 +324,16 @@ def _fast_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         hms = [pc.if_else(pc.equal(field[k], ""), "0", field[k]) for k in ("H", "M", "S")]
         iso = pc.binary_join_element_wise(field["y"], field["m"], field["d"], *hms, "-")
         parsed = pc.strptime(iso, format="%Y-%m-%d-%H-%M-%S", unit="s", error_is_null=True)
-        # strptime rolls 31.02 over into March: keep only the dates whose day and month survive.
+        # strptime rolls 31.02 over into March: keep only the dates whose day and month survive. Years
+        # outside the plausible range go to the general path (which refuses them) rather than wrap around
+        # the nanosecond range on the way into pandas.
+        year = pc.cast(field["y"], pa.int64())
         exact = pc.and_(
-            pc.equal(pc.day(parsed), pc.cast(field["d"], pa.int64())),
-            pc.equal(pc.month(parsed), pc.cast(field["m"], pa.int64())),
+            pc.and_(
+                pc.equal(pc.day(parsed), pc.cast(field["d"], pa.int64())),
+                pc.equal(pc.month(parsed), pc.cast(field["m"], pa.int64())),
+            ),
+            pc.and_(pc.greater_equal(year, EARLIEST_DATE.year), pc.less_equal(year, LATEST_DATE.year)),
         )
         exact = pc.fill_null(exact, False).to_numpy(zero_copy_only=False)
         where = np.flatnonzero(matched.to_numpy(zero_copy_only=False))[exact]

@@ -49,6 +49,9 @@ HEADER = (
 )
 
 
+MAX_KEY_BYTES = 256 * 1024 * 1024  # the key names every manager and customer: larger than a client.yaml
+
+
 class Pseudonyms:
     """The client's key of pseudonyms, loaded from and saved to ``anonymization.yaml``."""
 
@@ -57,7 +60,7 @@ class Pseudonyms:
             raise ConfigError(str(path), ["points outside the client folder; the key must stay inside it"])
         self.path = path
         self.labels = LABELS[locale]
-        loaded = load_yaml(path) if path.is_file() else None
+        loaded = load_yaml(path, MAX_KEY_BYTES) if path.is_file() else None
         loaded = loaded if isinstance(loaded, dict) else {}
         self.key: dict[str, dict[str, int]] = {
             kind: {str(k): int(v) for k, v in (loaded.get(kind) or {}).items()} for kind in self.labels
@@ -116,13 +119,17 @@ def anonymize_client(data: ClientData, locale: str) -> ClientData:
     return dataclasses.replace(data, tables=tables, reports=reports, quarantine=quarantine, anonymized=True)
 
 
+# Reasons whose quarantined value is raw text of any column (a whole line, a damaged or cut cell).
+RAW_REASONS = frozenset({"bad_field_count", "runaway_quote", "nul_character", "text_too_long"})
+
+
 def _quarantine(frame: pd.DataFrame, pseudonyms: Pseudonyms) -> pd.DataFrame:
     """Names in quarantined cells become pseudonyms; whole raw lines and deal titles are hidden."""
     frame = frame.copy()
     for column, kind in NAME_COLUMNS.items():
         rows = frame["field"] == column
         frame.loc[rows, "value"] = pseudonyms.series(kind, frame.loc[rows, "value"])
-    hidden = (frame["reason"] == "bad_field_count") | (frame["field"] == "title")
+    hidden = frame["reason"].isin(RAW_REASONS) | (frame["field"] == "title")
     frame.loc[hidden & frame["value"].notna(), "value"] = HIDDEN
     return frame
 
@@ -136,7 +143,7 @@ def _report(report: TableReport, pseudonyms: Pseudonyms) -> TableReport:
     examples = {}
     for code, items in report.examples.items():
         kind = _kind(code)
-        if code.partition(":")[0] == "bad_field_count":
+        if code.partition(":")[0] in RAW_REASONS:
             items = [{**e, "value": HIDDEN} for e in items]
         elif kind is not None:
             items = [_example(e, kind, pseudonyms) for e in items]

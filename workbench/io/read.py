@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -22,15 +21,16 @@ import pyarrow.csv as pa_csv
 
 from workbench.errors import DataError
 from workbench.io.html_table import SNIFF_BYTES, html_rows, looks_like_html
+from workbench.limits import DEFAULT_MAX_FILE_MB, MAX_LINES_IN_FIELD, MAX_NAME_CHARS, env_megabytes
 
 # In a tie the earlier wins: Russian exports that use ";" often hold decimal commas in their values.
 DELIMITERS = (";", "\t", ",", "|")
-DEFAULT_MAX_FILE_MB = 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 MIXED_MIN_CHARS = 3  # non-ASCII UTF-8 characters before the first bad byte that make a file "UTF-8"
 KOI8_MIN_LETTERS = 20
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 SAMPLE_BYTES = 256 * 1024
+XLSX_MAX_ROWS = 1_048_576  # the most rows an XLSX sheet can hold
 
 
 @dataclass
@@ -47,15 +47,22 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
     file_format: str = "csv"  # csv, xlsx or html
     normalized: dict[str, str] | None = field(default=None, repr=False)
+    # Rows whose quoted field swallowed the records after it, and how many records it swallowed.
+    runaway_rows: list[tuple[int, str, str]] = field(default_factory=list)
+    swallowed_records: int = 0
+    # Columns that may hold hostile cells (NUL, over-long text); None: not known, screen them all.
+    screen: list[str] | None = None
+    # XLSX cells holding a formula without a stored result: header -> {row: formula}.
+    formulas: dict[str, dict[int, str]] = field(default_factory=dict)
 
     @property
     def rows_read(self) -> int:
-        return len(self.frame) + len(self.broken_rows)
+        return len(self.frame) + len(self.broken_rows) + len(self.runaway_rows)
 
 
 def max_file_bytes() -> int:
     """Size limit for one input file (``WORKBENCH_MAX_FILE_MB``, default 1024 MB)."""
-    return int(float(os.environ.get("WORKBENCH_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)) * 1024 * 1024)
+    return env_megabytes("WORKBENCH_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)
 
 
 def _size_text(size: int) -> str:
@@ -76,7 +83,8 @@ def read_raw(
 ) -> RawTable:
     """Read ``path`` (shown to the user as ``name``) into a :class:`RawTable`."""
     if not path.is_file():
-        raise DataError(name, "file not found")
+        found = path.exists() or path.is_symlink()
+        raise DataError(name, "not a regular file (a folder, pipe or device)" if found else "file not found")
     size = path.stat().st_size
     limit = max_file_bytes()
     if size > limit:
@@ -91,12 +99,19 @@ def read_raw(
         head = fh.read(SNIFF_BYTES)
     suffix = path.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        what = (
-            "a password-protected (encrypted) workbook"
-            if suffix in {".xlsx", ".xlsm"} or "EncryptionInfo".encode("utf-16-le") in head
-            else "an old binary Excel (.xls) workbook or a password-protected one"
+        # An OLE container: an encrypted workbook holds an EncryptionInfo stream (named anywhere in it).
+        if "EncryptionInfo".encode("utf-16-le") in path.read_bytes():
+            raise DataError(
+                name,
+                "this is a password-protected (encrypted) workbook; remove the password and save it as "
+                ".xlsx or CSV (UTF-8)",
+            )
+        named = " named .xlsx" if suffix in {".xlsx", ".xlsm"} else ""
+        raise DataError(
+            name,
+            f"this is an old binary Excel (.xls) workbook or another old Office document{named}, not an "
+            "XLSX workbook; open it in Excel and save it as .xlsx or CSV (UTF-8)",
         )
-        raise DataError(name, f"this is {what}; remove the password and save it as .xlsx or CSV (UTF-8)")
     if head.startswith(b"PK\x03\x04") or suffix in {".xlsx", ".xlsm"}:
         return _read_xlsx(path, name, sheet=sheet, header_row=header_row)
     if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
@@ -155,10 +170,13 @@ def _decode(data: bytes, name: str, encoding: str, notes: list[str] | None = Non
     re-encoded. A UTF-8 file cut in the middle of its last character loses that character, and
     ``file_truncated`` is added to ``notes``.
     """
-    if b"\x00" in data[:SAMPLE_BYTES] and not data.startswith(UTF16_BOMS):
+    unmarked = _utf16_without_bom(data) if encoding in {"auto", "utf-16"} else None
+    if unmarked is None and not data.startswith(UTF16_BOMS) and _looks_binary(data[:SAMPLE_BYTES]):
         raise DataError(name, "this is a binary file, not a CSV text file; export the table as CSV or XLSX")
     chosen = encoding
-    if encoding == "auto" and data.startswith(UTF16_BOMS):
+    if unmarked is not None:
+        chosen = unmarked
+    elif encoding == "auto" and data.startswith(UTF16_BOMS):
         chosen = "utf-16"
     elif encoding in {"auto", "utf-8", "utf-8-sig"}:
         bom = data.startswith(UTF8_BOM)
@@ -173,7 +191,7 @@ def _decode(data: bytes, name: str, encoding: str, notes: list[str] | None = Non
         if encoding == "auto":
             _refuse_mixed_utf8(body, name)
         chosen = "cp1251" if encoding == "auto" else encoding
-    if chosen == "utf-16" and len(data) % 2:
+    if chosen.startswith("utf-16") and len(data) % 2:
         data = data[:-1]  # a UTF-16 file cut in the middle of its last character
         if notes is not None:
             notes.append("file_truncated")
@@ -191,6 +209,54 @@ def _decode(data: bytes, name: str, encoding: str, notes: list[str] | None = Non
     return text.removeprefix("\ufeff").encode("utf-8"), chosen
 
 
+# Signatures of files that are often renamed to .csv: gzip, PNG, PDF, ZIP-less archives, images, programs.
+BINARY_SIGNATURES = (
+    b"\x1f\x8b",
+    b"\x89PNG",
+    b"%PDF",
+    b"BZh",
+    b"\xfd7zXZ",
+    b"7z\xbc\xaf",
+    b"Rar!",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"\x7fELF",
+)
+BINARY_SHARE = 0.1  # NUL and other control bytes above this share of the first bytes: a binary file
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Whether the first bytes are those of a binary file (a known signature, or many NUL and control
+    bytes). A NUL here and there is not enough: such rows are quarantined, not the whole file."""
+    if head.startswith(BINARY_SIGNATURES):
+        return True
+    sample = head[:4096]
+    if not sample:
+        return False
+    controls = sum(1 for byte in sample if byte < 9 or (13 < byte < 32 and byte != 26))
+    return controls > BINARY_SHARE * len(sample)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the first bytes are UTF-16 text written without a BOM: NUL in
+    most odd (or even) bytes and almost none in the others, as ASCII and Cyrillic are in UTF-16."""
+    if data.startswith(UTF16_BOMS):
+        return None
+    sample = data[:4096]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, others, found in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) > 0.3 * len(zeros) and others.count(0) < 0.02 * len(others):
+            try:
+                sample.decode(found)
+            except UnicodeDecodeError:
+                return None
+            return found
+    return None
+
+
 def _refuse_mixed_utf8(body: bytes, name: str) -> None:
     """A file that is UTF-8 with Cyrillic up to some line and then is not: two exports glued, or damage."""
     try:
@@ -206,10 +272,31 @@ def _refuse_mixed_utf8(body: bytes, name: str) -> None:
             ) from None
 
 
+# Russian letters from the most to the least frequent: a text read in the right one of two 8-bit
+# encodings uses the frequent ones, read in the wrong one a scrambled set of them, whatever its case.
+RUSSIAN_BY_FREQUENCY = "оеаинтсрвлкмдпуяызьбгчйхжшюцщэфъё"
+_RANK = {letter: len(RUSSIAN_BY_FREQUENCY) - i for i, letter in enumerate(RUSSIAN_BY_FREQUENCY)}
+
+
 def _looks_like_koi8(text: str) -> bool:
-    """KOI8-R read as Windows-1251 turns lower-case Cyrillic into capitals: mostly capitals means KOI8-R."""
-    letters = [ch for ch in text[:SAMPLE_BYTES] if "А" <= ch <= "я"]
-    return len(letters) >= KOI8_MIN_LETTERS and sum(ch <= "Я" for ch in letters) > 0.6 * len(letters)
+    """Whether bytes decoded as Windows-1251 read better as KOI8-R.
+
+    Both decodings of the sample (header and data together) are scored by how common their letters are
+    in Russian, ignoring case: exports in capitals (as 1C writes them) are not mistaken for KOI8-R, whose
+    lower case reads as Windows-1251 capitals.
+    """
+    sample = text[:SAMPLE_BYTES]
+    letters = [ch for ch in sample if "А" <= ch <= "я" or ch in "Ёё"]
+    if len(letters) < KOI8_MIN_LETTERS:
+        return False
+    as_koi8 = sample.encode("cp1251", errors="replace").decode("koi8_r", errors="replace")
+    return _russian_score(as_koi8) > _russian_score(sample)
+
+
+def _russian_score(text: str) -> float:
+    """Mean frequency rank of the Cyrillic letters of ``text`` (case ignored)."""
+    ranks = [_RANK.get(ch, 0) for ch in text.casefold() if "а" <= ch <= "я" or ch == "ё"]
+    return sum(ranks) / len(ranks) if ranks else 0.0
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -223,7 +310,7 @@ def _is_utf8(data: bytes) -> bool:
 
 def _split_header(text: str, delimiter: str, header_row: int, name: str) -> tuple[list[str], int]:
     """Header cells and the number of physical lines up to and including the header."""
-    reader = csv.reader(io.StringIO(text[: SAMPLE_BYTES * 4]), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header: list[str] | None = None
     try:
         for _ in range(header_row):
@@ -261,7 +348,9 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
         raise DataError(name, "file holds no text")
     if b"\r" in data and b"\n" not in data:
         data = data.replace(b"\r", b"\n")  # old Mac line ends: a lone CR ends every line
-    head = data[: SAMPLE_BYTES * 4].decode("utf-8", errors="ignore")
+    # The header whole, however long (the file is within the size limit), and a sample of the data.
+    head_end = max(SAMPLE_BYTES * 4, _offset_after_lines(data, header_row) + SAMPLE_BYTES)
+    head = data[:head_end].decode("utf-8", errors="ignore")
     sep = detect_delimiter(head) if delimiter == "auto" else delimiter
     raw_headers, header_lines = _split_header(head, sep, header_row, name)
     headers = dedupe_headers(raw_headers)
@@ -313,11 +402,68 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
     if blank is not None:
         table = table.filter(pa.array(~blank))
         numbers = numbers[~blank]
+    screen, multiline = _suspect_columns(table, headers)
     frame = table.to_pandas(types_mapper={pa.string(): pd.ArrowDtype(pa.string())}.get, self_destruct=True)
     del table
     frame.columns = headers
     frame.index = pd.Index(numbers, name="row")
-    return RawTable(name, frame, headers, chosen_encoding, sep, None, broken, notes)
+    runaway = _runaway_quotes(frame, sep, ncols, multiline)
+    if runaway:
+        frame = frame.drop(index=[row for row, _, _, _ in runaway])
+    table = RawTable(name, frame, headers, chosen_encoding, sep, None, broken, notes)
+    table.screen = screen
+    table.runaway_rows = [(row, text, detail) for row, text, detail, _ in runaway]
+    table.swallowed_records = sum(records for _, _, _, records in runaway)
+    return table
+
+
+def _suspect_columns(table: pa.Table, headers: list[str]) -> tuple[list[str], list[str]]:
+    """Columns that may hold a NUL character or a text longer than a name may be, and columns with
+    cells of several lines: found in Arrow, so that a file of 100 000 columns is screened in a second."""
+    screen, multiline = [], []
+    for header, column in zip(headers, table.columns, strict=True):
+        longest = pc.max(pc.utf8_length(column)).as_py() or 0
+        if longest > MAX_NAME_CHARS or pc.any(pc.match_substring(column, "\x00")).as_py():
+            screen.append(header)
+        if longest > 2 and (pc.max(pc.count_substring(column, "\n")).as_py() or 0) >= 2:
+            multiline.append(header)
+    return screen, multiline
+
+
+def _runaway_quotes(
+    frame: pd.DataFrame, sep: str, ncols: int, columns: list[str]
+) -> list[tuple[int, str, str, int]]:
+    """Rows whose quoted field runs across the records after it: a quote opened and never closed where
+    it should be. A cell is a runaway when it spans more than :data:`MAX_LINES_IN_FIELD` lines, or when
+    two or more of its lines look like records of the file (as many delimiters as a record has).
+
+    Returns (row, start of the cell, detail, number of records swallowed) per such row.
+    """
+    found: dict[int, tuple[int, str, str, int]] = {}
+    for header in columns:
+        array = pa.array(frame[header].array)
+        lines = pc.fill_null(pc.count_substring(array, "\n"), 0).to_numpy(zero_copy_only=False)
+        separators = pc.fill_null(pc.count_substring(array, sep), 0).to_numpy(zero_copy_only=False)
+        # Two swallowed records hold at least twice a record's delimiters: notes with line breaks do not.
+        candidates = (lines > MAX_LINES_IN_FIELD) | (
+            (lines >= 2) & (separators >= 2 * (ncols - 2)) & (ncols >= 4)
+        )
+        for position in np.flatnonzero(candidates):
+            row = int(frame.index[position])
+            if row in found:
+                continue
+            text = str(frame[header].iloc[position])
+            parts = text.split("\n")
+            like = sum(1 for line in parts[1:] if ncols >= 4 and line.count(sep) >= ncols - 2)
+            if len(parts) > MAX_LINES_IN_FIELD or like >= 2:
+                records = max(like, 1)
+                detail = (
+                    f"the field '{header}' opens a quote that runs over {len(parts)} lines and swallows "
+                    f"{records} record(s) after this row (an unbalanced quote); close the quote in the "
+                    "file and read it again"
+                )
+                found[row] = (row, text[:200], detail, records)
+    return [found[row] for row in sorted(found)]
 
 
 def _blank_rows(table: pa.Table) -> np.ndarray | None:
@@ -357,9 +503,11 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    content = path.read_bytes()
+    _refuse_xlsx_bomb(content, name)
     try:
         # A file object, not the path: openpyxl refuses a workbook whose name does not end in .xlsx.
-        workbook = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise DataError(name, _not_a_workbook(path, exc)) from None
     try:
@@ -374,7 +522,15 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
             sheet_name = sheet
         else:
             raise DataError(name, f"has no sheet {sheet!r}; its sheets are: {', '.join(sheets)}")
-        rows = list(workbook[sheet_name].iter_rows(values_only=True))
+        rows = []
+        for row in workbook[sheet_name].iter_rows(values_only=True):
+            if len(rows) >= XLSX_MAX_ROWS:
+                raise DataError(
+                    name,
+                    f"sheet {sheet_name!r} has more than {XLSX_MAX_ROWS:,} rows, the most an XLSX sheet can "
+                    "hold; the workbook is damaged or crafted: export the data as CSV",
+                )
+            rows.append(row)
     finally:
         workbook.close()
     if not rows:
@@ -402,7 +558,62 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
         cells.append(values)
     frame = pd.DataFrame(cells, columns=headers, dtype=object)
     frame.index = pd.Index(np.asarray(numbers, dtype=np.int64), name="row")
-    return RawTable(name, frame, headers, None, None, sheet_name, [], file_format="xlsx")
+    table = RawTable(name, frame, headers, None, None, sheet_name, [], file_format="xlsx")
+    if frame.isna().to_numpy().any() and _has_formulas(content):
+        table.formulas = _formulas_without_values(content, sheet_name, header_row, headers, frame)
+    return table
+
+
+def _has_formulas(content: bytes) -> bool:
+    """Whether any worksheet of the workbook holds a formula element."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for info in archive.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                with archive.open(info) as part:
+                    while chunk := part.read(1 << 20):
+                        if b"<f>" in chunk or b"<f " in chunk:
+                            return True
+    return False
+
+
+def _formulas_without_values(
+    content: bytes, sheet_name: str, header_row: int, headers: list[str], frame: pd.DataFrame
+) -> dict[str, dict[int, str]]:
+    """Cells that hold a formula but no stored result (a workbook saved by a program that does not
+    calculate): header -> {row: formula}. They read as empty, and are reported as formulas."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    found: dict[str, dict[int, str]] = {}
+    try:
+        rows = workbook[sheet_name].iter_rows(min_row=header_row + 1, values_only=True)
+        for number, row in enumerate(rows, start=header_row + 1):
+            if number not in frame.index:
+                continue
+            for header, value in zip(headers, row, strict=False):
+                if isinstance(value, str) and value.startswith("=") and frame.at[number, header] is None:
+                    found.setdefault(header, {})[number] = value
+    finally:
+        workbook.close()
+    return found
+
+
+def _refuse_xlsx_bomb(content: bytes, name: str) -> None:
+    """Apply the size limit to what the workbook unpacks to, not only to the file: a sheet of a few MB
+    can inflate to gigabytes. The sizes declared in the archive bound what is read from it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a readable archive: openpyxl's error says so
+    limit = max_file_bytes()
+    if unpacked > limit:
+        raise DataError(
+            name,
+            f"the workbook unpacks to {_size_text(unpacked)}, above the limit of {_size_text(limit)} "
+            f"(the file itself is {_size_text(len(content))}); split it, export it as CSV or raise "
+            "WORKBENCH_MAX_FILE_MB",
+        )
 
 
 def _not_a_workbook(path: Path, exc: Exception) -> str:

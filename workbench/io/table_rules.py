@@ -11,6 +11,7 @@ import pandas as pd
 from workbench.config import FunnelConfig, TransactionRules
 from workbench.io import sales_cleaning as cleaning
 from workbench.io.canonical import normalize_header, suggest
+from workbench.io.history import warn_reversed_order
 from workbench.io.quarantine import Quarantine
 
 DEFAULT_STATUS_VALUES = {
@@ -240,9 +241,11 @@ def finish_stage_events(
         "no usable deal with this id (missing from the deals file, or quarantined there)",
     )
     identical = events.duplicated(subset=["deal_id", "stage", "entered_at"], keep="first")
-    return q.reject(
+    events = q.reject(
         events, identical, "duplicate_row", "deal_id", "the same event appears earlier in the file"
     )
+    warn_reversed_order(events, funnel, q)
+    return events
 
 
 def finish_transactions(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.io.quarantine import TableReport
+from workbench.limits import printable
 from workbench.present.i18n import Messages
 
 ENCODING_NAMES = {
@@ -27,9 +28,11 @@ QUOTES = frozenset('«»“”"')
 
 
 def quote(t: Messages, text: object) -> str:
-    """«text» in Russian, “text” in English (left as it is when it holds quotes: «ООО «Альфа»»)."""
-    if QUOTES & set(str(text)):
-        return str(text)
+    """«text» in Russian, “text” in English (left as it is when it holds quotes: «ООО «Альфа»»); control
+    and invisible characters of a quarantined cell are shown as ``\\x1b`` or ``<U+202E>``."""
+    text = printable(str(text))
+    if QUOTES & set(text):
+        return text
     return f"«{text}»" if t.locale == "ru" else f"“{text}”"
 
 

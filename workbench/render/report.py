@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from workbench.audit import Audit, build_audit
+from workbench.config import CONFIG_FILE, iter_sources
 from workbench.errors import ConfigError
 from workbench.io.atomic import write_csv, write_text, write_xlsx
 from workbench.io.quarantine import QUARANTINE_COLUMNS
+from workbench.limits import check_output_folder
 from workbench.parameters import parse_as_of, resolve_client_dir
 from workbench.present import funnel_section
 from workbench.present.html import Section
@@ -91,6 +93,12 @@ class Report:
         if not output_dir:
             return []
         out = Path(output_dir)
+        data = self.audit.data
+        inputs = [
+            data.client_dir / CONFIG_FILE,
+            *(data.client_dir / s.file for _, s in iter_sources(data.config)),
+        ]
+        check_output_folder(out, inputs, data.client_dir)  # the papermill path obeys the same rule
         out.mkdir(parents=True, exist_ok=True)
         metrics_path = write_text(out / METRICS_FILE, dumps(self.metrics()) + "\n")
         quarantine = self.audit.data.quarantine.reindex(columns=QUARANTINE_COLUMNS)
