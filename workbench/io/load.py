@@ -18,6 +18,7 @@ from workbench.config import (
     load_config,
     resolve_data_path,
 )
+from workbench.frames import lookup
 from workbench.io import rules
 from workbench.io.canonical import (
     build_canonical,
@@ -330,11 +331,11 @@ def derive_lost_at_stage(
     history = history.sort_values(["entered_at"], kind="stable")
     lost_at = history[history["stage"].isin(funnel.lost_stages)].groupby("deal_id")["entered_at"].min()
     history = history[history["stage"].isin(funnel.stages)]
-    cutoff = history["deal_id"].map(lost_at)
+    cutoff = lookup(history["deal_id"], lost_at)
     history = history[cutoff.isna() | (history["entered_at"] <= cutoff)]
     last = history.groupby("deal_id", sort=False)["stage"].last()
     deals = deals.copy()
-    derived = deals.loc[need, "deal_id"].map(last).astype("string")
+    derived = lookup(deals.loc[need, "deal_id"], last).astype("string")
     deals.loc[need, "lost_at_stage"] = derived
     if q is not None:
         ids = deals.loc[derived.dropna().index, "deal_id"]
