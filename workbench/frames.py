@@ -15,3 +15,19 @@ def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
     if table.empty:
         return pd.Series(pd.array([None] * len(keys), dtype=table.dtype), index=keys.index, name=keys.name)
     return keys.map(table)
+
+
+ONLY_ON_WON_SHARE = 0.05  # at most 5% of won deals without a manager, at least 95% of the others without
+
+
+def manager_only_on_won(has_manager: pd.Series, won: pd.Series) -> bool:
+    """True when a manager is recorded on (almost) every won deal and (almost) no other deal.
+
+    Some CRMs assign the responsible person only at the sale; per-manager conversion means nothing then.
+    """
+    has_manager = has_manager.astype(bool)
+    won = won.astype(bool)
+    if not won.any() or won.all():
+        return False
+    unassigned_won = (~has_manager[won]).mean()
+    return bool(unassigned_won <= ONLY_ON_WON_SHARE and has_manager[~won].mean() <= ONLY_ON_WON_SHARE)

@@ -74,3 +74,103 @@ def test_lookup_in_an_empty_table_keeps_its_type(dtype):
     assert found.dtype == dtype and found.isna().all() and list(found.index) == [5, 7]
     table = pd.Series(pd.to_datetime(["2025-10-01"]), index=pd.Index(["2"], dtype="string"))
     assert lookup(keys, table).tolist() == [pd.NaT, pd.Timestamp("2025-10-01")]
+
+
+# --- 2. the missing manager is not a manager -----------------------------------------------------------
+
+FUNNEL3 = {"stages": ["Контакт", "Переговоры"], "won_stages": ["Успех"], "lost_stages": ["Отказ"]}
+
+
+def deals_csv(rows):
+    """A deals CSV (id, created, closed, stage, amount, manager) from tuples."""
+    lines = ["ID,Создана,Закрыта,Этап,Бюджет,Менеджер"]
+    lines += [",".join(str(c) for c in row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def team_rows(unassigned_lost, only_on_won=False):
+    """Two managers with 40 closed deals each and ``unassigned_lost`` lost deals without a manager."""
+    rows = []
+    n = 0
+    for manager, wins in (("Анна", 20), ("Борис", 12)):
+        for i in range(40):
+            n += 1
+            won = i < wins
+            name = manager if (won or not only_on_won) else ""
+            stage = "Успех" if won else "Отказ"
+            rows.append((n, f"{1 + i % 28:02d}.10.2025", f"{1 + i % 28:02d}.11.2025", stage, 1000, name))
+    for i in range(unassigned_lost):
+        n += 1
+        rows.append((n, f"{1 + i % 28:02d}.10.2025", f"{1 + i % 28:02d}.11.2025", "Отказ", 1000, ""))
+    return rows
+
+
+DEALS_SOURCE = {
+    "file": "data/deals.csv",
+    "preset": "none",
+    "columns": {
+        "deal_id": "ID",
+        "created_at": "Создана",
+        "closed_at": "Закрыта",
+        "stage": "Этап",
+        "amount": "Бюджет",
+        "manager": "Менеджер",
+    },
+}
+
+
+def audit_of(tmp_path, rows):
+    root = make_client(tmp_path, {"deals": DEALS_SOURCE}, {"deals.csv": deals_csv(rows)}, FUNNEL3)
+    return run_analyses(load_client(root), dt.date(2025, 12, 31))
+
+
+def test_deals_without_a_manager_are_a_line_of_their_own_not_a_manager(tmp_path):
+    from workbench.present.funnel_section import funnel_section
+    from workbench.present.i18n import Messages
+    from workbench.present.sections import summary
+
+    audit = audit_of(tmp_path, team_rows(200))
+    funnel = audit.funnel
+    assert [m.name for m in funnel.managers] == ["Анна", "Борис"]
+    assert funnel.manager_count == 2 and funnel.managers_compared
+    assert funnel.managers_unassigned.deals == 200 and funnel.managers_unassigned.lost == 200
+    assert {m.name for m in funnel.manager_stages} == {"Анна", "Борис"}
+    assert funnel.manager_win_test.managers == 2 and all(s.managers <= 2 for s in funnel.tests)
+    assert not any(f.params.get("manager") == "—" for f in audit.findings)
+    t = Messages("en", "RUB")
+    assert "the work of 2 sales managers" in summary(t, audit).html
+    html = funnel_section(t, audit).html
+    assert "Without a manager" in html and "not compared" in html
+    ru = Messages("ru", "RUB")
+    assert "работу 2 менеджеров" in summary(ru, audit).html
+
+
+def test_managers_are_not_compared_when_only_won_deals_have_one(tmp_path):
+    from workbench.present.funnel_section import funnel_section
+    from workbench.present.i18n import Messages
+    from workbench.render.metrics import build_metrics
+
+    audit = audit_of(tmp_path, team_rows(300, only_on_won=True))
+    assert audit.data.reports["deals"].warnings["manager_only_on_won"] > 0
+    funnel = audit.funnel
+    assert not funnel.managers_compared
+    assert funnel.managers == [] and funnel.manager_stages == [] and funnel.tests == []
+    assert funnel.manager_win_test is None and funnel.manager_count == 2
+    assert not [f for f in audit.findings if f.code == "funnel_manager_low"]
+    html = funnel_section(Messages("en", "RUB"), audit).html
+    assert "Managers are therefore not compared" in html and "Deviations that chance" not in html
+    metrics = build_metrics(audit, {})
+    assert metrics["funnel"]["managers_compared"] is False
+    assert metrics["funnel"]["managers_unassigned"]["deals"] == 300 + 20 + 28  # and the lost deals of both
+
+
+def test_a_client_without_a_manager_column_has_no_managers_in_the_summary(tmp_path):
+    from workbench.present.i18n import Messages
+    from workbench.present.sections import summary
+
+    source = {**DEALS_SOURCE, "columns": {k: v for k, v in DEALS_SOURCE["columns"].items() if k != "manager"}}
+    root = make_client(tmp_path, {"deals": source}, {"deals.csv": deals_csv(team_rows(0))}, FUNNEL3)
+    audit = run_analyses(load_client(root), dt.date(2025, 12, 31))
+    assert audit.funnel.manager_count == 0 and audit.funnel.managers == []
+    text = summary(Messages("en", "RUB"), audit).html
+    assert "sales managers" not in text and "We analysed 80 deals" in text

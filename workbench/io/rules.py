@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.config import FunnelConfig, TransactionRules
+from workbench.frames import manager_only_on_won
 from workbench.io import cleaning
 from workbench.io.canonical import normalize_header, suggest
 from workbench.io.quarantine import Quarantine
@@ -203,8 +204,7 @@ def finish_deals(
     no_manager = deals["manager"].isna()
     q.warn("no_manager", int(no_manager.sum()), deals.loc[no_manager, "deal_id"].head(3).tolist())
     won = deals["status"] == "won"
-    if won.any() and (~won).any() and no_manager[won].mean() <= 0.05 and no_manager[~won].mean() >= 0.95:
-        # Some CRMs assign the responsible person only at the sale: per-manager conversion means nothing then.
+    if manager_only_on_won(~no_manager, won):
         q.warn("manager_only_on_won", int(no_manager[~won].sum()))
     deals["manager"] = deals["manager"].fillna(NO_MANAGER)
     return deals

@@ -68,6 +68,28 @@ def _group_rows(t: Messages, rows: list[GroupRow], min_deals: int) -> list[dict[
     ]
 
 
+def _unassigned_rows(t: Messages, row: GroupRow | None, label: str) -> list[dict[str, Any]]:
+    """The deals without a manager (or source) as a line of their own: counted, never compared or flagged."""
+    if row is None:
+        return []
+    f = t.fmt
+    return [
+        {
+            "name": t(label),
+            "deals": f.num(row.deals),
+            "share": f.pct(row.share_of_deals),
+            "won": f.num(row.won),
+            "win_rate": f.pct(row.win_rate),
+            "ci": "",
+            "shrunk": "",
+            "revenue": f.money(row.revenue),
+            "avg_check": f.money(row.avg_check),
+            "flag": t("funnel.unassigned_flag"),
+            "low": False,
+        }
+    ]
+
+
 def _stage_rows(t: Messages, funnel: FunnelResult) -> list[dict[str, Any]]:
     f = t.fmt
     neck = funnel.bottleneck
@@ -365,12 +387,19 @@ def funnel_section(t: Messages, audit: AuditResult) -> Section:
         chart=chart,
         stages=_stage_rows(t, funnel),
         impacts=_impact_rows(t, funnel),
-        managers=_group_rows(t, funnel.managers, min_deals),
+        managers=_group_rows(t, funnel.managers, min_deals)
+        + _unassigned_rows(t, funnel.managers_unassigned, "funnel.unassigned_row"),
+        managers_compared=funnel.managers_compared,
         plot=win_rate_funnel_plot(t, funnel),
         heatmap=heatmap(t, funnel),
         flagged=_flagged(t, funnel, funnel.manager_stages),
         tests=_tests(t, funnel),
-        sources=_group_rows(t, funnel.sources, min_deals),
+        sources=_group_rows(t, funnel.sources, min_deals)
+        + (
+            _unassigned_rows(t, funnel.sources_unassigned, "funnel.unassigned_source")
+            if funnel.sources
+            else []
+        ),
         source_flagged=_flagged(t, funnel, funnel.source_stages),
         time=_time_view(t, audit),
         reasons=_reasons_view(t, audit),

@@ -177,7 +177,9 @@ def summary(t: Messages, audit: AuditResult) -> Section:
         deals=funnel.deals_in_cohort,
         start=audit.config.period.start,
         end=audit.config.period.end,
-        managers=len([m for m in funnel.managers]),
+        managers_part=t("summary.managers_part", managers=funnel.manager_count)
+        if funnel.manager_count
+        else "",
         customers_part=t("summary.customers_part", customers=customers) if customers else "",
     )
     return render("summary.html.j2", t, intro=intro, kpis=kpis, findings=rows, layers=layers)

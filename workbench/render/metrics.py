@@ -116,6 +116,9 @@ def build_metrics(
             "cycle_days_median": funnel.cycle_days_median,
             "managers": [{"manager": m.name, **_group(m)} for m in funnel.managers],
             "sources": [{"source": s.name, **_group(s)} for s in funnel.sources],
+            "managers_unassigned": _group(funnel.managers_unassigned) if funnel.managers_unassigned else None,
+            "managers_compared": funnel.managers_compared,
+            "sources_unassigned": _group(funnel.sources_unassigned) if funnel.sources_unassigned else None,
             "manager_stages": [{"manager": m.name, **_group_stage(m)} for m in funnel.manager_stages],
             "source_stages": [{"source": m.name, **_group_stage(m)} for m in funnel.source_stages],
             "tests": [
