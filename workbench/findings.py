@@ -200,21 +200,26 @@ def _source_findings(funnel: FunnelResult, monthly_revenue: float) -> list[Findi
 def _stalled_findings(time: TimeResult) -> list[Finding]:
     if not time.stalled_count:
         return []
-    share = time.stalled_amount / time.open_amount if time.open_amount else 0.0
+    # Unknown amounts are no zeros: the share is over the known money and is left out when none is known.
+    known = time.stalled_count - time.stalled_no_amount
+    share = time.stalled_amount / time.open_amount if time.open_amount and known else None
     return [
         Finding(
             id="funnel-stalled",
             code="funnel_stalled",
             layer=4,
-            severity="high" if share >= STALLED_SHARE_WARNING else "medium",
+            severity="high" if share is not None and share >= STALLED_SHARE_WARNING else "medium",
             impact_per_month=None,
             section="funnel",
             horizon=30,
             params={
                 "count": time.stalled_count,
                 "open": time.open_count,
-                "amount": time.stalled_amount,
+                "amount": time.stalled_amount if known else None,
+                "amount_unknown": time.stalled_no_amount,
                 "share": share,
+                "has_share": share is not None,
+                "open_unknown": time.open_no_amount,
             },
         )
     ]

@@ -174,3 +174,47 @@ def test_a_client_without_a_manager_column_has_no_managers_in_the_summary(tmp_pa
     assert audit.funnel.manager_count == 0 and audit.funnel.managers == []
     text = summary(Messages("en", "RUB"), audit).html
     assert "sales managers" not in text and "We analysed 80 deals" in text
+
+
+# --- 3. unknown is not zero ------------------------------------------------------------------------------
+
+
+def stalled_rows(with_amount):
+    """20 won deals with a 10-day cycle, and 30 open deals from long ago, ``with_amount`` of them priced."""
+    rows = [(i, "01.10.2025", "11.10.2025", "Успех", 1000, "Анна") for i in range(1, 21)]
+    for i in range(30):
+        rows.append((100 + i, "02.10.2025", "", "Переговоры", 500 if i < with_amount else "", "Анна"))
+    rows.append((200, "20.12.2025", "", "Контакт", 700, "Анна"))  # fresh: not stalled
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("priced", "title_en", "title_ru"),
+    [
+        (0, "Stalled deals: 30 of unknown worth", "Зависшие сделки: 30 без суммы в CRM"),
+        (10, "Stalled deals: 30 worth ₽5,000 and 20 more without an amount", "на сумму 5 000 ₽ и ещё 20 без"),
+        (30, "Stalled deals: 30 worth ₽15,000", "Зависшие сделки: 30 на сумму 15 000 ₽"),
+    ],
+)
+def test_stalled_deals_without_an_amount_are_counted_not_summed_as_zero(tmp_path, priced, title_en, title_ru):
+    from workbench.present.funnel_section import funnel_section
+    from workbench.present.i18n import Messages
+    from workbench.present.sections import finding_texts
+    from workbench.render.metrics import build_metrics
+
+    audit = audit_of(tmp_path, stalled_rows(priced))
+    time = audit.funnel_time
+    assert time.stalled_count == 30 and time.stalled_no_amount == 30 - priced
+    assert time.open_no_amount == 30 - priced and time.stalled_amount == 500 * priced
+    finding = next(f for f in audit.findings if f.code == "funnel_stalled")
+    en = finding_texts(Messages("en", "RUB"), finding)
+    ru = finding_texts(Messages("ru", "RUB"), finding)
+    assert title_en in en["title"].replace("\u202f", " ").replace("\xa0", " ")
+    assert title_ru in ru["title"].replace("\u202f", " ").replace("\xa0", " ")
+    assert "₽0" not in en["title"] and " 0 ₽" not in ru["title"]
+    assert ("open pipeline's money" in en["evidence"]) == (priced > 0)
+    assert "0.0%" not in en["evidence"]
+    html = funnel_section(Messages("ru", "RUB"), audit).html
+    assert "на сумму 0 ₽" not in html.replace("\xa0", " ")
+    stalled = build_metrics(audit, {})["funnel"]["time"]["stalled"]
+    assert stalled["amount_unknown"] == 30 - priced and stalled["open_amount_unknown"] == 30 - priced

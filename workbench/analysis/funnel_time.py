@@ -37,7 +37,8 @@ class StageTime:
     p90_days: float | None
     open_now: int
     stalled: int
-    stalled_amount: float
+    stalled_amount: float  # the sum of the amounts known; see stalled_no_amount
+    stalled_no_amount: int = 0  # stalled deals whose amount is unknown (not summed as zero)
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,11 @@ class TimeResult:
     cycle_days_p90: float | None
     stalled: list[StalledDeal]  # largest amounts first
     stalled_count: int
-    stalled_amount: float
+    stalled_amount: float  # the sum of the amounts known; see stalled_no_amount
     open_count: int
-    open_amount: float
+    open_amount: float  # the sum of the amounts known; see open_no_amount
+    stalled_no_amount: int = 0  # stalled deals without an amount: unknown, never counted as zero
+    open_no_amount: int = 0  # open deals without an amount
 
 
 def reference_moment(frame: FunnelFrame) -> pd.Timestamp:
@@ -161,6 +164,7 @@ def analyze_time(frame: FunnelFrame, stall_limit: int = 15) -> TimeResult:
                 len(now),
                 len(over),
                 float(np.nansum(amounts[over["pos"].to_numpy()])),
+                int(np.isnan(amounts[over["pos"].to_numpy()]).sum()),
             )
         )
     stalled = pd.concat(stalled_rows) if stalled_rows else last_open.iloc[0:0]
@@ -176,6 +180,8 @@ def analyze_time(frame: FunnelFrame, stall_limit: int = 15) -> TimeResult:
         stalled_amount=float(np.nansum(amounts[stalled["pos"].to_numpy()])) if len(stalled) else 0.0,
         open_count=int(frame.is_open.sum()),
         open_amount=open_amount,
+        stalled_no_amount=int(np.isnan(amounts[stalled["pos"].to_numpy(dtype=np.int64)]).sum()),
+        open_no_amount=int(np.isnan(amounts[frame.is_open]).sum()),
     )
 
 
@@ -208,6 +214,8 @@ def _time_without_history(frame, reference, cycle, stall_limit, open_amount) -> 
         stalled_amount=float(np.nansum(amounts[stalled_mask])),
         open_count=int(frame.is_open.sum()),
         open_amount=open_amount,
+        stalled_no_amount=int(np.isnan(amounts[stalled_mask]).sum()),
+        open_no_amount=int(np.isnan(amounts[frame.is_open]).sum()),
     )
 
 

@@ -9,10 +9,11 @@ import pandas as pd
 
 from workbench.analysis.funnel import FunnelResult
 from workbench.analysis.funnel_breakdown import OTHER
-from workbench.analysis.funnel_time import StalledDeal
+from workbench.analysis.funnel_time import StageTime, StalledDeal
 from workbench.analysis.groups import GroupRow, GroupStage
 from workbench.audit import AuditResult
 from workbench.present import charts
+from workbench.present.amounts import amount_phrase
 from workbench.present.html import Section, render
 from workbench.present.i18n import Messages
 
@@ -214,6 +215,16 @@ def stalled_rows(t: Messages, deals: list[StalledDeal]) -> list[dict[str, Any]]:
     ]
 
 
+def _stage_stalled_amount(t: Messages, stage: StageTime) -> str:
+    """The known money of a stage's stalled deals, and how many have no amount (never a zero)."""
+    if stage.stalled_no_amount >= stage.stalled:
+        return t("amounts.unknown_short")
+    text = t.fmt.money(stage.stalled_amount)
+    if stage.stalled_no_amount:
+        text += " " + t("amounts.unknown_more", unknown=stage.stalled_no_amount)
+    return text
+
+
 def _time_view(t: Messages, audit: AuditResult) -> dict[str, Any]:
     f, time = t.fmt, audit.funnel_time
     return {
@@ -227,7 +238,7 @@ def _time_view(t: Messages, audit: AuditResult) -> dict[str, Any]:
                 "p90": f.days(s.p90_days),
                 "open": f.num(s.open_now),
                 "stalled": f.num(s.stalled),
-                "stalled_amount": f.money(s.stalled_amount) if s.stalled else "—",
+                "stalled_amount": _stage_stalled_amount(t, s) if s.stalled else "—",
             }
             for s in time.stages
         ],
@@ -243,7 +254,7 @@ def _time_view(t: Messages, audit: AuditResult) -> dict[str, Any]:
             f"funnel.stalled_text_{time.basis}",
             count=time.stalled_count,
             open=time.open_count,
-            amount=time.stalled_amount,
+            amount_text=amount_phrase(t, time.stalled_amount, time.stalled_no_amount, time.stalled_count),
             reference=f.date(time.reference),
             p90=time.cycle_days_p90,
         ),

@@ -12,6 +12,7 @@ from workbench import findings as fnd
 from workbench.audit import AuditResult
 from workbench.present import charts, customer_section
 from workbench.present import data_quality as dq
+from workbench.present.amounts import amount_phrase
 from workbench.present.customer_section import customers_section
 from workbench.present.funnel_section import funnel_section, rule_sentence
 from workbench.present.html import Section, render
@@ -43,6 +44,10 @@ def finding_texts(t: Messages, finding: fnd.Finding) -> dict[str, str]:
     """Title, evidence and recommendation of a finding in the report's language."""
     key = f"findings.{finding.code}"
     params = {**finding.params, "impact": finding.impact_per_month}
+    if "amount_unknown" in params:  # a sum of known amounts with a count of unknown ones
+        params["amount_text"] = amount_phrase(
+            t, params.get("amount"), params["amount_unknown"], params.get("count")
+        )
     evidence = t(f"{key}.evidence", **params)
     # Optional sentences, added when their parameter is there. Best practice is mentioned only when it is
     # worth something next to the equal-effort estimate.
@@ -52,6 +57,7 @@ def finding_texts(t: Messages, finding: fnd.Finding) -> dict[str, str]:
         ("evidence_best", worth),
         ("evidence_time", params.get("has_time")),
         ("evidence_stopped", params.get("stopped")),
+        ("evidence_share", params.get("has_share")),
     ):
         if t.has(f"{key}.{extra}") and present:
             evidence += t(f"{key}.{extra}", **params)

@@ -219,6 +219,8 @@ def _time(audit: AuditResult) -> dict[str, Any]:
             "amount": time.stalled_amount,
             "open": time.open_count,
             "open_amount": time.open_amount,
+            "amount_unknown": time.stalled_no_amount,
+            "open_amount_unknown": time.open_no_amount,
             "deals": [vars(d) for d in time.stalled],
         },
     }
