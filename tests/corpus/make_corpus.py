@@ -271,8 +271,27 @@ def main() -> None:
             header=HEADER + ",currency",
         ),
     )
+    real_exports()
     print(len(list(FILES.iterdir())), "files")
 
 
+def real_exports() -> None:
+    """Shapes of real exports (issue "Real exports as they come"); also written alone by
+    ``python tests/corpus/make_corpus.py real`` so that the older files stay byte for byte."""
+    write(
+        "funnel_matches_nothing.csv",
+        text(
+            "1,01.02.2026,,Prospecting,1000,Иван Петров,ООО Альфа",
+            "2,02.02.2026,10.02.2026,Won,25 000,Анна Смирнова,ООО Бета",
+            "3,03.02.2026,12.02.2026,Lost,5000,Иван Петров,ООО Гамма",
+            "4,04.02.2026,,Engaging,,Анна Смирнова,ООО Альфа",
+            "5,04.02.2026,,Engaging,,Анна Смирнова,ООО Альфа",
+            "6,04.02.2026,,Контакт,,Анна Смирнова,ООО Альфа",
+        ),
+    )
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    real_exports() if sys.argv[1:] == ["real"] else main()

@@ -218,3 +218,61 @@ def test_stalled_deals_without_an_amount_are_counted_not_summed_as_zero(tmp_path
     assert "на сумму 0 ₽" not in html.replace("\xa0", " ")
     stalled = build_metrics(audit, {})["funnel"]["time"]["stalled"]
     assert stalled["amount_unknown"] == 30 - priced and stalled["open_amount_unknown"] == 30 - priced
+
+
+# --- 6. a funnel that matches nothing stops check and audit --------------------------------------------
+
+
+def test_a_funnel_matching_few_deals_stops_with_the_stages_of_the_file_in_history_order(tmp_path):
+    from workbench.errors import DataError
+
+    deals = ["ID,Создана,Закрыта,Этап,Бюджет,Менеджер"]
+    history = ["ID сделки,Этап,Дата"]
+    for i in range(1, 41):
+        stage = ("Квалификация", "Встреча", "Коммерческое предложение", "Отказ")[i % 4]
+        deals.append(f"{i},01.10.2025,,{stage},100,Анна")
+        path = ["Квалификация", "Встреча", "Коммерческое предложение"]
+        for k, step in enumerate(path[: path.index(stage) + 1] if stage in path else path[:1]):
+            history.append(f"{i},{step},{1 + k:02d}.10.2025")
+    deals.append("41,01.10.2025,,Переговоры,100,Анна")  # one deal at a stage of the funnel
+    root = make_client(
+        tmp_path,
+        {
+            "deals": DEALS_SOURCE | {"columns": {**DEALS_SOURCE["columns"], "closed_at": "Закрыта"}},
+            "stage_events": {
+                "file": "data/history.csv",
+                "preset": "none",
+                "columns": {"deal_id": "ID сделки", "stage": "Этап", "entered_at": "Дата"},
+            },
+        },
+        {"deals.csv": "\n".join(deals) + "\n", "history.csv": "\n".join(history) + "\n"},
+        {"stages": ["Первичный контакт", "Переговоры"], "won_stages": ["Продажа"], "lost_stages": ["Отказ"]},
+    )
+    with pytest.raises(DataError) as caught:
+        load_client(root)
+    message = str(caught.value)
+    assert message.startswith("data/deals.csv, field 'Этап': 30 of 41 deals (73%)")
+    assert (
+        "in the order of the stage history: Квалификация (10), Встреча (10), Коммерческое предложение (10)"
+        in message
+    )
+    assert (
+        "funnel: {stages: [Квалификация, Встреча, Коммерческое предложение, Переговоры], "
+        "won_stages: [Продажа], lost_stages: [Отказ]}" in message
+    )
+
+
+def test_check_and_audit_stop_on_a_funnel_that_matches_nothing(tmp_path):
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+
+    rows = [(i, "01.10.2025", "", "Prospecting", 100, "Анна") for i in range(1, 10)]
+    rows.append((10, "01.10.2025", "", "Контакт", 100, "Анна"))
+    root = make_client(tmp_path, {"deals": DEALS_SOURCE}, {"deals.csv": deals_csv(rows)}, FUNNEL3)
+    for command in (["check", str(root)], ["audit", str(root), "--format", "html"]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code != 0, result.output
+        assert "Stages in the file, by number of deals: Prospecting (9), Контакт (1)" in result.output
+        assert "OK" not in result.output
+    assert not (root / "reports").exists() or not any((root / "reports").rglob("report.html"))

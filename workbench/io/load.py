@@ -28,6 +28,7 @@ from workbench.io.canonical import (
     require_column,
 )
 from workbench.io.consistency import check_consistency
+from workbench.io.funnel_fit import check_funnel_fits, history_order, stage_values
 from workbench.io.mapping import PresetChoice, preset_funnel, resolve_mapping
 from workbench.io.parse import clean_text, parse_numbers
 from workbench.io.presets import EventFilter, TablePreset
@@ -77,6 +78,7 @@ class _Loaded:
     mapping: dict[str, str]
     choice: PresetChoice
     quarantine: Quarantine
+    spec: TablePreset | None = None
 
 
 def load_tables(config: ClientConfig, client_dir: Path, progress: Progress | None = None) -> ClientData:
@@ -105,7 +107,8 @@ def load_tables(config: ClientConfig, client_dir: Path, progress: Progress | Non
             raw = _keep_stage_changes(raw, spec.events, q)
         tables = {t: item.frame for t, item in loaded.items()}
         frame, mapping = _build(table, raw, source, spec, funnel, config, tables, q)
-        loaded[table] = _Loaded(source, raw, rows_read, frame, mapping, choice, q)
+        loaded[table] = _Loaded(source, raw, rows_read, frame, mapping, choice, q, spec)
+    _check_funnel_fits(loaded, config.funnel)
     tables = {t: item.frame for t, item in loaded.items()}
     check_consistency(
         tables,
@@ -124,6 +127,24 @@ def load_tables(config: ClientConfig, client_dir: Path, progress: Progress | Non
 
 
 STAGED = ("deals", "stage_events")  # tables whose stages are read through the funnel
+
+
+def _check_funnel_fits(loaded: dict[str, _Loaded], funnel: FunnelConfig) -> None:
+    """Stop when most deals sit at stages the funnel does not list (see :mod:`workbench.io.funnel_fit`)."""
+    deals = loaded.get("deals")
+    if deals is None:
+        return
+    events = loaded.get("stage_events")
+    order = history_order(events.raw, events.source, events.spec) if events is not None else []
+    check_funnel_fits(
+        deals.source.file,
+        stage_values(deals.raw, deals.source, deals.spec),
+        deals.quarantine.reason_count("unknown_stage"),
+        preset_funnel(funnel, deals.spec)[0],
+        deals.spec,
+        order,
+        deals.source.columns.get("stage"),
+    )
 
 
 def _aliases_used(

@@ -173,6 +173,10 @@ class Quarantine:
                     }
                 )
 
+    def reason_count(self, reason: str) -> int:
+        """Rows quarantined for ``reason``."""
+        return sum(int((part["reason"] == reason).sum()) for part in self._parts)
+
     @property
     def count(self) -> int:
         return len(self._rows)
