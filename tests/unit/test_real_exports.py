@@ -276,3 +276,50 @@ def test_check_and_audit_stop_on_a_funnel_that_matches_nothing(tmp_path):
         assert "Stages in the file, by number of deals: Prospecting (9), Контакт (1)" in result.output
         assert "OK" not in result.output
     assert not (root / "reports").exists() or not any((root / "reports").rglob("report.html"))
+
+
+# --- 4. won and lost events of the stage history close the deals -----------------------------------------
+
+
+def test_terminal_events_of_the_history_close_open_deals_and_conflicts_are_reported(tmp_path):
+    deals = deals_csv(
+        [
+            (1, "01.10.2025", "", "Контакт", 100, "Анна"),  # won in the history
+            (2, "01.10.2025", "", "Контакт", 100, "Анна"),  # lost in the history
+            (3, "01.10.2025", "", "Контакт", 100, "Анна"),  # lost, then reopened: stays open
+            (4, "01.10.2025", "05.10.2025", "Успех", 100, "Анна"),  # won here, lost in the history
+            (5, "01.10.2025", "", "Переговоры", 100, "Анна"),  # no terminal event
+        ]
+    )
+    history = (
+        "ID сделки,Этап,Дата\n"
+        "1,Контакт,01.10.2025\n1,Успех,07.10.2025 12:00\n"
+        "2,Контакт,01.10.2025\n2,Переговоры,03.10.2025\n2,Отказ,08.10.2025\n"
+        "3,Отказ,02.10.2025\n3,Контакт,04.10.2025\n"
+        "4,Отказ,05.10.2025\n"
+        "5,Контакт,01.10.2025\n5,Переговоры,02.10.2025\n"
+    )
+    events = {
+        "file": "data/history.csv",
+        "preset": "none",
+        "columns": {"deal_id": "ID сделки", "stage": "Этап", "entered_at": "Дата"},
+    }
+    root = make_client(
+        tmp_path,
+        {"deals": DEALS_SOURCE, "stage_events": events},
+        {"deals.csv": deals, "history.csv": history},
+        FUNNEL3,
+    )
+    data = load_client(root)
+    deals = data.deals.set_index("deal_id")
+    assert deals.loc["1", ["status", "stage"]].tolist() == ["won", "Успех"]
+    assert deals.loc["1", "closed_at"] == pd.Timestamp("2025-10-07 12:00")
+    assert deals.loc["2", ["status", "stage", "lost_at_stage"]].tolist() == ["lost", "Отказ", "Переговоры"]
+    assert deals.loc["3", "status"] == "open" and deals.loc["5", "status"] == "open"
+    assert deals.loc["4", "status"] == "won"  # the deals file wins; the conflict is reported
+    report = data.reports["deals"]
+    assert report.warnings["closed_by_history"] == 2
+    assert report.warnings["history_conflict"] == 1
+    assert report.examples["history_conflict"][0]["value"] == "4: won"
+    assert report.examples["history_conflict"][0]["hint"] == "lost"
+    assert report.balanced

@@ -29,6 +29,7 @@ from workbench.io.canonical import (
 )
 from workbench.io.consistency import check_consistency
 from workbench.io.funnel_fit import check_funnel_fits, history_order, stage_values
+from workbench.io.history_close import close_from_history
 from workbench.io.mapping import PresetChoice, preset_funnel, resolve_mapping
 from workbench.io.parse import clean_text, parse_numbers
 from workbench.io.presets import EventFilter, TablePreset
@@ -117,6 +118,9 @@ def load_tables(config: ClientConfig, client_dir: Path, progress: Progress | Non
         {t: item.quarantine for t, item in loaded.items()},
     )
     if "stage_events" in tables:
+        tables["deals"] = close_from_history(
+            tables["deals"], tables["stage_events"], config.funnel, loaded["deals"].quarantine
+        )
         tables["deals"] = derive_lost_at_stage(
             tables["deals"], tables["stage_events"], config.funnel, loaded["deals"].quarantine
         )
