@@ -323,3 +323,24 @@ def test_terminal_events_of_the_history_close_open_deals_and_conflicts_are_repor
     assert report.examples["history_conflict"][0]["value"] == "4: won"
     assert report.examples["history_conflict"][0]["hint"] == "lost"
     assert report.balanced
+
+
+# --- 5. a deal without a creation date is still a deal at its stage ---------------------------------------
+
+
+def test_deals_without_a_creation_date_count_at_their_stage_but_not_over_time(tmp_path):
+    rows = [(i, "01.10.2025", "11.10.2025", "Успех", 1000, "Анна") for i in range(1, 21)]
+    rows += [(100 + i, "", "", "Контакт", 500, "Анна") for i in range(15)]  # open, never dated
+    rows += [(200, "", "01.01.2024", "Отказ", 500, "Анна")]  # closed long before the period: not in it
+    rows += [(300, "02.10.2025", "", "Переговоры", 700, "Анна")]
+    audit = audit_of(tmp_path, rows)
+    report = audit.data.reports["deals"]
+    assert report.rows_quarantined == 0 and report.warnings["no_created_at"] == 16
+    funnel = audit.funnel
+    assert funnel.open == 16 and funnel.deals_in_cohort == 36 and funnel.lost == 0
+    assert funnel.stages[0].open == 15 and funnel.stages[0].reached == 36
+    assert sum(c.deals for c in audit.cohorts) == 21  # months: dated deals only
+    time = audit.funnel_time
+    assert time.open_count == 16
+    assert {d.deal_id for d in time.stalled} <= {"300"}
+    assert funnel.cycle_days_median == 10

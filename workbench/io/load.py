@@ -247,6 +247,8 @@ def _criteria_columns(
 
 def _checked_later(table: str, source: TableSource) -> frozenset[str]:
     """Required columns whose empty cells the table's own rules handle (see ``build_canonical``)."""
+    if table == "deals":
+        return frozenset({"created_at"})  # a deal without a creation date is still a deal at its stage
     if table != "transactions":
         return frozenset()
     later = set()

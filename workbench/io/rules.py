@@ -201,6 +201,9 @@ def finish_deals(
     q.warn("closed_without_date", int(no_close.sum()), deals.loc[no_close, "deal_id"].head(3).tolist())
     before = deals["closed_at"] < deals["created_at"]
     q.warn("closed_before_created", int(before.sum()), deals.loc[before, "deal_id"].head(3).tolist())
+    undated = deals["created_at"].isna()
+    # Still a deal at its stage: in the snapshot and the open counts, out of every figure over time.
+    q.warn("no_created_at", int(undated.sum()), deals.loc[undated, "deal_id"].head(3).tolist())
     no_manager = deals["manager"].isna()
     q.warn("no_manager", int(no_manager.sum()), deals.loc[no_manager, "deal_id"].head(3).tolist())
     won = deals["status"] == "won"
