@@ -275,9 +275,23 @@ def main() -> None:
     print(len(list(FILES.iterdir())), "files")
 
 
+def zipped(members: dict[str, bytes]) -> bytes:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        for member, data in members.items():
+            zf.writestr(zipfile.ZipInfo(member, date_time=(2026, 1, 1, 0, 0, 0)), data)
+    return archive.getvalue()
+
+
 def real_exports() -> None:
     """Shapes of real exports (issue "Real exports as they come"); also written alone by
     ``python tests/corpus/make_corpus.py real`` so that the older files stay byte for byte."""
+    semicolon = text(*[line.replace(",", ";") for line in GOOD], header=HEADER.replace(",", ";"))
+    write("deals.csv.gz", gzip.compress(semicolon.encode("cp1251"), mtime=0))
+    write("deals_xlsx_in.zip", zipped({"Сделки.xlsx": xlsx(good_rows(), "Сделки")}))
+    write("zip_of_two_files.zip", zipped({"deals.csv": text(*GOOD).encode(), "events.csv": b"a,b\n"}))
+    write("damaged.csv.gz", gzip.compress(text(*GOOD).encode(), mtime=0)[:40])
+    write("gzip_inside_zip.zip", zipped({"deals.csv.gz": gzip.compress(text(*GOOD).encode(), mtime=0)}))
     write(
         "funnel_matches_nothing.csv",
         text(

@@ -344,3 +344,31 @@ def test_deals_without_a_creation_date_count_at_their_stage_but_not_over_time(tm
     assert time.open_count == 16
     assert {d.deal_id for d in time.stalled} <= {"300"}
     assert funnel.cycle_days_median == 10
+
+
+# --- 8. compressed files --------------------------------------------------------------------------------
+
+
+def test_the_size_limit_applies_to_what_a_gzip_file_unpacks_to(tmp_path, monkeypatch):
+    import gzip
+    import tempfile
+    from pathlib import Path
+
+    from workbench.errors import DataError
+
+    monkeypatch.setenv("WORKBENCH_MAX_FILE_MB", "1")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    row = "1,01.10.2025,,Контакт,100,Анна\n"
+    bomb = gzip.compress(("ID,Создана,Закрыта,Этап,Бюджет,Менеджер\n" + row * 100_000).encode(), mtime=0)
+    assert len(bomb) < 100_000  # small on disk, about 4.5 MB unpacked
+    root = make_client(
+        tmp_path, {"deals": {**DEALS_SOURCE, "file": "data/deals.csv.gz"}}, {"deals.csv.gz": bomb}, FUNNEL3
+    )
+    with pytest.raises(DataError, match=r"^data/deals.csv.gz: unpacks to more than 1 MB, above the limit"):
+        load_client(root)
+    assert list(Path(tmp_path / "tmp").iterdir()) == []  # the unpacked part is removed
+    monkeypatch.setenv("WORKBENCH_MAX_FILE_MB", "8")
+    data = load_client(root)
+    assert data.reports["deals"].rows_read == 100_000 and data.reports["deals"].file == "data/deals.csv.gz"
+    assert list(Path(tmp_path / "tmp").iterdir()) == []

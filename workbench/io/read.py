@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from workbench.errors import DataError
+from workbench.io.compressed import read_compressed
 from workbench.io.html_table import SNIFF_BYTES, html_rows, looks_like_html
 
 # In a tie the earlier wins: Russian exports that use ";" often hold decimal commas in their values.
@@ -89,6 +90,17 @@ def read_raw(
         raise DataError(name, "file is empty (0 bytes)")
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
+    unpacked = read_compressed(
+        path,
+        name,
+        head,
+        limit,
+        lambda inner: read_raw(
+            inner, name, sheet=sheet, encoding=encoding, delimiter=delimiter, header_row=header_row
+        ),
+    )
+    if unpacked is not None:
+        return unpacked
     suffix = path.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         what = (
