@@ -372,3 +372,35 @@ def test_the_size_limit_applies_to_what_a_gzip_file_unpacks_to(tmp_path, monkeyp
     data = load_client(root)
     assert data.reports["deals"].rows_read == 100_000 and data.reports["deals"].file == "data/deals.csv.gz"
     assert list(Path(tmp_path / "tmp").iterdir()) == []
+
+
+# --- 9. data-quality checks real exports need -------------------------------------------------------------
+
+
+def test_every_categorical_column_of_a_reference_table_is_checked_for_typos(tmp_path):
+    accounts = ["account,sector,office_location,employees,founded"]
+    sectors = ["technology"] * 6 + ["technolgy"] * 2 + ["retail"] * 5 + ["Retail "] * 1
+    for i, sector in enumerate(sectors):
+        office = ("Philippines", "Philippines", "Philipines", "Kenya")[i % 4]
+        accounts.append(f"Company {i},{sector},{office},{100 + i},{2000 + i}")
+    root = make_client(
+        tmp_path,
+        {
+            "deals": DEALS_SOURCE,
+            "customers": {
+                "file": "data/accounts.csv",
+                "preset": "none",
+                "columns": {"customer_id": "account"},
+            },
+        },
+        {"deals.csv": deals_csv(team_rows(0)), "accounts.csv": "\n".join(accounts) + "\n"},
+        FUNNEL3,
+    )
+    report = load_client(root).reports["customers"]
+    assert report.warnings == {
+        "similar_spellings:sector": 2,
+        "spelling_variants:sector": 1,
+        "similar_spellings:office_location": 3,
+    }
+    (sector,) = report.examples["similar_spellings:sector"]
+    assert sector["variants"] == [["technology", 6], ["technolgy", 2]]

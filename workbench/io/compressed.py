@@ -79,9 +79,12 @@ def _unpacked(path: Path, name: str, limit: int, members: list[str] | None) -> I
             member = members[0]
             target = folder / (Path(member).name or "member.csv")
             try:
-                with zipfile.ZipFile(path) as archive, archive.open(member) as source:
-                    with target.open("wb") as out:
-                        _copy_limited(source, out, name, limit)
+                with (
+                    zipfile.ZipFile(path) as archive,
+                    archive.open(member) as source,
+                    target.open("wb") as out,
+                ):
+                    _copy_limited(source, out, name, limit)
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError) as exc:
                 raise DataError(name, f"is a damaged or encrypted ZIP archive ({exc})") from None
         with target.open("rb") as fh:
@@ -93,9 +96,7 @@ def _unpacked(path: Path, name: str, limit: int, members: list[str] | None) -> I
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def read_compressed(
-    path: Path, name: str, head: bytes, limit: int, read: Callable[[Path], T]
-) -> T | None:
+def read_compressed(path: Path, name: str, head: bytes, limit: int, read: Callable[[Path], T]) -> T | None:
     """``read`` applied to the file inside a gzip file or a one-file ZIP archive; None when ``path`` is
     neither (a workbook, or not compressed). A ZIP archive of several files is a :class:`DataError`."""
     members = None
