@@ -404,3 +404,47 @@ def test_every_categorical_column_of_a_reference_table_is_checked_for_typos(tmp_
     }
     (sector,) = report.examples["similar_spellings:sector"]
     assert sector["variants"] == [["technology", 6], ["technolgy", 2]]
+
+
+def test_outliers_rounding_and_float_ids_in_detail(tmp_path):
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus" / "files"
+
+    def client_with(folder, source):
+        folder.mkdir()
+        return make_client(
+            folder,
+            {"deals": {"file": f"data/{source.name}"}},
+            {source.name: source.read_bytes()},
+            {
+                "stages": ["Контакт", "Переговоры", "Договор"],
+                "won_stages": ["Успех"],
+                "lost_stages": ["Отказ"],
+            },
+        )
+
+    outlier = load_client(client_with(tmp_path / "a", corpus / "amount_outlier.csv")).reports["deals"]
+    assert outlier.examples["amount_outlier"] == [
+        {"row": 26, "value": "25: 50 000 000", "hint": "~1 340 000"}
+    ]
+    rounded = load_client(client_with(tmp_path / "b", corpus / "closed_seconds_before_created.csv")).deals
+    rounded = rounded.set_index("deal_id")
+    assert rounded.loc["1", "closed_at"] == rounded.loc["1", "created_at"]  # seconds lost: same moment
+    assert rounded.loc["2", "closed_at"] < rounded.loc["2", "created_at"]  # two days: left as it is
+    ids = load_client(client_with(tmp_path / "c", corpus / "float_ids.csv")).deals
+    assert ids["deal_id"].tolist() == ["14646", "14647", "14648"]
+    assert ids["customer_id"].tolist() == ["301.0", "302.0", "ООО Гамма"]  # not all numbers: kept as text
+
+
+def test_amount_outliers_do_not_fire_on_a_wide_but_ordinary_spread():
+    import numpy as np
+
+    from workbench.io.plausibility import amount_outliers
+
+    rng = np.random.default_rng(7)
+    ordinary = pd.Series(np.exp(rng.normal(np.log(1.37e6), 0.5, 500)))
+    assert not amount_outliers(ordinary).any()
+    planted = pd.concat([ordinary, pd.Series([5e7, 100.0])], ignore_index=True)
+    assert amount_outliers(planted).tolist()[-2:] == [True, True] and amount_outliers(planted).sum() == 2
+    assert not amount_outliers(pd.Series([1.0, 1e9] + [1e6] * 10)).any()  # too few amounts to judge

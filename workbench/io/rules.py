@@ -12,6 +12,7 @@ from workbench.config import FunnelConfig, TransactionRules
 from workbench.frames import manager_only_on_won
 from workbench.io import cleaning
 from workbench.io.canonical import normalize_header, suggest
+from workbench.io.plausibility import closed_before_created, warn_amount_outliers
 from workbench.io.quarantine import Quarantine
 
 DEFAULT_STATUS_VALUES = {
@@ -199,8 +200,13 @@ def finish_deals(
     closed = deals["status"].isin(["won", "lost"])
     no_close = closed & deals["closed_at"].isna()
     q.warn("closed_without_date", int(no_close.sum()), deals.loc[no_close, "deal_id"].head(3).tolist())
-    before = deals["closed_at"] < deals["created_at"]
+    warn_amount_outliers(deals, q)
+    before, rounding = closed_before_created(deals)
     q.warn("closed_before_created", int(before.sum()), deals.loc[before, "deal_id"].head(3).tolist())
+    # A close time seconds before the creation time: one timestamp lacks its seconds. The deal closed
+    # when it was created; its cycle is zero, not negative.
+    q.warn("closed_at_rounded", int(rounding.sum()), deals.loc[rounding, "deal_id"].head(3).tolist())
+    deals.loc[rounding, "closed_at"] = deals.loc[rounding, "created_at"]
     undated = deals["created_at"].isna()
     # Still a deal at its stage: in the snapshot and the open counts, out of every figure over time.
     q.warn("no_created_at", int(undated.sum()), deals.loc[undated, "deal_id"].head(3).tolist())
