@@ -15,6 +15,7 @@ from workbench.present.html import Section
 from workbench.present.i18n import LOCALES, Messages
 from workbench.render.atomic import write_csv, write_text, write_xlsx
 from workbench.render.metrics import build_metrics, dumps
+from workbench.render.paths import relative_to_client
 from workbench.resources import REPO_ROOT
 
 METRICS_FILE = "metrics.json"
@@ -64,19 +65,23 @@ class Report:
             raise ConfigError("parameters", ["client_dir: expected the path of a client folder"])
         if locale and locale not in LOCALES:
             raise ConfigError("parameters", [f"locale: expected one of {', '.join(LOCALES)}, got {locale!r}"])
+        folder = resolve_client_dir(client_dir)
         audit = build_audit(
-            resolve_client_dir(client_dir),
+            folder,
             parse_as_of(as_of),
             anonymize=bool(anonymize),
             locale=locale or None,
         )
+        # Recorded in metrics.json: paths relative to the client folder, not this machine's.
         parameters = {
-            "client_dir": str(client_dir),
+            "client_dir": ".",
             "locale": locale,
             "as_of": as_of,
             "anonymize": bool(anonymize),
             **extra,
         }
+        if "output_dir" in parameters:
+            parameters["output_dir"] = relative_to_client(parameters["output_dir"], folder)
         return cls(audit, locale or audit.config.locale, parameters)
 
     @property

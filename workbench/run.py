@@ -25,6 +25,7 @@ from workbench.config import load_config
 from workbench.errors import RunError
 from workbench.render.atomic import write_bytes, write_text
 from workbench.render.exporters import WorkbenchHTMLExporter
+from workbench.render.paths import staging_dir
 from workbench.render.pdf import html_to_pdf
 from workbench.report import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX, parse_as_of
 from workbench.resources import REPO_ROOT, notebook_path
@@ -78,7 +79,7 @@ def run_audit(
     report_date = parse_as_of(as_of) or dt.date.today()
     out_dir = Path(out).resolve() if out else default_out_dir(client_dir, report_date)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}"
+    staging = staging_dir(out_dir)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     timings: dict[str, float] = {}

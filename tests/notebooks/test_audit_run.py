@@ -69,8 +69,13 @@ def test_executed_notebook_has_parameters_and_no_errors(audited):
 
 def test_metrics_follow_the_schema_and_the_report(audited):
     _, result, _ = audited
-    metrics = json.loads((result.out_dir / "metrics.json").read_text(encoding="utf-8"))
+    text = (result.out_dir / "metrics.json").read_text(encoding="utf-8")
+    metrics = json.loads(text)
     validate_metrics(metrics)
+    # Paths relative to the client folder: neither this machine's folders nor the removed staging folder.
+    assert metrics["run"]["parameters"]["client_dir"] == "."
+    assert metrics["run"]["parameters"]["output_dir"] == "reports/2026-11-23"
+    assert str(result.out_dir.parent) not in text and ".partial-" not in text
     assert metrics["client"]["name"] == "ООО «Малый тест»"
     assert metrics["client"]["period"] == {"start": "2026-01-01", "end": "2026-09-30"}
     for table in metrics["data_quality"].values():

@@ -448,3 +448,26 @@ def test_amount_outliers_do_not_fire_on_a_wide_but_ordinary_spread():
     planted = pd.concat([ordinary, pd.Series([5e7, 100.0])], ignore_index=True)
     assert amount_outliers(planted).tolist()[-2:] == [True, True] and amount_outliers(planted).sum() == 2
     assert not amount_outliers(pd.Series([1.0, 1e9] + [1e6] * 10)).any()  # too few amounts to judge
+
+
+# --- 19. metrics.json records paths relative to the client folder ------------------------------------------
+
+
+def test_metrics_record_paths_relative_to_the_client_folder(tmp_path):
+    import json
+
+    from workbench.render.paths import final_dir, relative_to_client, staging_dir
+    from workbench.report import Report
+
+    root = make_client(tmp_path, {"deals": DEALS_SOURCE}, {"deals.csv": deals_csv(team_rows(5))}, FUNNEL3)
+    staging = staging_dir(root / "reports" / "2025-12-31")
+    assert final_dir(staging) == root / "reports" / "2025-12-31"
+    report = Report.from_parameters(
+        client_dir=str(root.resolve()), as_of="2025-12-31", output_dir=str(staging)
+    )
+    text = json.dumps(report.metrics(), default=str)
+    assert report.parameters["client_dir"] == "."
+    assert report.parameters["output_dir"] == "reports/2025-12-31"
+    assert str(tmp_path) not in text and ".partial-" not in text
+    assert relative_to_client(tmp_path / "elsewhere" / "out", root) == "../out"
+    assert relative_to_client("", root) == ""
