@@ -46,3 +46,32 @@ def test_documented_papermill_commands_create_their_output_folder_first():
             if match:
                 folder = match.group(1)
                 assert any(re.fullmatch(rf"mkdir -p {re.escape(folder)}", x) for x in lines[:i]), block
+
+
+def test_the_scaffold_names_each_data_table_once_so_uncommenting_gives_no_duplicate_key():
+    text = (REPO / "templates" / "client" / "client.yaml").read_text(encoding="utf-8")
+    data = text[text.index("\ndata:\n") : text.index("\nfunnel:\n")]
+    tables = re.findall(r"^  (?:# )?([a-z_]+):", data, re.M)
+    assert "customers" in tables and "transactions" in tables
+    assert len(tables) == len(set(tables)), tables
+
+
+def _ignored(*paths: str) -> set[str]:
+    done = subprocess.run(
+        ["git", "check-ignore", "--no-index", *paths], cwd=REPO, capture_output=True, text=True
+    )
+    return set(done.stdout.split())
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (REPO / ".git").exists(), reason="not a git checkout")
+def test_gitignore_keeps_client_data_and_reports_out_but_the_demo_in():
+    client = [
+        "clients/romashka/data/deals.csv",
+        "clients/romashka/client.yaml",
+        "clients/demo/reports/2026-01-01/report.html",
+        "clients/demo/anonymization.yaml",
+        "out/audit.ipynb",
+        "clients/demo/reports/.2026-01-01.partial-123/metrics.json",
+    ]
+    demo = ["clients/demo/data/deals.csv", "clients/demo/client.yaml", "clients/demo/intake.yaml"]
+    assert _ignored(*client, *demo) == set(client)
