@@ -24,7 +24,7 @@ import nbformat
 from workbench.config import load_config
 from workbench.errors import RunError
 from workbench.render.atomic import write_bytes, write_text
-from workbench.render.exporters import WorkbenchHTMLExporter
+from workbench.render.exporters import WorkbenchHTMLExporter, cell_label
 from workbench.render.paths import staging_dir
 from workbench.render.pdf import html_to_pdf
 from workbench.report import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX, parse_as_of
@@ -101,7 +101,7 @@ def run_audit(
         except PapermillExecutionError as exc:
             _keep_failure(staging, out_dir, exc)
             raise RunError(
-                f"The audit of {config.name} stopped at cell {exc.cell_index} of {NOTEBOOK_FILE}: "
+                f"The audit of {config.name} stopped at {cell_label(exc)} of {NOTEBOOK_FILE}: "
                 f"{exc.ename}: {exc.evalue}. No report was written; the failed notebook is "
                 f"{out_dir / FAILED_NOTEBOOK}.",
                 notebook_path=str(out_dir / FAILED_NOTEBOOK),
@@ -119,7 +119,7 @@ def run_audit(
         if "pdf" in formats:
             step("pdf")
             started = time.perf_counter()
-            write_bytes(staging / "report.pdf", html_to_pdf(html))
+            write_bytes(staging / "report.pdf", html_to_pdf(html, step))
             timings["pdf"] = time.perf_counter() - started
         files = _publish(staging, out_dir)
     finally:
@@ -199,11 +199,10 @@ def _keep_failure(staging: Path, out_dir: Path, exc: Exception) -> None:
     failed = staging / NOTEBOOK_FILE
     if failed.exists():
         os.replace(failed, out_dir / FAILED_NOTEBOOK)
-    cell = getattr(exc, "cell_index", "?")
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc))
     write_text(
         out_dir / FAILED_NOTE,
-        f"The audit failed at cell {cell} of {NOTEBOOK_FILE}.\n{ename}: {evalue}\n"
+        f"The audit failed at {cell_label(exc)} of {NOTEBOOK_FILE}.\n{ename}: {evalue}\n"
         f"No report was written. Open {FAILED_NOTEBOOK} in JupyterLab to see the failing cell.\n",
     )

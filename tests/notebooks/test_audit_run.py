@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -126,3 +129,24 @@ def test_failed_run_writes_no_report_and_keeps_the_failed_notebook(small_client,
     assert names == ["FAILED.txt", "audit.failed.ipynb"]
     assert "DataError" in (out / "FAILED.txt").read_text(encoding="utf-8")
     assert not any(p.name.startswith(".") for p in tmp_path.iterdir())
+    # The failed cell is named alike in the message, FAILED.txt and the exporter's refusal, which is one
+    # paragraph on the terminal, not a traceback.
+    cell = re.search(r"stopped at (cell In \[\d+\])", message).group(1)
+    assert f"failed at {cell} of audit.ipynb" in (out / "FAILED.txt").read_text(encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "workbench_html",
+            str(out / "audit.failed.ipynb"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0
+    refusal = [line for line in done.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(refusal) == 1 and f"execution failed at {cell};" in refusal[0], done.stderr
+    assert "Traceback" not in done.stderr

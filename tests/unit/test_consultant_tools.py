@@ -75,3 +75,27 @@ def test_gitignore_keeps_client_data_and_reports_out_but_the_demo_in():
     ]
     demo = ["clients/demo/data/deals.csv", "clients/demo/client.yaml", "clients/demo/intake.yaml"]
     assert _ignored(*client, *demo) == set(client)
+
+
+def test_done_in_counts_the_whole_wait_from_the_start_of_the_process():
+    import sys
+
+    script = (
+        "import time\n"
+        "time.sleep(1.5)  # what the interpreter's start and heavy imports take before the command runs\n"
+        "from workbench.cli import _started_at\n"
+        "print(time.perf_counter() - _started_at())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert 1.5 <= float(done.stdout) < 30
+
+
+def test_the_pdf_step_reports_its_progress_with_the_number_of_pages():
+    from workbench.cli import step_text
+    from workbench.render.pdf import html_to_pdf
+
+    heard: list[str] = []
+    pdf = html_to_pdf("<html><body><p>1</p><p style='break-before: page'>2</p></body></html>", heard.append)
+    assert pdf.startswith(b"%PDF") and heard == ["pdf_layout", "pdf_write:2"]
+    assert [step_text(s) for s in heard] == ["PDF: laying out the pages", "PDF: writing 2 pages"]
+    assert step_text("execute").startswith("Running the audit notebook")
