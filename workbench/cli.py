@@ -170,12 +170,11 @@ def new_client(name: str, clients_dir: Path, slug: str | None) -> None:
 @click.option(
     "--locale",
     type=click.Choice(["en", "ru"]),
-    default="en",
-    show_default=True,
-    help="Language of the issue descriptions and their effects.",
+    default=None,
+    help="Language of the summary (default: the client's, from client.yaml).",
 )
 @_guarded
-def check(client_dir: Path, locale: str) -> None:
+def check(client_dir: Path, locale: str | None) -> None:
     """Validate client.yaml and the data files; print how each file was read and a data-quality summary
     (rows read, used and quarantined, every reason with examples and what it does to the conclusions).
     Exit 2 on errors."""

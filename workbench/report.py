@@ -9,10 +9,10 @@ from typing import Any
 from workbench import __version__
 from workbench.audit import AuditResult, build_audit
 from workbench.errors import ConfigError
-from workbench.io.quarantine import QUARANTINE_COLUMNS
 from workbench.present import funnel_section, sections
 from workbench.present.html import Section
 from workbench.present.i18n import LOCALES, Messages
+from workbench.present.quarantine_out import client_quarantine
 from workbench.render.atomic import write_csv, write_text, write_xlsx
 from workbench.render.metrics import build_metrics, dumps
 from workbench.render.paths import relative_to_client
@@ -143,7 +143,7 @@ class Report:
         out = Path(output_dir)
         out.mkdir(parents=True, exist_ok=True)
         metrics_path = write_text(out / METRICS_FILE, dumps(self.metrics()) + "\n")
-        quarantine = self.audit.data.quarantine.reindex(columns=QUARANTINE_COLUMNS)
+        quarantine = client_quarantine(self.t, self.audit.data.quarantine, self.audit.data.reports)
         written = [metrics_path, write_csv(out / QUARANTINE_FILE, quarantine)]
         xlsx = write_xlsx(out / QUARANTINE_XLSX, quarantine, "quarantine")
         return written + ([xlsx] if xlsx else [])

@@ -471,3 +471,34 @@ def test_metrics_record_paths_relative_to_the_client_folder(tmp_path):
     assert str(tmp_path) not in text and ".partial-" not in text
     assert relative_to_client(tmp_path / "elsewhere" / "out", root) == "../out"
     assert relative_to_client("", root) == ""
+
+
+# --- 17. quarantine.csv: every row with its value and a suggested fix, in the client's language -----------
+
+
+def test_every_quarantined_row_has_its_value_and_a_suggested_fix(tmp_path):
+    from workbench.report import Report
+
+    rows = team_rows(0)[:30]
+    rows += [
+        (900, "", "", "Контакт", 100, "Анна"),  # no creation date: kept, not quarantined
+        (901, "31.02.2025", "", "Контакт", 100, "Анна"),  # invalid date
+        (902, "01.10.2025", "", "Переговоры 2", 100, "Анна"),  # unknown stage, nearest known
+        (903, "01.10.2025", "", "Контакт", "много", "Анна"),  # not a number
+        ("", "01.10.2025", "", "Контакт", 100, "Борис"),  # no id: the value is the rest of the row
+    ]
+    root = make_client(
+        tmp_path, {"deals": DEALS_SOURCE}, {"deals.csv": deals_csv(rows)}, FUNNEL3, locale="ru"
+    )
+    report = Report.from_parameters(client_dir=str(root), as_of="2025-12-31")
+    out = tmp_path / "out"
+    report.write_outputs(out)
+    quarantine = pd.read_csv(out / "quarantine.csv", sep=None, engine="python", dtype=str)
+    assert len(quarantine) == 4
+    assert quarantine["value"].notna().all() and quarantine["hint"].notna().all()
+    by_reason = quarantine.set_index("reason")
+    assert by_reason.loc["missing_value:deal_id", "value"].startswith("2025-10-01")  # the row, no name in it
+    assert "Борис" not in by_reason.loc["missing_value:deal_id", "value"]
+    assert "Вероятно, «Переговоры»" in by_reason.loc["unknown_stage", "hint"]
+    assert "«Бюджет»" in by_reason.loc["invalid_number:amount", "hint"]
+    assert "«Создана»" in by_reason.loc["invalid_date:created_at", "hint"]
