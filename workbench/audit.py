@@ -24,6 +24,8 @@ from workbench.config import ClientConfig
 from workbench.findings import Finding, derive_findings
 from workbench.io.load import ClientData, Progress, load_client
 
+FUNNEL_DATA_CODES = frozenset({"data_no_history", "data_lost_stage_unknown"})
+
 
 @dataclass
 class AuditResult:
@@ -74,6 +76,8 @@ def run_analyses(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
     findings = derive_findings(
         data, funnel, abc, plan, activity, funnel_time=funnel_time, weekly=weekly, customers=customers
     )
+    if not data.has_deals:  # sales lines only: nothing can be said about a funnel that was not exported
+        findings = [f for f in findings if f.section != "funnel" and f.code not in FUNNEL_DATA_CODES]
     return AuditResult(
         data,
         funnel,

@@ -33,7 +33,9 @@ def check_client(client_dir: Path | str) -> CheckResult:
     client_dir = Path(client_dir)
     data = load_client(client_dir)
     result = CheckResult(client_dir, data)
-    deals = data.reports["deals"]
+    deals = data.reports.get("deals")
+    if deals is None:  # sales lines only: a customer-base audit without a funnel
+        return result
     if deals.rows_used < MIN_USABLE_DEALS:
         result.errors.append(("no_usable_deals", {"file": deals.file, "rows": deals.rows_read}))
     stages = data.deals["stage"].value_counts()

@@ -502,3 +502,59 @@ def test_every_quarantined_row_has_its_value_and_a_suggested_fix(tmp_path):
     assert "Вероятно, «Переговоры»" in by_reason.loc["unknown_stage", "hint"]
     assert "«Бюджет»" in by_reason.loc["invalid_number:amount", "hint"]
     assert "«Создана»" in by_reason.loc["invalid_date:created_at", "hint"]
+
+
+# --- 7. a client with sales lines only --------------------------------------------------------------------
+
+
+def test_a_client_with_sales_lines_only_gets_the_customer_base_and_no_funnel(tmp_path):
+    from workbench.errors import ConfigError
+    from workbench.present.funnel_section import funnel_section
+    from workbench.present.i18n import Messages
+    from workbench.present.sections import summary
+    from workbench.render.metrics import build_metrics, validate_metrics
+
+    lines = ["Дата,Документ,Контрагент,Сумма"]
+    for i in range(60):
+        lines.append(f"{1 + i % 28:02d}.{1 + i % 9:02d}.2025,Д-{i},Клиент {i % 12},{1000 * (1 + i % 7)}")
+    source = {
+        "file": "data/sales.csv",
+        "columns": {
+            "date": "Дата",
+            "document_id": "Документ",
+            "customer_id": "Контрагент",
+            "amount": "Сумма",
+        },
+    }
+    root = make_client(tmp_path, {"transactions": source}, {"sales.csv": "\n".join(lines) + "\n"})
+    config = {"name": "ООО «Бухгалтерия»", "period": {"start": "2025-01-01", "end": "2025-12-31"}}
+
+    def write(data):
+        text = yaml.safe_dump({**config, "data": data}, allow_unicode=True)  # no funnel at all
+        (root / "client.yaml").write_text(text, encoding="utf-8")
+
+    write({"transactions": source})
+    data = load_client(root)
+    assert not data.has_deals and data.deals.empty and "deals" not in data.reports
+    audit = run_analyses(data, dt.date(2025, 12, 31))
+    assert audit.abc is not None and audit.abc.total == pytest.approx(
+        sum(1000 * (1 + i % 7) for i in range(60))
+    )
+    assert not [f for f in audit.findings if f.section == "funnel" or f.code == "data_no_history"]
+    t = Messages("ru", "RUB")
+    assert "Воронки нет" in funnel_section(t, audit).html
+    intro = summary(t, audit).html
+    assert (
+        "Мы проанализировали продажи" in intro and "0 сделок" not in intro and "Выручка по продажам" in intro
+    )
+    metrics = build_metrics(audit, {})
+    validate_metrics(metrics)
+    assert metrics["funnel"]["available"] is False
+    # Neither deals nor sales lines: nothing to audit, said so.
+    write({})
+    with pytest.raises(ConfigError, match="expected the deals file"):
+        load_client(root)
+    # With deals, the funnel stays required.
+    write({"deals": {"file": "data/sales.csv"}})
+    with pytest.raises(ConfigError, match="funnel: expected a value"):
+        load_client(root)

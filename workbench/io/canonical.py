@@ -193,3 +193,8 @@ def _empty(column: Column, index: pd.Index) -> pd.Series:
     if column.kind == "float":
         return pd.Series(float("nan"), index=index, dtype="float64")
     return pd.Series(pd.NA, index=index, dtype="string")
+
+
+def empty_column(column: Column, index: pd.Index) -> pd.Series:
+    """Missing values for every row of ``index``, typed as the canonical column."""
+    return _empty(column, index)

@@ -22,6 +22,7 @@ from workbench.frames import lookup
 from workbench.io import rules
 from workbench.io.canonical import (
     build_canonical,
+    empty_column,
     find_column,
     normalize_header,
     parse_column,
@@ -59,6 +60,11 @@ class ClientData:
     @property
     def deals(self) -> pd.DataFrame:
         return self.tables["deals"]
+
+    @property
+    def has_deals(self) -> bool:
+        """False for a client with sales lines only (no deals file: the deals table is empty)."""
+        return "deals" in self.reports
 
 
 def load_client(client_dir: Path | str, progress: Progress | None = None) -> ClientData:
@@ -124,6 +130,8 @@ def load_tables(config: ClientConfig, client_dir: Path, progress: Progress | Non
         tables["deals"] = derive_lost_at_stage(
             tables["deals"], tables["stage_events"], config.funnel, loaded["deals"].quarantine
         )
+    if "deals" not in tables:  # sales lines only: no funnel, an empty deals table for the analyses
+        tables["deals"] = empty_table("deals")
     reports = {t: _report(t, item, tables[t]) for t, item in loaded.items()}
     parts = [item.quarantine.frame() for item in loaded.values()]
     quarantine = pd.concat(parts, ignore_index=True) if parts else empty_quarantine()
@@ -368,6 +376,12 @@ def derive_lost_at_stage(
         ids = deals.loc[derived.dropna().index, "deal_id"]
         q.warn("lost_at_stage_from_history", len(ids), ids.head(3).tolist())
     return deals
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """A canonical table without rows, its columns typed as the contract says."""
+    index = pd.Index([], dtype="int64", name="row")
+    return pd.DataFrame({c.name: empty_column(c, index) for c in TABLES[table]}, index=index)
 
 
 def canonical_only(frame: pd.DataFrame, table: str) -> pd.DataFrame:

@@ -378,6 +378,8 @@ def _velocity_view(t: Messages, audit: AuditResult) -> dict[str, Any] | None:
 
 
 def funnel_section(t: Messages, audit: AuditResult) -> Section:
+    if not audit.data.has_deals:  # sales lines only: say why there is no funnel
+        return render("funnel_absent.html.j2", t)
     """The whole funnel section."""
     funnel = audit.funnel
     neck = funnel.bottleneck

@@ -157,6 +157,16 @@ def summary(t: Messages, audit: AuditResult) -> Section:
             else t("summary.kpi_plan_none"),
         ),
     ]
+    if not audit.data.has_deals:  # sales lines only: no deal figures (they would all read 0)
+        sales = audit.abc.total if audit.abc else 0.0
+        kpis = [
+            (
+                t("summary.kpi_sales_revenue"),
+                f.money(sales, compact=True),
+                t("summary.kpi_revenue_note", per_month=sales / months),
+            ),
+            *([kpis[-1]] if plan.available else []),
+        ]
     rows = _finding_rows(t, audit)
     assessed = assessed_layers(audit)
     layers = []
@@ -179,7 +189,7 @@ def summary(t: Messages, audit: AuditResult) -> Section:
         )
     customers = audit.abc.concentration.customers if audit.abc else 0
     intro = t(
-        "summary.intro",
+        "summary.intro" if audit.data.has_deals else "summary.intro_sales_only",
         deals=funnel.deals_in_cohort,
         start=audit.config.period.start,
         end=audit.config.period.end,

@@ -88,6 +88,7 @@ def build_metrics(
             for table, r in audit.data.reports.items()
         },
         "funnel": {
+            "available": audit.data.has_deals,  # False: sales lines only, no deals export
             "rule": funnel.rule,
             "basis": funnel.basis,
             "stages": [
