@@ -502,6 +502,10 @@ def test_every_quarantined_row_has_its_value_and_a_suggested_fix(tmp_path):
     assert "Вероятно, «Переговоры»" in by_reason.loc["unknown_stage", "hint"]
     assert "«Бюджет»" in by_reason.loc["invalid_number:amount", "hint"]
     assert "«Создана»" in by_reason.loc["invalid_date:created_at", "hint"]
+    # What is wrong, and the column, as the client knows them (not canonical names, not English).
+    assert by_reason.loc["invalid_date:created_at", "detail"] == "Неверная дата в столбце «Создана»"
+    assert by_reason.loc["invalid_date:created_at", "field"] == "Создана"
+    assert by_reason.loc["unknown_stage", "field"] == "Этап"
 
 
 # --- 7. a client with sales lines only --------------------------------------------------------------------
@@ -558,3 +562,28 @@ def test_a_client_with_sales_lines_only_gets_the_customer_base_and_no_funnel(tmp
     write({"deals": {"file": "data/sales.csv"}})
     with pytest.raises(ConfigError, match="funnel: expected a value"):
         load_client(root)
+
+
+def test_quarantine_details_are_worded_in_the_report_language():
+    from workbench.io.quarantine import TableReport
+    from workbench.present.i18n import Messages
+    from workbench.present.quarantine_out import client_quarantine
+
+    frame = pd.DataFrame(
+        {
+            "table": ["deals", "deals"],
+            "file": ["data/deals.csv"] * 2,
+            "row": [10, 11],
+            "reason": ["duplicate_id:deal_id", "bad_field_count"],
+            "field": ["deal_id", ""],
+            "value": ["7", "8;05.01.2026"],
+            "detail": ["first seen in row 8", "expected 6 fields, found 5"],
+            "hint": [pd.NA, pd.NA],
+        }
+    )
+    report = TableReport("deals", "data/deals.csv", columns={"deal_id": "ID"})
+    out = client_quarantine(Messages("ru", "RUB"), frame, {"deals": report})
+    assert out["detail"].tolist()[0].endswith(": впервые в строке 8") and "«ID»" in out["detail"].tolist()[0]
+    assert out["detail"].tolist()[1].endswith(": 5 полей вместо 6")
+    assert out["field"].tolist() == ["ID", ""]
+    assert out["hint"].notna().all()
