@@ -136,6 +136,11 @@ def test_deals_without_a_manager_are_a_line_of_their_own_not_a_manager(tmp_path)
     assert funnel.managers_unassigned.deals == 200 and funnel.managers_unassigned.lost == 200
     assert {m.name for m in funnel.manager_stages} == {"Анна", "Борис"}
     assert funnel.manager_win_test.managers == 2 and all(s.managers <= 2 for s in funnel.tests)
+    # 200 lost deals of nobody do not make both managers "above the department": the centre of the limits
+    # is the named managers' rate (32 of 80), not the 32 of 280 of the whole department.
+    assert funnel.win_rate == pytest.approx(32 / 280)
+    assert [m.flag for m in funnel.managers] == [None, None]
+    assert all(m.limit_low < 32 / 80 < m.limit_high for m in funnel.managers)
     assert not any(f.params.get("manager") == "—" for f in audit.findings)
     t = Messages("en", "RUB")
     assert "the work of 2 sales managers" in summary(t, audit).html

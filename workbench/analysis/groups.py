@@ -135,7 +135,9 @@ def compare(
 
     Deals without a label (missing, or already "—") are no group: they stay out of the comparison, the
     intervals, the shrinkage prior, the tests and the flags, and are summed as ``Comparison.unassigned``.
-    The department's rate (the limits' centre) is still that of all deals.
+    The centre of the limits is then the rate of the labelled deals alone (a bucket of unassigned, mostly
+    lost deals would otherwise put every named group "above the department"); the money of a step still
+    follows the whole department's conversions.
     """
     code, groups = factorize(names)
     size = len(groups)
@@ -149,8 +151,8 @@ def compare(
     known = np.bincount(code, weights=frame.is_won & np.isfinite(amounts), minlength=size)
     deals = np.bincount(code, minlength=size)
     closed = won + lost
-    department = _rate(won.sum(), closed.sum())
     labelled = groups != UNASSIGNED
+    department = _rate(won[labelled].sum(), closed[labelled].sum())
     unassigned = None
     if not labelled.all():
         i = int(np.flatnonzero(~labelled)[0])
@@ -220,7 +222,7 @@ def compare(
     for k, label in enumerate(frame.stages):
         adv = np.bincount(code, weights=frame.advanced[:, k], minlength=size)[keep]
         left = adv + np.bincount(code, weights=frame.lost_here[:, k], minlength=size)[keep]
-        rate = conversions[k]
+        rate = conversions[k] if labelled.all() else _rate(adv.sum(), left.sum())
         s_low, s_high = stats.wilson_interval(adv, left)
         s_prior = stats.fit_beta_prior(adv, left)
         s_shrunk = (
