@@ -184,13 +184,14 @@ def heatmap(t: Messages, funnel: FunnelResult) -> str | None:
 def win_rate_funnel_plot(t: Messages, funnel: FunnelResult) -> str | None:
     """Managers' win rate against their number of closed deals, with the department's control limits."""
     rows = [m for m in funnel.managers if m.won + m.lost > 0]
-    if len(rows) < 2 or not funnel.win_rate:
+    won, closed = sum(m.won for m in rows), sum(m.won + m.lost for m in rows)
+    if len(rows) < 2 or not won:
         return None
     ax = charts.funnel_plot(
         [m.name for m in rows],
         [m.won for m in rows],
         [m.won + m.lost for m in rows],
-        funnel.win_rate,
+        won / closed,  # the centre of the managers' limits: deals without a manager are no part of it
         t.fmt,
         t("funnel.plot_x"),
         t("funnel.plot_y"),
