@@ -179,6 +179,8 @@ class DataSources(_Model):
                 "deals: expected the deals file (the CRM export), or at least data.transactions "
                 "(sales lines) for a customer-base audit without a funnel"
             )
+        elif deals is None and self.stage_events is not None:
+            problems.append("stage_events: a stage history needs the deals file (data.deals) it belongs to")
         elif deals is None:
             pass
         elif deals.preset == "none" and "stage" not in deals.columns and "status" not in deals.columns:

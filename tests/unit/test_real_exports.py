@@ -563,6 +563,9 @@ def test_a_client_with_sales_lines_only_gets_the_customer_base_and_no_funnel(tmp
     write({})
     with pytest.raises(ConfigError, match="expected the deals file"):
         load_client(root)
+    write({"transactions": source, "stage_events": {"file": "data/sales.csv"}})
+    with pytest.raises(ConfigError, match="a stage history needs the deals file"):
+        load_client(root)
     # With deals, the funnel stays required.
     write({"deals": {"file": "data/sales.csv"}})
     with pytest.raises(ConfigError, match="funnel: expected a value"):
