@@ -23,8 +23,11 @@ test: install
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
+# Jupyter refuses to start as root without --allow-root (containers, CI machines): pass it only then.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: install
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(ALLOW_ROOT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -15,6 +15,8 @@ from workbench.findings import Finding, derive_findings
 from workbench.findings.layers import LayerStatus, layer_statuses
 from workbench.io.load import ClientData, Progress, load_client
 
+FUNNEL_DATA_CODES = frozenset({"data_no_history", "data_lost_stage_unknown"})
+
 
 @dataclass
 class Audit(AuditResult):
@@ -27,6 +29,8 @@ class Audit(AuditResult):
 def conclude(result: AuditResult) -> Audit:
     """Derive the findings and the layers' state from the analyses."""
     findings = derive_findings(result)
+    if not result.data.has_deals:  # sales lines only: nothing can be said about a funnel not exported
+        findings = [f for f in findings if f.section != "funnel" and f.code not in FUNNEL_DATA_CODES]
     parts = {f.name: getattr(result, f.name) for f in fields(result)}
     return Audit(**parts, findings=findings, layers=layer_statuses(result, findings))
 

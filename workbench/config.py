@@ -149,9 +149,9 @@ class TransactionSource(TableSource):
 
 
 class DataSources(_Model):
-    """The client's data files. Only deals are required."""
+    """The client's data files: the deals, or the sales lines alone (an accounting export, no CRM)."""
 
-    deals: TableSource
+    deals: TableSource | None = None
     stage_events: TableSource | None = None
     transactions: TransactionSource | None = None
     customers: TableSource | None = None
@@ -189,7 +189,16 @@ class DataSources(_Model):
                     "(add 'canonical_name: header in the file')"
                 )
         deals = self.deals
-        if deals.preset == "none" and "stage" not in deals.columns and "status" not in deals.columns:
+        if deals is None and self.transactions is None:
+            problems.append(
+                "deals: expected the deals file (the CRM export), or at least data.transactions "
+                "(sales lines) for a customer-base audit without a funnel"
+            )
+        elif deals is None and self.stage_events is not None:
+            problems.append("stage_events: a stage history needs the deals file (data.deals) it belongs to")
+        elif deals is None:
+            pass
+        elif deals.preset == "none" and "stage" not in deals.columns and "status" not in deals.columns:
             problems.append("deals.columns: map 'stage' or 'status' (or both)")
         if problems:
             raise ValueError("; ".join(problems))
@@ -393,6 +402,9 @@ class MotivationConfig(_Model):
     cap: float | None = Field(None, gt=0, description="maximum monthly variable pay")
 
 
+NO_FUNNEL = FunnelConfig(stages=["—"], won_stages=["won"], lost_stages=["lost"])
+
+
 class ClientConfig(_Model):
     """The whole ``client.yaml``."""
 
@@ -404,11 +416,18 @@ class ClientConfig(_Model):
     consultant: str | None = None
     industry: str | None = None
     data: DataSources
-    funnel: FunnelConfig
+    # Required with a deals file; a client with sales lines only has no funnel (a placeholder is kept).
+    funnel: FunnelConfig = Field(default_factory=lambda: NO_FUNNEL)
     abc: AbcConfig = AbcConfig()
     plan: PlanConfig = PlanConfig()
     activity: ActivityConfig = ActivityConfig()
     motivation: MotivationConfig | None = None
+
+    @model_validator(mode="after")
+    def _funnel_with_deals(self) -> ClientConfig:
+        if self.data.deals is not None and "funnel" not in self.model_fields_set:
+            raise ValueError("funnel: expected a value (the field is required with data.deals)")
+        return self
 
     @model_validator(mode="after")
     def _criteria_have_a_source(self) -> ClientConfig:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -57,13 +58,13 @@ def test_check_of_a_fresh_scaffold_names_the_missing_file(runner, tmp_path):
 
 
 def test_check_prints_the_data_quality_summary(runner, small_client):
-    result = runner.invoke(main, ["check", str(small_client)])
+    result = runner.invoke(main, ["check", str(small_client), "--locale", "en"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     deals = next(line for line in lines if line.startswith("deals"))
     assert "data/deals.csv" in deals and "quarantined" in deals
     assert "unknown_stage" in result.output
-    assert "-> 'Коммерческое предложение'" in result.output
+    assert "perhaps “Коммерческое предложение”" in result.output
     assert "excluded by rule" in next(line for line in lines if line.startswith("transactions"))
     assert result.output.rstrip().endswith(
         "(rows read = used + quarantined + excluded by rule for every file)."
@@ -114,3 +115,17 @@ def test_audit_html_only_prints_the_paths(runner, small_client, tmp_path):
     printed = result.stdout.strip().splitlines()
     assert printed == [str(tmp_path / "r" / "report.html"), str(tmp_path / "r" / "metrics.json")]
     assert not (tmp_path / "r" / "report.pdf").exists()
+
+
+def test_check_speaks_the_clients_language_by_default(runner, small_client):
+    """The small client's client.yaml says ru: labels, examples, money and the verdict are Russian."""
+    result = runner.invoke(main, ["check", str(small_client)])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    deals = next(line for line in text.splitlines() if line.startswith("deals"))
+    assert "прочитано" in deals and "в карантине" in deals and "read" not in deals
+    assert "возможно, «Коммерческое предложение»" in text and "стр. " in text
+    assert re.search(r"Строки без покупателя \[no_customer\] \(\d[\d\s]*₽\)", text)  # money formatted
+    assert text.rstrip().endswith("исключено правилом).")
+    for english in ("quarantined", "caveat", "e.g.", "row ", "excluded by rule", "OK: the data"):
+        assert english not in text, english

@@ -330,8 +330,64 @@ def main() -> None:
         ),
     )
     hostile()
+    real_exports()
     print(len(list(FILES.iterdir())), "files")
 
 
+def zipped(members: dict[str, bytes]) -> bytes:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        for member, data in members.items():
+            zf.writestr(zipfile.ZipInfo(member, date_time=(2026, 1, 1, 0, 0, 0)), data)
+    return archive.getvalue()
+
+
+def real_exports() -> None:
+    """Shapes of real exports (issue "Real exports as they come"); also written alone by
+    ``python tests/corpus/make_corpus.py real`` so that the older files stay byte for byte."""
+    semicolon = text(*[line.replace(",", ";") for line in GOOD], header=HEADER.replace(",", ";"))
+    write("deals.csv.gz", gzip.compress(semicolon.encode("cp1251"), mtime=0))
+    write("deals_xlsx_in.zip", zipped({"Сделки.xlsx": xlsx(good_rows(), "Сделки")}))
+    write("zip_of_two_files.zip", zipped({"deals.csv": text(*GOOD).encode(), "events.csv": b"a,b\n"}))
+    write("damaged.csv.gz", gzip.compress(text(*GOOD).encode(), mtime=0)[:40])
+    typical = [
+        f"{i},01.02.2026,,Контакт,{1_300_000 + 10_000 * (i % 9)},Иван Петров,ООО Альфа" for i in range(1, 25)
+    ]
+    write(
+        "amount_outlier.csv",
+        text(*typical, "25,01.02.2026,10.02.2026,Успех,50 000 000,Анна Смирнова,ООО Бета"),
+    )
+    write(
+        "closed_seconds_before_created.csv",
+        text(
+            "1,01.02.2026 10:15:42,01.02.2026 10:15,Успех,1000,Иван Петров,ООО Альфа",
+            "2,03.02.2026 10:00,01.02.2026 10:00,Успех,1000,Анна Смирнова,ООО Бета",
+            "3,01.02.2026 10:15,01.02.2026 10:15:30,Отказ,1000,Иван Петров,ООО Альфа",
+        ),
+    )
+    write(
+        "float_ids.csv",
+        text(
+            "14646.0,01.02.2026,,Контакт,1000,Иван Петров,301.0",
+            "14647.0,02.02.2026,10.02.2026,Успех,25 000,Анна Смирнова,302.0",
+            "14648,03.02.2026,12.02.2026,Отказ,5000,Иван Петров,ООО Гамма",
+        ),
+    )
+    write("gzip_inside_zip.zip", zipped({"deals.csv.gz": gzip.compress(text(*GOOD).encode(), mtime=0)}))
+    write(
+        "funnel_matches_nothing.csv",
+        text(
+            "1,01.02.2026,,Prospecting,1000,Иван Петров,ООО Альфа",
+            "2,02.02.2026,10.02.2026,Won,25 000,Анна Смирнова,ООО Бета",
+            "3,03.02.2026,12.02.2026,Lost,5000,Иван Петров,ООО Гамма",
+            "4,04.02.2026,,Engaging,,Анна Смирнова,ООО Альфа",
+            "5,04.02.2026,,Engaging,,Анна Смирнова,ООО Альфа",
+            "6,04.02.2026,,Контакт,,Анна Смирнова,ООО Альфа",
+        ),
+    )
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    real_exports() if sys.argv[1:] == ["real"] else main()

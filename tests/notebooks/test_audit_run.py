@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -69,8 +72,13 @@ def test_executed_notebook_has_parameters_and_no_errors(audited):
 
 def test_metrics_follow_the_schema_and_the_report(audited):
     _, result, _ = audited
-    metrics = json.loads((result.out_dir / "metrics.json").read_text(encoding="utf-8"))
+    text = (result.out_dir / "metrics.json").read_text(encoding="utf-8")
+    metrics = json.loads(text)
     validate_metrics(metrics)
+    # Paths relative to the client folder: neither this machine's folders nor the removed staging folder.
+    assert metrics["run"]["parameters"]["client_dir"] == "."
+    assert metrics["run"]["parameters"]["output_dir"] == "reports/2026-11-23"
+    assert str(result.out_dir.parent) not in text and ".partial-" not in text
     assert metrics["client"]["name"] == "ООО «Малый тест»"
     assert metrics["client"]["period"] == {"start": "2026-01-01", "end": "2026-09-30"}
     for table in metrics["data_quality"].values():
@@ -117,6 +125,27 @@ def test_failed_run_writes_no_report_and_keeps_the_failed_notebook(small_client,
     assert names == ["FAILED.txt", "audit.failed.ipynb"]
     assert "ConfigError" in (out / "FAILED.txt").read_text(encoding="utf-8")
     assert not any(p.name.startswith(".") for p in tmp_path.iterdir())
+    # The failed cell is named alike in the message, FAILED.txt and the exporter's refusal, which is one
+    # paragraph on the terminal, not a traceback.
+    cell = re.search(r"stopped at (cell In \[\d+\])", message).group(1)
+    assert f"failed at {cell} of audit.ipynb" in (out / "FAILED.txt").read_text(encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "workbench_html",
+            str(out / "audit.failed.ipynb"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0
+    refusal = [line for line in done.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(refusal) == 1 and f"execution failed at {cell};" in refusal[0], done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_data_that_check_refuses_stops_before_the_notebook(small_client, tmp_path):

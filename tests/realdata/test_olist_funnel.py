@@ -72,6 +72,8 @@ def test_lead_to_deal_conversion_by_origin(audit, leads):
         .agg(won=lambda s: int((s == "won").sum()), deals="size")
     )
     got = {s.name: s for s in audit.funnel.sources}
+    # Leads without an origin are no channel: counted on a line of their own, never compared.
+    got["—"] = audit.funnel.sources_unassigned
     assert set(got) == set(expected.index)
     for origin, row in expected.iterrows():
         assert (got[origin].deals, got[origin].won) == (row["deals"], row["won"])
@@ -87,10 +89,54 @@ def test_lead_to_deal_conversion_by_origin(audit, leads):
 def test_sales_reps_are_known_only_on_won_deals(audit, leads):
     closed = leads[leads["status"] == "won"]
     per_rep = closed.groupby("sr_id").size()
-    got = {m.name: m for m in audit.funnel.managers}
-    for rep, count in per_rep.items():
-        assert got[rep].won == count and got[rep].lost == 0
-    # Conversion per rep is not identifiable here: the data-quality accounting says so instead of ranking.
+    # Conversion per rep is not identifiable here: the reps are counted but not compared (no table, test or
+    # flag), and the data-quality accounting says why.
+    funnel = audit.funnel
+    assert funnel.manager_count == len(per_rep) and not funnel.managers_compared
+    assert funnel.managers == [] and funnel.manager_stages == [] and funnel.manager_win_test is None
+    assert funnel.managers_unassigned.deals == int((leads["status"] == "lost").sum())
+    assert not [f for f in audit.findings if f.code == "funnel_manager_low"]
     assert audit.data.reports["deals"].warnings["manager_only_on_won"] == int(
         (leads["status"] == "lost").sum()
     )
+
+
+# The two files as published, without a join: all leads as the deals (no status), the closed deals as the
+# stage history with the won stage (the mapping the README documents).
+TWO_FILES = {
+    "name": "Olist, two files",
+    "locale": "en",
+    "currency": "BRL",
+    "period": {"start": "2017-06-01", "end": "2018-05-31"},
+    "data": {
+        "deals": {
+            "file": "data/leads.csv",
+            "columns": {"deal_id": "mql_id", "created_at": "first_contact_date", "source": "origin"},
+            "defaults": {"stage": "MQL"},
+        },
+        "stage_events": {
+            "file": "data/closed_deals.csv",
+            "columns": {"deal_id": "mql_id", "entered_at": "won_date"},
+            "defaults": {"stage": "Closed deal"},
+        },
+    },
+    "funnel": {"stages": ["MQL"], "won_stages": ["Closed deal"], "lost_stages": ["Not converted"]},
+}
+
+
+def test_leads_plus_closed_deals_as_a_won_history(datasets, tmp_path):
+    import shutil
+
+    folder = tmp_path / "olist2"
+    (folder / "data").mkdir(parents=True)
+    source = datasets / "olist_marketing_funnel"
+    shutil.copy(source / "olist_marketing_qualified_leads_dataset.csv", folder / "data" / "leads.csv")
+    shutil.copy(source / "olist_closed_deals_dataset.csv", folder / "data" / "closed_deals.csv")
+    (folder / "client.yaml").write_text(yaml.safe_dump(TWO_FILES, allow_unicode=True), encoding="utf-8")
+    audit = build_audit(folder)
+    report = audit.data.reports["deals"]
+    assert report.warnings["closed_by_history"] == 842
+    assert "history_conflict" not in report.warnings
+    assert (audit.funnel.won, audit.funnel.open) == (842, 8000 - 842)
+    won = audit.data.deals[audit.data.deals["status"] == "won"]
+    assert won["closed_at"].notna().all() and (won["stage"] == "Closed deal").all()

@@ -4,6 +4,8 @@ against an independent computation with plain pandas. The data is loaded once fo
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -162,7 +164,9 @@ def test_customer_abc_against_pandas(audit, expected):
     assert abc.total == pytest.approx(revenue[revenue > 0].sum())
     assert abc.excluded_count == int((revenue <= 0).sum())
     top = revenue.sort_values(ascending=False)
-    assert abc.concentration.top1_name == top.index[0]
+    # The published CSV writes customer ids as decimals (14646.0): read as the whole numbers they are.
+    assert str(top.index[0]) == "14646.0" and abc.concentration.top1_name == "14646"
+    assert audit.data.reports["transactions"].warnings["id_as_float:customer_id"] > 0
     assert abc.concentration.top1_share == pytest.approx(top.iloc[0] / top[top > 0].sum())
 
 
@@ -194,3 +198,23 @@ def test_the_rest_of_the_customer_base_runs_and_the_metrics_follow_the_schema(au
     assert base.time.deals_total > 20_000
     assert base.segments.dropped == ["margin", "potential"]
     validate_metrics(build_metrics(audit, {}))
+
+
+def test_the_published_gzip_file_alone_as_a_sales_lines_only_client(datasets, tmp_path):
+    """The .csv.gz exactly as published, no deals file and no funnel: read as the CSV inside, the customer
+    ids written as decimals (14646.0) read as whole numbers, the customer base audited without a funnel."""
+    folder = tmp_path / "uci"
+    (folder / "data").mkdir(parents=True)
+    shutil.copy(datasets / "uci_online_retail" / "online_retail.derived.csv.gz", folder / "data")
+    source = CONFIG["data"]["transactions"]
+    config = {
+        **{k: v for k, v in CONFIG.items() if k not in {"data", "funnel"}},
+        "data": {"transactions": {**source, "file": "data/online_retail.derived.csv.gz"}},
+    }
+    (folder / "client.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    audit = build_audit(folder)
+    report = audit.data.reports["transactions"]
+    assert report.rows_read == 541_909 and report.balanced
+    assert report.warnings["id_as_float:customer_id"] > 400_000
+    assert not audit.data.has_deals and audit.abc.concentration.top1_name == "14646"
+    assert not [f for f in audit.findings if f.section == "funnel"]

@@ -135,7 +135,9 @@ def test_source_with_fewer_deals_than_the_threshold_is_not_flagged():
 def test_deals_without_a_source_are_grouped_apart():
     rows = [*source_deals("Site", 3, 1), deal("n1", "won", amount=1000, source=None)]
     result = analyze_funnel(deals_frame(rows), None, two_step(), PERIOD)
-    assert [(s.name, s.deals) for s in result.sources] == [("Site", 4), ("—", 1)]
+    # An unknown source is no channel: it is counted apart and never compared.
+    assert [(s.name, s.deals) for s in result.sources] == [("Site", 4)]
+    assert result.sources_unassigned.deals == 1 and result.sources_unassigned.won == 1
 
 
 def test_without_any_source_there_is_no_comparison():

@@ -63,7 +63,7 @@ MIXED_DEALS = (
     "1;01.01.2026;10.01.2026;Успех;1 000,50;Иван\n"  # 2 used, won
     "2;02.01.2026;не закрыта;Переговоры;0;Иван\n"  # 3 used, open, zero amount
     "3;31.02.2026;;Контакт;500;Пётр\n"  # 4 invalid_date:created_at
-    "4;;;Контакт;500;Пётр\n"  # 5 missing_value:created_at
+    "4;;;Контакт;500;Пётр\n"  # 5 used, open, no creation date (still a deal at its stage)
     "5;03.01.2026;;Переговоры;;\n"  # 6 used, no manager
     "6;03.01.2026;12.01.2026;Переговоры 2;100;Пётр\n"  # 7 unknown_stage
     "7;04.01.2026;15.01.2026;Отказ;200;Пётр\n"  # 8 used, lost
@@ -117,18 +117,17 @@ def mixed(tmp_path_factory):
 
 def test_mixed_deals_accounting(mixed):
     report = mixed.reports["deals"]
-    assert (report.rows_read, report.rows_used, report.rows_quarantined) == (13, 5, 8)
+    assert (report.rows_read, report.rows_used, report.rows_quarantined) == (13, 6, 7)
     assert report.encoding == "utf-8"
     assert report.delimiter == ";"
     assert_balanced(mixed)
-    assert sorted(mixed.deals["deal_id"]) == ["1", "2", "5", "7", "9"]
-    assert mixed.deals.index.tolist() == [2, 3, 6, 8, 12]
+    assert sorted(mixed.deals["deal_id"]) == ["1", "2", "4", "5", "7", "9"]
+    assert mixed.deals.index.tolist() == [2, 3, 5, 6, 8, 12]
 
 
 def test_mixed_deals_quarantine_reasons(mixed):
     assert mixed.reports["deals"].reasons == {
         "invalid_date:created_at": 1,
-        "missing_value:created_at": 1,
         "unknown_stage": 1,
         "duplicate_row": 1,
         "duplicate_id:deal_id": 1,
@@ -138,7 +137,6 @@ def test_mixed_deals_quarantine_reasons(mixed):
     }
     assert quarantined(mixed, "deals") == [
         (4, "invalid_date:created_at"),
-        (5, "missing_value:created_at"),
         (7, "unknown_stage"),
         (9, "duplicate_row"),
         (10, "duplicate_id:deal_id"),
@@ -165,7 +163,15 @@ def test_mixed_deals_quarantine_details(mixed):
 
 def test_mixed_deals_values(mixed):
     deals = mixed.deals
-    assert by_id(deals, "status") == {"1": "won", "2": "open", "5": "open", "7": "lost", "9": "lost"}
+    assert by_id(deals, "status") == {
+        "1": "won",
+        "2": "open",
+        "4": "open",
+        "5": "open",
+        "7": "lost",
+        "9": "lost",
+    }
+    assert deals.loc[5, "created_at"] is pd.NaT
     assert deals.loc[2, "created_at"] == pd.Timestamp(2026, 1, 1)
     assert deals.loc[2, "closed_at"] == pd.Timestamp(2026, 1, 10)
     assert deals.loc[3, "closed_at"] is pd.NaT  # 'не закрыта'
@@ -175,6 +181,7 @@ def test_mixed_deals_values(mixed):
     assert deals.loc[6, "manager"] == "—"
     assert mixed.reports["deals"].warnings == {
         "zero_amount_as_unknown": 1,
+        "no_created_at": 1,
         "no_manager": 1,
         "lost_at_stage_from_history": 2,
     }

@@ -29,7 +29,10 @@ def equals(values: pd.Series, text: str) -> np.ndarray:
     return (values == text).to_numpy(dtype=bool, na_value=False)
 
 
+UNASSIGNED = "—"  # the label of a missing manager or source (io writes it for a deal without a manager)
+
+
 def factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Codes (0..m-1) and the sorted distinct labels of a column (missing values become "—")."""
-    codes, uniques = pd.factorize(values.fillna("—").astype(str), sort=True)
+    codes, uniques = pd.factorize(values.fillna(UNASSIGNED).astype(str), sort=True)
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)

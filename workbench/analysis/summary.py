@@ -84,7 +84,7 @@ class Summary:
     monthly_revenue_rule: str  # which revenue it is: the larger of won_in_period and sales_lines a month
     win_rate: float | None  # of the cohort: won / (won + lost)
     avg_check: float | None  # of the cohort's won deals with a known amount
-    managers: int  # named managers with deals in the cohort (the unknown bucket is not a manager)
+    managers: int | None  # named managers of the cohort (the unknown bucket is not a manager)
     velocity_per_month: float | None  # open pipeline × win rate × average check ÷ cycle, a month
     whatif_baseline_per_month: float  # new deals a month × step conversions × average check
     reconciliation: Reconciliation | None
@@ -166,7 +166,7 @@ def summarize(
         monthly_revenue_rule=company.rule,
         win_rate=funnel.win_rate,
         avg_check=funnel.avg_check,
-        managers=len(funnel.managers),
+        managers=funnel.manager_count,
         velocity_per_month=velocity.per_month,
         whatif_baseline_per_month=forecast(baseline(funnel)).revenue,
         reconciliation=reconciliation,

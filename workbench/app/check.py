@@ -8,7 +8,7 @@ from pathlib import Path
 
 from workbench.io.coverage import period_problems
 from workbench.io.load import ClientData, load_client
-from workbench.io.quarantine import TableReport, example_text
+from workbench.io.quarantine import TableReport
 from workbench.present import data_quality as dq
 from workbench.present.i18n import Messages
 
@@ -18,12 +18,15 @@ WIDTH = 110
 
 @dataclass
 class CheckResult:
-    """Outcome of a check: the loaded data (if it loaded), blocking errors and notes."""
+    """Outcome of a check: the loaded data (if it loaded), blocking errors and notes.
+
+    Errors and notes are message keys of ``check.*`` with their parameters, worded in the check's language.
+    """
 
     client_dir: Path
     data: ClientData | None
-    errors: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    errors: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+    notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
 
 def check_client(client_dir: Path | str) -> CheckResult:
@@ -31,28 +34,33 @@ def check_client(client_dir: Path | str) -> CheckResult:
     client_dir = Path(client_dir)
     data = load_client(client_dir)
     result = CheckResult(client_dir, data)
-    deals = data.reports["deals"]
-    if deals.rows_read == 0:
-        result.errors.append(f"{deals.file}: no deals in the file (only a header); expected one row per deal")
-    elif deals.rows_used < MIN_USABLE_DEALS:
-        result.errors.append(f"{deals.file}: no usable deals (all {deals.rows_read} rows quarantined)")
+    deals = data.reports.get("deals")
+    if deals is not None and deals.rows_read == 0:
+        result.errors.append(("no_deals_in_file", {"file": deals.file}))
+    elif deals is not None and deals.rows_used < MIN_USABLE_DEALS:
+        result.errors.append(("no_usable_deals", {"file": deals.file, "rows": deals.rows_read}))
     else:
-        result.errors.extend(period_problems(data.config, data.tables, data.reports))
+        problems = period_problems(data.config, data.tables, data.reports)
+        result.errors.extend(("period_problem", {"text": text}) for text in problems)
+    if deals is None:  # sales lines only: a customer-base audit without a funnel
+        return result
     stages = data.deals["stage"].value_counts()
     unused = [s for s in data.config.funnel.stages if s not in stages.index]
     if unused:
-        result.notes.append("stages with no deal in the export right now: " + ", ".join(unused))
+        result.notes.append(("unused_stages", {"stages": ", ".join(unused)}))
     return result
 
 
-def _table_line(report: TableReport) -> str:
+def _table_line(t: Messages, report: TableReport) -> str:
+    f = t.fmt
     line = (
-        f"{report.table:<13} {report.file:<32} read {report.rows_read:>8,}  used {report.rows_used:>8,}  "
-        f"quarantined {report.rows_quarantined:>6,}"
+        f"{report.table:<13} {report.file:<32} {t('check.read')} {f.num(report.rows_read):>8}  "
+        f"{t('check.used')} {f.num(report.rows_used):>8}  "
+        f"{t('check.quarantined')} {f.num(report.rows_quarantined):>6}"
     )
     if report.rows_excluded:
-        line += f"  excluded by rule {report.rows_excluded:>6,}"
-    return line.replace(",", " ")
+        line += f"  {t('check.excluded')} {f.num(report.rows_excluded):>6}"
+    return line
 
 
 def _wrapped(text: str, indent: int) -> list[str]:
@@ -61,41 +69,47 @@ def _wrapped(text: str, indent: int) -> list[str]:
 
 def _issue_lines(t: Messages, report: TableReport, kind: str) -> list[str]:
     lines = []
+    label = t(f"check.{kind}")
     for code, count in (report.reasons if kind == "quarantined" else report.warnings).items():
-        lines.append(f"    {kind:<12} {count:>7}  {dq.issue_label(t, report, code)} [{code}]")
-        examples = "; ".join(example_text(e) for e in report.examples.get(code, [])[:2])
+        lines.append(f"    {label:<12} {t.fmt.num(count):>7}  {dq.issue_label(t, report, code)} [{code}]")
+        examples = "; ".join(dq.example_label(t, e) for e in report.examples.get(code, [])[:2])
         if examples:
-            lines.append(" " * 27 + f"e.g. {examples}")  # not wrapped: a value stays whole and findable
+            # not wrapped: a value stays whole and findable
+            lines.append(" " * 27 + f"{t('check.example')} {examples}")
         effect = dq.issue_effect(t, code)
         if effect:
             lines.extend(_wrapped(f"=> {effect}", 27))
     return lines
 
 
-def format_check(result: CheckResult, locale: str = "en") -> str:
-    """A plain-text summary for the terminal; labels and effects in ``locale``."""
+def error_texts(result: CheckResult, t: Messages | None = None) -> list[str]:
+    """The blocking errors of a check as sentences (in the client's language unless ``t`` says)."""
     assert result.data is not None
-    t = Messages(locale, result.data.config.currency)
-    lines = [f"Client: {result.data.config.name} ({result.client_dir})", ""]
+    t = t or Messages(result.data.config.locale, result.data.config.currency)
+    return [t(f"check.{key}", **params) for key, params in result.errors]
+
+
+def format_check(result: CheckResult, locale: str | None = None) -> str:
+    """A plain-text summary for the terminal, in ``locale`` (default: the client's language)."""
+    assert result.data is not None
+    t = Messages(locale or result.data.config.locale, result.data.config.currency)
+    lines = [t("check.client", name=result.data.config.name, folder=str(result.client_dir)), ""]
     for report in result.data.reports.values():
-        lines.append(_table_line(report))
+        lines.append(_table_line(t, report))
         lines.extend(_wrapped(dq.reading_text(t, report), 4))
         lines.extend(_issue_lines(t, report, "quarantined"))
         for rule, effect in report.excluded.items():
             lines.append(
-                f"    {'excluded':<12} {effect['rows']:>7}  {rule} ({effect['amount']:,.2f})".replace(
-                    ",", " "
-                )
+                f"    {t('check.excluded_short'):<12} {t.fmt.num(effect['rows']):>7}  "
+                f"{t(f'appendix_data.excluded.{rule}')} [{rule}] ({t.fmt.money(effect['amount'])})"
             )
         lines.extend(_issue_lines(t, report, "caveat"))
     if result.notes:
         lines.append("")
-        lines.extend(f"Note: {n}" for n in result.notes)
+        lines.extend(f"{t('check.note')}: {t('check.' + key, **params)}" for key, params in result.notes)
     lines.append("")
     if result.errors:
-        lines.extend(f"ERROR: {e}" for e in result.errors)
+        lines.extend(f"{t('check.error')}: {text}" for text in error_texts(result, t))
     else:
-        lines.append(
-            "OK: the data can be audited (rows read = used + quarantined + excluded by rule for every file)."
-        )
+        lines.append(t("check.ok"))
     return "\n".join(lines)

@@ -28,8 +28,9 @@ from workbench.errors import DataError, RunError, WorkbenchError
 from workbench.io.atomic import write_bytes, write_text
 from workbench.limits import check_output_folder, pid_alive
 from workbench.parameters import parse_as_of
-from workbench.render.exporters import WorkbenchHTMLExporter
+from workbench.render.exporters import WorkbenchHTMLExporter, cell_label
 from workbench.render.files import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
+from workbench.render.paths import staging_dir
 from workbench.render.pdf import html_to_pdf
 from workbench.resources import REPO_ROOT, notebook_path
 
@@ -107,7 +108,7 @@ def run_audit(
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(out_dir)
-        staging = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}"
+        staging = staging_dir(out_dir)
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
     except OSError as exc:
@@ -131,7 +132,7 @@ def run_audit(
         except PapermillExecutionError as exc:
             _keep_failure(staging, out_dir, exc)
             raise RunError(
-                f"The audit of {config.name} stopped at cell {exc.cell_index} of {NOTEBOOK_FILE}: "
+                f"The audit of {config.name} stopped at {cell_label(exc)} of {NOTEBOOK_FILE}: "
                 f"{exc.ename}: {exc.evalue}. No report was written; the failed notebook is "
                 f"{out_dir / FAILED_NOTEBOOK}.",
                 notebook_path=str(out_dir / FAILED_NOTEBOOK),
@@ -149,7 +150,7 @@ def run_audit(
         if "pdf" in formats:
             step("pdf")
             started = time.perf_counter()
-            write_bytes(staging / "report.pdf", html_to_pdf(html))
+            write_bytes(staging / "report.pdf", html_to_pdf(html, step))
             timings["pdf"] = time.perf_counter() - started
         files = _publish(staging, out_dir)
     except OSError as exc:
@@ -167,14 +168,14 @@ def run_audit(
 def _refuse_unauditable(client_dir: Path) -> None:
     """Refuse, before the notebook starts, what ``workbench check`` refuses (no usable deals, a period
     without data, ...): one clear paragraph and nothing written."""
-    from workbench.app.check import check_client
+    from workbench.app.check import check_client, error_texts
 
     result = check_client(client_dir)
     if result.errors:
         raise DataError(
             str(client_dir),
             "cannot be audited: "
-            + "; ".join(result.errors)
+            + "; ".join(error_texts(result))
             + ". No report was written (see workbench check)",
         )
 
@@ -285,11 +286,10 @@ def _keep_failure(staging: Path, out_dir: Path, exc: Exception) -> None:
     failed = staging / NOTEBOOK_FILE
     if failed.exists():
         os.replace(failed, out_dir / FAILED_NOTEBOOK)
-    cell = getattr(exc, "cell_index", "?")
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc))
     write_text(
         out_dir / FAILED_NOTE,
-        f"The audit failed at cell {cell} of {NOTEBOOK_FILE}.\n{ename}: {evalue}\n"
+        f"The audit failed at {cell_label(exc)} of {NOTEBOOK_FILE}.\n{ename}: {evalue}\n"
         f"No report was written. Open {FAILED_NOTEBOOK} in JupyterLab to see the failing cell.\n",
     )

@@ -95,10 +95,20 @@ def stalled(result: AuditResult) -> Iterator[Hit]:
     time = result.funnel_time
     if not time.stalled_count:
         return
-    share = time.stalled_amount / time.open_amount if time.open_amount else 0.0
+    # Unknown amounts are no zeros: the share is over the known money and is left out when none is known.
+    known = time.stalled_count - time.stalled_no_amount
+    share = time.stalled_amount / time.open_amount if time.open_amount and known else None
     yield Hit(
-        Severity.HIGH if share >= STALLED_SHARE_WARNING else Severity.MEDIUM,
-        {"count": time.stalled_count, "open": time.open_count, "amount": time.stalled_amount, "share": share},
+        Severity.HIGH if share is not None and share >= STALLED_SHARE_WARNING else Severity.MEDIUM,
+        {
+            "count": time.stalled_count,
+            "open": time.open_count,
+            "amount": time.stalled_amount if known else None,
+            "amount_unknown": time.stalled_no_amount,
+            "share": share,
+            "has_share": share is not None,
+            "open_unknown": time.open_no_amount,
+        },
     )
 
 

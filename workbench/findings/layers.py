@@ -24,7 +24,9 @@ class LayerStatus:
 
 def assessed_layers(result: AuditResult) -> set[int]:
     """Layers whose state the data of this audit let an analysis judge."""
-    layers = {Layer.PLANNING, Layer.MANAGEMENT_CYCLE, Layer.QUALITY_OF_ACTIONS}
+    layers = {Layer.PLANNING}
+    if result.data.has_deals:  # the funnel shows the management cycle and the quality of actions
+        layers |= {Layer.MANAGEMENT_CYCLE, Layer.QUALITY_OF_ACTIONS}
     if result.activity.available:
         layers.add(Layer.REGULAR_ACTIONS)
     if result.abc is not None:

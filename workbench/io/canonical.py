@@ -235,7 +235,25 @@ def parse_column(
     if column.kind == "float":
         return parse_numbers(values, nulls)
     text = clean_text(values, nulls)
+    if column.name.endswith("_id"):
+        text = _integer_ids(text, column.name, quarantine)
     return text, pd.Series(False, index=values.index)
+
+
+_FLOAT_ID = re.compile(r"^(\d+)\.0+$")
+
+
+def _integer_ids(text: pd.Series, name: str, quarantine: Quarantine | None) -> pd.Series:
+    """An id column of whole numbers written as floats (``14646.0``, a table saved through a float column)
+    read as the numbers (``14646``), so that it matches the same id in the other files. Only when every
+    id of the column is a whole number; a caveat counts the cells."""
+    filled = text.dropna()
+    floats = filled.str.fullmatch(r"\d+\.0+")
+    if filled.empty or not floats.any() or not (floats | filled.str.fullmatch(r"\d+")).all():
+        return text
+    if quarantine is not None:
+        quarantine.warn(f"id_as_float:{name}", int(floats.sum()), filled[floats].head(3).tolist())
+    return text.str.replace(_FLOAT_ID, r"\1", regex=True)
 
 
 def _empty(column: Column, index: pd.Index) -> pd.Series:
@@ -244,3 +262,8 @@ def _empty(column: Column, index: pd.Index) -> pd.Series:
     if column.kind == "float":
         return pd.Series(float("nan"), index=index, dtype="float64")
     return pd.Series(pd.NA, index=index, dtype="string")
+
+
+def empty_column(column: Column, index: pd.Index) -> pd.Series:
+    """Missing values for every row of ``index``, typed as the canonical column."""
+    return _empty(column, index)

@@ -12,7 +12,13 @@ import pandas as pd
 
 from workbench.config import TableSource
 from workbench.io.quarantine import MAX_EXAMPLES, Quarantine
-from workbench.io.spelling import closest, merge_variants, spelling_groups, spelling_key
+from workbench.io.spelling import (
+    MAX_NAMES_FOR_TYPOS,
+    closest,
+    merge_variants,
+    spelling_groups,
+    spelling_key,
+)
 from workbench.io.table_rules import NO_MANAGER
 
 SPELLING_FIELDS = {
@@ -40,6 +46,11 @@ def check_consistency(
                     tables[table][name] = _spellings(
                         tables[table][name], name, sources[table], quarantines[table]
                     )
+    for table in REFERENCE_TABLES:
+        if table in tables:
+            for name in categorical_columns(tables[table], table):
+                column = tables[table][name]
+                tables[table][name] = _spellings(column, name, sources[table], quarantines[table])
     if "deals" in tables and "customer_id" in mappings["deals"]:
         _deals_without_customer(tables["deals"], quarantines["deals"])
     if "products" in tables:
@@ -56,6 +67,30 @@ def check_consistency(
         for table in ("deals", "transactions"):
             if table in tables and "customer_id" in mappings[table]:
                 _unknown(tables[table]["customer_id"], known, "customer_not_in_list", quarantines[table])
+
+
+REFERENCE_TABLES = ("customers", "products", "managers")
+MIN_REPEATS = 2  # a categorical column holds each value about twice or more on average
+
+
+def categorical_columns(frame: pd.DataFrame, table: str) -> list[str]:
+    """Text columns of a reference table that hold categories (a sector, a series, an office), not ids,
+    names, numbers or dates: every one is checked for values spelt two ways."""
+    out = []
+    for name in frame.columns:
+        if str(name).startswith("_") or name in SPELLING_FIELDS.get(table, ()):
+            continue
+        values = frame[name]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+            continue
+        text = values.dropna().astype(str).str.strip()
+        text = text[text != ""]
+        if len(text) < 2 * MIN_REPEATS or text.str.fullmatch(r"[\d\s.,:/+\-%₽$€]*").mean() > 0.5:
+            continue
+        distinct = text.nunique()
+        if 2 <= distinct <= min(MAX_NAMES_FOR_TYPOS, len(text) / MIN_REPEATS):
+            out.append(str(name))
+    return out
 
 
 def _spellings(values: pd.Series, name: str, source: TableSource, q: Quarantine) -> pd.Series:

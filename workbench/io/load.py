@@ -18,9 +18,11 @@ from workbench.config import (
     load_config,
     resolve_data_path,
 )
+from workbench.frames import lookup
 from workbench.io import table_rules as rules
 from workbench.io.canonical import (
     build_canonical,
+    empty_column,
     find_column,
     normalize_header,
     parse_column,
@@ -28,6 +30,8 @@ from workbench.io.canonical import (
 )
 from workbench.io.cells import warn_far_dates
 from workbench.io.consistency import check_consistency
+from workbench.io.funnel_fit import check_funnel_fits, history_order, stage_values
+from workbench.io.history_close import close_from_history
 from workbench.io.mapping import PresetChoice, preset_funnel, resolve_mapping
 from workbench.io.parse import clean_text, parse_numbers
 from workbench.io.presets import EventFilter, TablePreset
@@ -58,6 +62,11 @@ class ClientData:
     def deals(self) -> pd.DataFrame:
         return self.tables["deals"]
 
+    @property
+    def has_deals(self) -> bool:
+        """False for a client with sales lines only (no deals file: the deals table is empty)."""
+        return "deals" in self.reports
+
 
 def load_client(client_dir: Path | str, progress: Progress | None = None) -> ClientData:
     """Read ``client.yaml`` and every data file it names. Input files are only ever opened for reading."""
@@ -77,6 +86,7 @@ class _Loaded:
     mapping: dict[str, str]
     choice: PresetChoice
     quarantine: Quarantine
+    spec: TablePreset | None = None
 
 
 def load_tables(config: ClientConfig, client_dir: Path, progress: Progress | None = None) -> ClientData:
@@ -105,7 +115,8 @@ def load_tables(config: ClientConfig, client_dir: Path, progress: Progress | Non
             raw = _keep_stage_changes(raw, spec.events, q)
         tables = {t: item.frame for t, item in loaded.items()}
         frame, mapping = _build(table, raw, source, spec, funnel, config, tables, q)
-        loaded[table] = _Loaded(source, raw, rows_read, frame, mapping, choice, q)
+        loaded[table] = _Loaded(source, raw, rows_read, frame, mapping, choice, q, spec)
+    _check_funnel_fits(loaded, config.funnel)
     tables = {t: item.frame for t, item in loaded.items()}
     check_consistency(
         tables,
@@ -114,9 +125,14 @@ def load_tables(config: ClientConfig, client_dir: Path, progress: Progress | Non
         {t: item.quarantine for t, item in loaded.items()},
     )
     if "stage_events" in tables:
+        tables["deals"] = close_from_history(
+            tables["deals"], tables["stage_events"], config.funnel, loaded["deals"].quarantine
+        )
         tables["deals"] = derive_lost_at_stage(
             tables["deals"], tables["stage_events"], config.funnel, loaded["deals"].quarantine
         )
+    if "deals" not in tables:  # sales lines only: no funnel, an empty deals table for the analyses
+        tables["deals"] = empty_table("deals")
     reports = {t: _report(t, item, tables[t]) for t, item in loaded.items()}
     parts = [item.quarantine.frame() for item in loaded.values()]
     quarantine = pd.concat(parts, ignore_index=True) if parts else empty_quarantine()
@@ -124,6 +140,24 @@ def load_tables(config: ClientConfig, client_dir: Path, progress: Progress | Non
 
 
 STAGED = ("deals", "stage_events")  # tables whose stages are read through the funnel
+
+
+def _check_funnel_fits(loaded: dict[str, _Loaded], funnel: FunnelConfig) -> None:
+    """Stop when most deals sit at stages the funnel does not list (see :mod:`workbench.io.funnel_fit`)."""
+    deals = loaded.get("deals")
+    if deals is None:
+        return
+    events = loaded.get("stage_events")
+    order = history_order(events.raw, events.source, events.spec) if events is not None else []
+    check_funnel_fits(
+        deals.source.file,
+        stage_values(deals.raw, deals.source, deals.spec),
+        deals.quarantine.reason_count("unknown_stage"),
+        preset_funnel(funnel, deals.spec)[0],
+        deals.spec,
+        order,
+        deals.source.columns.get("stage"),
+    )
 
 
 def _aliases_used(
@@ -223,6 +257,8 @@ def _criteria_columns(
 
 def _checked_later(table: str, source: TableSource) -> frozenset[str]:
     """Required columns whose empty cells the table's own rules handle (see ``build_canonical``)."""
+    if table == "deals":
+        return frozenset({"created_at"})  # a deal without a creation date is still a deal at its stage
     if table != "transactions":
         return frozenset()
     later = set()
@@ -332,16 +368,22 @@ def derive_lost_at_stage(
     history = history.sort_values(["entered_at"], kind="stable")
     lost_at = history[history["stage"].isin(funnel.lost_stages)].groupby("deal_id")["entered_at"].min()
     history = history[history["stage"].isin(funnel.stages)]
-    cutoff = history["deal_id"].map(lost_at)
+    cutoff = lookup(history["deal_id"], lost_at)
     history = history[cutoff.isna() | (history["entered_at"] <= cutoff)]
     last = history.groupby("deal_id", sort=False)["stage"].last()
     deals = deals.copy()
-    derived = deals.loc[need, "deal_id"].map(last).astype("string")
+    derived = lookup(deals.loc[need, "deal_id"], last).astype("string")
     deals.loc[need, "lost_at_stage"] = derived
     if q is not None:
         ids = deals.loc[derived.dropna().index, "deal_id"]
         q.warn("lost_at_stage_from_history", len(ids), ids.head(3).tolist())
     return deals
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """A canonical table without rows, its columns typed as the contract says."""
+    index = pd.Index([], dtype="int64", name="row")
+    return pd.DataFrame({c.name: empty_column(c, index) for c in TABLES[table]}, index=index)
 
 
 def canonical_only(frame: pd.DataFrame, table: str) -> pd.DataFrame:

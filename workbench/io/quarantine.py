@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from workbench.serialize import json_key, json_omit
+from workbench.tables import column_names
 
 if TYPE_CHECKING:
     from workbench.io.mapping import PresetChoice
@@ -91,6 +92,11 @@ class Quarantine:
             values = frame.loc[rejected, field].astype("string")
         else:
             values = pd.NA
+        if isinstance(values, pd.Series) and values.isna().any():
+            # An empty cell: the row's other values, so that the client can find it.
+            values = values.fillna(row_text(frame.loc[rejected], self.table))
+        elif not isinstance(values, pd.Series):
+            values = row_text(frame.loc[rejected], self.table)
         details = detail.reindex(rejected).astype("string") if isinstance(detail, pd.Series) else detail
         hints = hint.reindex(rejected).astype("string") if hint is not None else pd.NA
         self._parts.append(
@@ -175,6 +181,10 @@ class Quarantine:
                     }
                 )
 
+    def reason_count(self, reason: str) -> int:
+        """Rows quarantined for ``reason``."""
+        return sum(int((part["reason"] == reason).sum()) for part in self._parts)
+
     @property
     def count(self) -> int:
         return len(self._rows)
@@ -201,6 +211,25 @@ class Quarantine:
                 for r in group.head(MAX_EXAMPLES).itertuples()
             ]
         return out
+
+
+ROW_TEXT_LIMIT = 200
+
+
+# Columns that may hold a person's or a customer's name: never copied into a row's summary, so that an
+# anonymised quarantine carries no real name (see workbench.io.privacy).
+NAME_FIELDS = frozenset({"manager", "head", "customer_id", "name", "title"})
+
+
+def row_text(frame: pd.DataFrame, table: str) -> pd.Series:
+    """Each row's non-empty canonical values (names and the file's extra columns left out) joined with
+    " | ", at most 200 characters: the quarantine's value of a row whose own cell is empty."""
+    columns = [c for c in column_names(table) if c in frame.columns and c not in NAME_FIELDS]
+    if frame.empty or not columns:
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+    cells = frame[columns].astype("string")
+    joined = cells.apply(lambda row: " | ".join(v for v in row if isinstance(v, str) and v.strip()), axis=1)
+    return joined.str.slice(0, ROW_TEXT_LIMIT).replace("", pd.NA).astype("string")
 
 
 def _text(value: object, limit: int) -> str | None:

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from workbench.errors import DataError
+from workbench.io.compressed import read_compressed
 from workbench.io.html_table import SNIFF_BYTES, html_rows, looks_like_html
 from workbench.limits import DEFAULT_MAX_FILE_MB, MAX_LINES_IN_FIELD, MAX_NAME_CHARS, env_megabytes
 
@@ -97,6 +98,17 @@ def read_raw(
         raise DataError(name, "file is empty (0 bytes)")
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
+    unpacked = read_compressed(
+        path,
+        name,
+        head,
+        limit,
+        lambda inner: read_raw(
+            inner, name, sheet=sheet, encoding=encoding, delimiter=delimiter, header_row=header_row
+        ),
+    )
+    if unpacked is not None:
+        return unpacked
     suffix = path.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         # An OLE container: an encrypted workbook holds an EncryptionInfo stream (named anywhere in it).

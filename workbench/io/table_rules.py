@@ -9,9 +9,11 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.config import FunnelConfig, TransactionRules
+from workbench.frames import manager_only_on_won
 from workbench.io import sales_cleaning as cleaning
 from workbench.io.canonical import normalize_header, suggest
 from workbench.io.history import warn_reversed_order
+from workbench.io.plausibility import closed_before_created, warn_amount_outliers
 from workbench.io.quarantine import Quarantine
 
 DEFAULT_STATUS_VALUES = {
@@ -199,13 +201,20 @@ def finish_deals(
     closed = deals["status"].isin(["won", "lost"])
     no_close = closed & deals["closed_at"].isna()
     q.warn("closed_without_date", int(no_close.sum()), deals.loc[no_close, "deal_id"].head(3).tolist())
-    before = deals["closed_at"] < deals["created_at"]
+    warn_amount_outliers(deals, q)
+    before, rounding = closed_before_created(deals)
     q.warn("closed_before_created", int(before.sum()), deals.loc[before, "deal_id"].head(3).tolist())
+    # A close time seconds before the creation time: one timestamp lacks its seconds. The deal closed
+    # when it was created; its cycle is zero, not negative.
+    q.warn("closed_at_rounded", int(rounding.sum()), deals.loc[rounding, "deal_id"].head(3).tolist())
+    deals.loc[rounding, "closed_at"] = deals.loc[rounding, "created_at"]
+    undated = deals["created_at"].isna()
+    # Still a deal at its stage: in the snapshot and the open counts, out of every figure over time.
+    q.warn("no_created_at", int(undated.sum()), deals.loc[undated, "deal_id"].head(3).tolist())
     no_manager = deals["manager"].isna()
     q.warn("no_manager", int(no_manager.sum()), deals.loc[no_manager, "deal_id"].head(3).tolist())
     won = deals["status"] == "won"
-    if won.any() and (~won).any() and no_manager[won].mean() <= 0.05 and no_manager[~won].mean() >= 0.95:
-        # Some CRMs assign the responsible person only at the sale: per-manager conversion means nothing then.
+    if manager_only_on_won(~no_manager, won):
         q.warn("manager_only_on_won", int(no_manager[~won].sum()))
     deals["manager"] = deals["manager"].fillna(NO_MANAGER)
     return deals

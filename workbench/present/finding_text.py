@@ -4,6 +4,7 @@ the report both use it)."""
 from __future__ import annotations
 
 from workbench.findings import Finding
+from workbench.present.amounts import amount_phrase
 from workbench.present.i18n import Messages
 
 # Optional sentences of the evidence, each added when the finding's parameter says so.
@@ -11,6 +12,7 @@ OPTIONAL_EVIDENCE = (
     ("evidence_best", "best_worth_mentioning"),
     ("evidence_time", "has_time"),
     ("evidence_stopped", "stopped"),
+    ("evidence_share", "has_share"),
 )
 
 
@@ -18,6 +20,10 @@ def finding_texts(t: Messages, finding: Finding) -> dict[str, str]:
     """Title, evidence and recommendation of a finding in the report's language."""
     key = f"findings.{finding.code}"
     params = {**finding.params, "impact": finding.impact_per_month}
+    if "amount_unknown" in params:  # a sum of known amounts with a count of unknown ones
+        params["amount_text"] = amount_phrase(
+            t, params.get("amount"), params["amount_unknown"], params.get("count")
+        )
     evidence = t(f"{key}.evidence", **params)
     for extra, flag in OPTIONAL_EVIDENCE:
         if t.has(f"{key}.{extra}") and params.get(flag):

@@ -10,9 +10,10 @@ import pandas as pd
 from workbench.analysis.funnel.breakdown import OTHER
 from workbench.analysis.funnel.conversion import FunnelResult
 from workbench.analysis.funnel.groups import GroupRow, GroupStage
-from workbench.analysis.funnel.time_in_stage import StalledDeal
+from workbench.analysis.funnel.time_in_stage import StageTime, StalledDeal
 from workbench.audit import Audit
 from workbench.present import charts
+from workbench.present.amounts import amount_phrase
 from workbench.present.html import Section, render
 from workbench.present.i18n import Messages
 
@@ -64,6 +65,28 @@ def _group_rows(t: Messages, rows: list[GroupRow], min_deals: int) -> list[dict[
             "low": r.flag == "low",
         }
         for r in rows
+    ]
+
+
+def _unassigned_rows(t: Messages, row: GroupRow | None, label: str) -> list[dict[str, Any]]:
+    """The deals without a manager (or source) as a line of their own: counted, never compared or flagged."""
+    if row is None:
+        return []
+    f = t.fmt
+    return [
+        {
+            "name": t(label),
+            "deals": f.num(row.deals),
+            "share": f.pct(row.share_of_deals),
+            "won": f.num(row.won),
+            "win_rate": f.pct(row.win_rate),
+            "ci": "",
+            "shrunk": "",
+            "revenue": f.money(row.revenue),
+            "avg_check": f.money(row.avg_check),
+            "flag": t("funnel.unassigned_flag"),
+            "low": False,
+        }
     ]
 
 
@@ -158,13 +181,14 @@ def heatmap(t: Messages, funnel: FunnelResult) -> str | None:
 def win_rate_funnel_plot(t: Messages, funnel: FunnelResult) -> str | None:
     """Managers' win rate against their number of closed deals, with the department's control limits."""
     rows = [m for m in funnel.managers if m.won + m.lost > 0]
-    if len(rows) < 2 or not funnel.win_rate:
+    won, closed = sum(m.won for m in rows), sum(m.won + m.lost for m in rows)
+    if len(rows) < 2 or not won:
         return None
     ax = charts.funnel_plot(
         [m.name for m in rows],
         [m.won for m in rows],
         [m.won + m.lost for m in rows],
-        funnel.win_rate,
+        won / closed,  # the centre of the managers' limits: deals without a manager are no part of it
         t.fmt,
         t("funnel.plot_x"),
         t("funnel.plot_y"),
@@ -190,6 +214,16 @@ def stalled_rows(t: Messages, deals: list[StalledDeal]) -> list[dict[str, Any]]:
     ]
 
 
+def _stage_stalled_amount(t: Messages, stage: StageTime) -> str:
+    """The known money of a stage's stalled deals, and how many have no amount (never a zero)."""
+    if stage.stalled_no_amount >= stage.stalled:
+        return t("amounts.unknown_short")
+    text = t.fmt.money(stage.stalled_amount)
+    if stage.stalled_no_amount:
+        text += " " + t("amounts.unknown_more", unknown=stage.stalled_no_amount)
+    return text
+
+
 def _time_view(t: Messages, audit: Audit) -> dict[str, Any]:
     f, time = t.fmt, audit.funnel_time
     return {
@@ -203,7 +237,7 @@ def _time_view(t: Messages, audit: Audit) -> dict[str, Any]:
                 "p90": f.days(s.p90_days),
                 "open": f.num(s.open_now),
                 "stalled": f.num(s.stalled),
-                "stalled_amount": f.money(s.stalled_amount) if s.stalled else "—",
+                "stalled_amount": _stage_stalled_amount(t, s) if s.stalled else "—",
             }
             for s in time.stages
         ],
@@ -219,7 +253,7 @@ def _time_view(t: Messages, audit: Audit) -> dict[str, Any]:
             f"funnel.stalled_text_{time.basis}",
             count=time.stalled_count,
             open=time.open_count,
-            amount=time.stalled_amount,
+            amount_text=amount_phrase(t, time.stalled_amount, time.stalled_no_amount, time.stalled_count),
             reference=f.date(time.reference),
             p90=time.cycle_days_p90,
         ),
@@ -348,7 +382,9 @@ def _velocity_view(t: Messages, audit: Audit) -> dict[str, Any] | None:
 
 
 def funnel_section(t: Messages, audit: Audit) -> dict[str, Any]:
-    """The whole funnel section."""
+    """The whole funnel section (or, for sales lines only, why there is none)."""
+    if not audit.data.has_deals:
+        return {"absent": True}
     funnel = audit.funnel
     neck = funnel.bottleneck
     min_deals = audit.config.funnel.min_deals_for_flag
@@ -362,6 +398,7 @@ def funnel_section(t: Messages, audit: Audit) -> dict[str, Any]:
         )
     )
     return dict(
+        absent=False,
         rule_sentence=rule_sentence(t, funnel),
         cumulative_note=t(
             "funnel.cumulative_note", cumulative=funnel.stages[-1].cumulative, win_rate=audit.summary.win_rate
@@ -369,12 +406,19 @@ def funnel_section(t: Messages, audit: Audit) -> dict[str, Any]:
         chart=chart,
         stages=_stage_rows(t, funnel),
         impacts=_impact_rows(t, funnel),
-        managers=_group_rows(t, funnel.managers, min_deals),
+        managers=_group_rows(t, funnel.managers, min_deals)
+        + _unassigned_rows(t, funnel.managers_unassigned, "funnel.unassigned_row"),
+        managers_compared=funnel.managers_compared,
         plot=win_rate_funnel_plot(t, funnel),
         heatmap=heatmap(t, funnel),
         flagged=_flagged(t, funnel, funnel.manager_stages),
         tests=_tests(t, funnel),
-        sources=_group_rows(t, funnel.sources, min_deals),
+        sources=_group_rows(t, funnel.sources, min_deals)
+        + (
+            _unassigned_rows(t, funnel.sources_unassigned, "funnel.unassigned_source")
+            if funnel.sources
+            else []
+        ),
         source_flagged=_flagged(t, funnel, funnel.source_stages),
         time=_time_view(t, audit),
         reasons=_reasons_view(t, audit),

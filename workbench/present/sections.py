@@ -99,6 +99,16 @@ def summary(t: Messages, audit: Audit) -> View:
             else t("summary.kpi_plan_none"),
         ),
     ]
+    if not audit.data.has_deals and s.revenue_sales is not None:  # sales lines only: no deal figures
+        sales = s.revenue_sales
+        kpis = [
+            (
+                revenue_label(t, sales),
+                f.money(sales.total, compact=True),
+                t("summary.kpi_sales_note", per_month=sales.per_month),
+            ),
+            *([kpis[-1]] if plan.available else []),
+        ]
     rows = finding_rows(t, audit.findings)
     layers = [
         {
@@ -112,11 +122,11 @@ def summary(t: Messages, audit: Audit) -> View:
     ]
     customers = audit.abc.concentration.customers if audit.abc else 0
     intro = t(
-        "summary.intro",
+        "summary.intro" if audit.data.has_deals else "summary.intro_sales_only",
         deals=funnel.deals_in_cohort,
         start=audit.config.period.start,
         end=audit.config.period.end,
-        managers=s.managers,
+        managers_part=t("summary.managers_part", managers=s.managers) if s.managers else "",
         customers_part=t("summary.customers_part", customers=customers) if customers else "",
     )
     return {

@@ -6,37 +6,73 @@ template. A notebook whose execution failed is refused: a failed run never becom
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from nbconvert.exporters import Exporter, HTMLExporter
 from nbformat import NotebookNode
 from traitlets import default
 
-from workbench.errors import RunError
+from workbench.errors import RunError, WorkbenchError
 from workbench.render.pdf import html_to_pdf
 from workbench.resources import nbconvert_templates_dir
 
 TEMPLATE_NAME = "workbench_report"
 
 
+def cell_label(error: object) -> str:
+    """A failed cell as JupyterLab shows it, "cell In [7]" (its execution count), the same in the CLI's
+    message, FAILED.txt and the exporters' refusal; "cell 9" (its position) when it has no count."""
+    count = getattr(error, "exec_count", None)
+    if count is not None:
+        return f"cell In [{count}]"
+    index = getattr(error, "cell_index", None)
+    return f"cell {index}" if index is not None else "a cell"
+
+
+class _FailedCell:
+    def __init__(self, cell_index: int, exec_count: int | None):
+        self.cell_index, self.exec_count = cell_index, exec_count
+
+
 def check_executed(nb: NotebookNode, name: str = "notebook") -> None:
-    """Refuse notebooks that failed or were never run."""
+    """Refuse notebooks that failed or were never run (one paragraph on the terminal, no traceback)."""
     papermill = nb.metadata.get("papermill", {})
-    failed_cell = None
+    failed = None
     for index, cell in enumerate(nb.cells):
         if cell.get("cell_type") != "code":
             continue
         if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
-            failed_cell = index
+            failed = _FailedCell(index, cell.get("execution_count"))
             break
-    if papermill.get("exception") or failed_cell is not None:
-        where = f" at cell {failed_cell}" if failed_cell is not None else ""
+    if papermill.get("exception") or failed is not None:
+        where = f" at {cell_label(failed)}" if failed is not None else ""
+        _quiet_uncaught_workbench_errors()
         raise RunError(
-            f"{name}: the notebook's execution failed{where}; no report is rendered from it",
-            cell_index=failed_cell,
+            f"{name}: the notebook's execution failed{where}; no report is rendered from it. Open it in "
+            "JupyterLab to see the failing cell, fix the cause and run the audit again.",
+            cell_index=failed.cell_index if failed else None,
         )
     if not any(cell.get("outputs") for cell in nb.cells if cell.get("cell_type") == "code"):
         raise RunError(f"{name}: the notebook has no outputs; execute it with papermill first")
+
+
+def _quiet_uncaught_workbench_errors() -> None:
+    """Under ``jupyter nbconvert`` an uncaught refusal is printed as its one-paragraph message, not as a
+    traceback; any other uncaught error keeps Python's usual report. (Callers that catch the error, such
+    as ``workbench audit``, are not affected.)"""
+    previous = sys.excepthook
+    if getattr(previous, "_workbench", False):
+        return
+
+    def hook(kind, value, tb):  # type: ignore[no-untyped-def]
+        if isinstance(value, WorkbenchError):
+            print(f"Error: {value}", file=sys.stderr)
+        else:
+            previous(kind, value, tb)
+
+    hook._workbench = True  # type: ignore[attr-defined]
+    sys.excepthook = hook
 
 
 def _report_metadata(nb: NotebookNode) -> tuple[str | None, str | None]:

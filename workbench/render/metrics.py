@@ -70,6 +70,7 @@ def build_metrics(audit: Audit, parameters: dict[str, Any], locale: str | None =
         },
         "data_quality": audit.data.reports,
         "funnel": {
+            "available": audit.data.has_deals,  # False: sales lines only, no deals export
             **encode(audit.funnel, "funnel"),
             "time": audit.funnel_time,
             "weekly": audit.weekly,

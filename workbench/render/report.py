@@ -9,15 +9,16 @@ from workbench.audit import Audit, build_audit
 from workbench.config import CONFIG_FILE, iter_sources
 from workbench.errors import ConfigError
 from workbench.io.atomic import write_csv, write_text, write_xlsx
-from workbench.io.quarantine import QUARANTINE_COLUMNS
 from workbench.limits import check_output_folder
 from workbench.parameters import parse_as_of, resolve_client_dir
 from workbench.present import funnel_section
 from workbench.present.html import Section
 from workbench.present.i18n import LOCALES, Messages
+from workbench.present.quarantine_out import client_quarantine
 from workbench.present.registry import SECTIONS, render_section
 from workbench.render.files import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.metrics import build_metrics, dumps
+from workbench.render.paths import relative_to_client
 
 
 class Report:
@@ -40,19 +41,23 @@ class Report:
             raise ConfigError("parameters", ["client_dir: expected the path of a client folder"])
         if locale and locale not in LOCALES:
             raise ConfigError("parameters", [f"locale: expected one of {', '.join(LOCALES)}, got {locale!r}"])
+        folder = resolve_client_dir(client_dir)
         audit = build_audit(
-            resolve_client_dir(client_dir),
+            folder,
             parse_as_of(as_of),
             anonymize=bool(anonymize),
             locale=locale or None,
         )
+        # Recorded in metrics.json: paths relative to the client folder, not this machine's.
         parameters = {
-            "client_dir": str(client_dir),
+            "client_dir": ".",
             "locale": locale,
             "as_of": as_of,
             "anonymize": bool(anonymize),
             **extra,
         }
+        if "output_dir" in parameters:
+            parameters["output_dir"] = relative_to_client(parameters["output_dir"], folder)
         return cls(audit, locale or audit.config.locale, parameters)
 
     @property
@@ -101,7 +106,7 @@ class Report:
         check_output_folder(out, inputs, data.client_dir)  # the papermill path obeys the same rule
         out.mkdir(parents=True, exist_ok=True)
         metrics_path = write_text(out / METRICS_FILE, dumps(self.metrics()) + "\n")
-        quarantine = self.audit.data.quarantine.reindex(columns=QUARANTINE_COLUMNS)
+        quarantine = client_quarantine(self.t, self.audit.data.quarantine, self.audit.data.reports)
         written = [metrics_path, write_csv(out / QUARANTINE_FILE, quarantine)]
         xlsx = write_xlsx(out / QUARANTINE_XLSX, quarantine, "quarantine")
         return written + ([xlsx] if xlsx else [])

@@ -55,7 +55,7 @@ def cohorts_by_month(frame: FunnelFrame) -> list[CohortRow]:
     month = base["created_at"].dt.to_period("M").dt.start_time.to_numpy()
     amounts = base["amount"].to_numpy(dtype=float, na_value=np.nan)
     out = []
-    for value in np.unique(month):
+    for value in np.unique(month[~np.isnat(month)]):  # a deal without a creation date has no month
         mask = month == value
         won = int((frame.is_won & mask).sum())
         lost = int((frame.is_lost & mask).sum())

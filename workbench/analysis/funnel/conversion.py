@@ -13,9 +13,11 @@ import numpy as np
 import pandas as pd
 
 from workbench.analysis import stats
-from workbench.analysis.funnel.groups import GroupRow, GroupStage, StageTest, compare, downstream
+from workbench.analysis.funnel.groups import Comparison, GroupRow, GroupStage, StageTest, compare, downstream
 from workbench.analysis.funnel.position import FunnelFrame, cohort, furthest_stage, prepare
+from workbench.analysis.keys import UNASSIGNED
 from workbench.config import FunnelConfig, Period
+from workbench.frames import manager_only_on_won
 from workbench.serialize import json_key, json_omit
 
 EQUAL_EFFORT_SHARE = 0.10  # the loss rate of a stage falls by this share in the "equal effort" scenario
@@ -104,6 +106,10 @@ class FunnelResult:
         default_factory=list, metadata=json_key(item_keys={"name": "source"})
     )
     source_win_test: StageTest | None = None
+    managers_unassigned: GroupRow | None = None  # deals without a manager: a line of its own, not compared
+    managers_compared: bool = True  # False when a manager is recorded only on won deals
+    manager_count: int | None = None  # distinct named managers of the cohort (None: not counted)
+    sources_unassigned: GroupRow | None = None  # deals without a source: a line of their own
 
     @property
     def bottleneck(self) -> StageImpact | None:
@@ -186,6 +192,10 @@ def analyze_frame(frame: FunnelFrame, funnel: FunnelConfig, total_deals: int | N
     avg_check = _opt(amounts.mean()) if amounts.notna().any() else None
     cycle = won_cycle_days(frame)
     managers = compare(frame, base["manager"], conversions, funnel.min_deals_for_flag, avg_check)
+    named = base["manager"].notna() & (base["manager"] != UNASSIGNED)
+    compared = not manager_only_on_won(named, pd.Series(frame.is_won, index=base.index))
+    if not compared:  # a manager only on won deals: every manager would win 100%
+        managers = Comparison([], [], [], None, managers.unassigned)
     sources = None
     if "source" in base and base["source"].notna().any():
         sources = compare(frame, base["source"], conversions, funnel.min_deals_for_flag, avg_check)
@@ -217,6 +227,10 @@ def analyze_frame(frame: FunnelFrame, funnel: FunnelConfig, total_deals: int | N
         sources=sources.rows if sources else [],
         source_stages=sources.stages if sources else [],
         source_win_test=sources.win_rate_test if sources else None,
+        managers_unassigned=managers.unassigned,
+        sources_unassigned=sources.unassigned if sources else None,
+        managers_compared=compared,
+        manager_count=int(base.loc[named, "manager"].nunique()),
     )
 
 

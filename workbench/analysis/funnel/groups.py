@@ -14,7 +14,7 @@ import pandas as pd
 
 from workbench.analysis import stats
 from workbench.analysis.funnel.position import FunnelFrame
-from workbench.analysis.keys import factorize
+from workbench.analysis.keys import UNASSIGNED, factorize
 from workbench.serialize import json_key
 
 SIGNIFICANT_P = 0.01  # a chi-square test across groups is "significant" below this p-value
@@ -103,6 +103,7 @@ class Comparison:
     stages: list[GroupStage]
     tests: list[StageTest]
     win_rate_test: StageTest | None
+    unassigned: GroupRow | None = None  # the deals without a label, summed: no group of their own
 
 
 def _flags(successes: np.ndarray, trials: np.ndarray, rate: float | None, enough: np.ndarray):
@@ -138,7 +139,14 @@ def compare(
     min_deals: int,
     avg_check: float | None,
 ) -> Comparison:
-    """Compare the groups given by ``names`` (one label per deal of the cohort; missing labels are "—")."""
+    """Compare the groups given by ``names`` (one label per deal of the cohort).
+
+    Deals without a label (missing, or already "—") are no group: they stay out of the comparison, the
+    intervals, the shrinkage prior, the tests and the flags, and are summed as ``Comparison.unassigned``.
+    The centre of the limits is then the rate of the labelled deals alone (a bucket of unassigned, mostly
+    lost deals would otherwise put every named group "above the department"); the money of a step still
+    follows the whole department's conversions.
+    """
     code, groups = factorize(names)
     size = len(groups)
     base = frame.base
@@ -151,16 +159,38 @@ def compare(
     known = np.bincount(code, weights=frame.is_won & np.isfinite(amounts), minlength=size)
     deals = np.bincount(code, minlength=size)
     closed = won + lost
-    low, high = stats.wilson_interval(won, closed)
-    department = _rate(won.sum(), closed.sum())
-    prior = stats.fit_beta_prior(won, closed)
-    shrunk = prior.shrink(won, closed) if prior else np.where(closed > 0, won / np.maximum(closed, 1), np.nan)
-    lim_low, lim_high = (
-        stats.funnel_limits(closed, department, stats.ALARM)
-        if department is not None
-        else (closed * np.nan,) * 2
+    labelled = groups != UNASSIGNED
+    department = _rate(won[labelled].sum(), closed[labelled].sum())
+    unassigned = None
+    if not labelled.all():
+        i = int(np.flatnonzero(~labelled)[0])
+        unassigned = GroupRow(
+            UNASSIGNED,
+            int(deals[i]),
+            int(won[i]),
+            int(lost[i]),
+            int(open_[i]),
+            _rate(won[i], closed[i]),
+            None,
+            None,
+            float(revenue[i]),
+            _rate(revenue[i], known[i]),
+            share_of_deals=float(deals[i] / max(len(code), 1)),
+        )
+    keep = np.flatnonzero(labelled)
+    low, high = stats.wilson_interval(won[keep], closed[keep])
+    prior = stats.fit_beta_prior(won[keep], closed[keep])
+    shrunk = (
+        prior.shrink(won[keep], closed[keep])
+        if prior
+        else np.where(closed[keep] > 0, won[keep] / np.maximum(closed[keep], 1), np.nan)
     )
-    alarm, _ = _flags(won, closed, department, closed >= min_deals)
+    lim_low, lim_high = (
+        stats.funnel_limits(closed[keep], department, stats.ALARM)
+        if department is not None
+        else (closed[keep] * np.nan,) * 2
+    )
+    alarm, _ = _flags(won[keep], closed[keep], department, closed[keep] >= min_deals)
     rows = [
         GroupRow(
             str(groups[i]),
@@ -169,23 +199,23 @@ def compare(
             int(lost[i]),
             int(open_[i]),
             _rate(won[i], closed[i]),
-            _opt(low[i]),
-            _opt(high[i]),
+            _opt(low[j]),
+            _opt(high[j]),
             float(revenue[i]),
             _rate(revenue[i], known[i]),
-            _opt(shrunk[i]) if closed[i] else None,
-            _opt(lim_low[i]),
-            _opt(lim_high[i]),
-            _word(alarm[i]),
+            _opt(shrunk[j]) if closed[i] else None,
+            _opt(lim_low[j]),
+            _opt(lim_high[j]),
+            _word(alarm[j]),
             float(deals[i] / max(len(code), 1)),
         )
-        for i in range(size)
+        for j, i in enumerate(keep)
     ]
-    win_test = stats.chi_square_across(won, closed)
+    win_test = stats.chi_square_across(won[keep], closed[keep])
     win_rate_test = (
         StageTest(
             "win",
-            int((closed > 0).sum()),
+            int((closed[keep] > 0).sum()),
             win_test.statistic,
             win_test.dof,
             win_test.p_value,
@@ -198,9 +228,9 @@ def compare(
     stage_rows: list[GroupStage] = []
     tests: list[StageTest] = []
     for k, label in enumerate(frame.stages):
-        adv = np.bincount(code, weights=frame.advanced[:, k], minlength=size)
-        left = adv + np.bincount(code, weights=frame.lost_here[:, k], minlength=size)
-        rate = conversions[k]
+        adv = np.bincount(code, weights=frame.advanced[:, k], minlength=size)[keep]
+        left = adv + np.bincount(code, weights=frame.lost_here[:, k], minlength=size)[keep]
+        rate = conversions[k] if labelled.all() else _rate(adv.sum(), left.sum())
         s_low, s_high = stats.wilson_interval(adv, left)
         s_prior = stats.fit_beta_prior(adv, left)
         s_shrunk = (
@@ -209,7 +239,7 @@ def compare(
         if rate is not None:
             l_low, l_high = stats.funnel_limits(left, rate, stats.ALARM)
         else:
-            l_low = l_high = np.full(size, np.nan)
+            l_low = l_high = np.full(len(keep), np.nan)
         alarm, alert = _flags(adv, left, rate, left >= min_deals)
         test = stats.chi_square_across(adv, left)
         if test is not None:
@@ -218,7 +248,7 @@ def compare(
                     label, int((left > 0).sum()), test.statistic, test.dof, test.p_value, test.low_expected
                 )
             )
-        for i in range(size):
+        for i in range(len(keep)):
             if left[i] == 0:
                 continue
             own = adv[i] / left[i]
@@ -228,7 +258,7 @@ def compare(
                 impact = float(left[i] / frame.months * (rate - own) * after[k] * avg_check)
             stage_rows.append(
                 GroupStage(
-                    str(groups[i]),
+                    str(groups[keep[i]]),
                     label,
                     k,
                     int(left[i]),
@@ -245,4 +275,4 @@ def compare(
                     impact,
                 )
             )
-    return Comparison(rows, stage_rows, tests, win_rate_test)
+    return Comparison(rows, stage_rows, tests, win_rate_test, unassigned)

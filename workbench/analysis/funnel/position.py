@@ -87,10 +87,17 @@ class FunnelFrame:
 
 
 def cohort(deals: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Deals created within the period (both ends inclusive)."""
+    """Deals created within the period (both ends inclusive).
+
+    A deal without a creation date cannot be placed in time but is still a deal at its stage: it belongs to
+    the cohort unless its close date lies outside the period (figures over time leave it out).
+    """
     start = pd.Timestamp(period.start)
     end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
-    return deals[(deals["created_at"] >= start) & (deals["created_at"] < end)]
+    created = deals["created_at"]
+    closed = deals["closed_at"]
+    undated = created.isna() & (closed.isna() | ((closed >= start) & (closed < end)))
+    return deals[((created >= start) & (created < end)) | undated]
 
 
 def furthest_stage(

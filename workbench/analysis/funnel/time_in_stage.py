@@ -38,7 +38,8 @@ class StageTime:
     p90_days: float | None
     open_now: int
     stalled: int
-    stalled_amount: float
+    stalled_amount: float  # the sum of the amounts known; see stalled_no_amount
+    stalled_no_amount: int = 0  # stalled deals whose amount is unknown (not summed as zero)
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,12 @@ class TimeResult:
     cycle_days_p90: float | None = field(metadata=json_key("cycle_days", "p90"))
     stalled: list[StalledDeal] = field(metadata=json_key("stalled", "deals"))  # largest amounts first
     stalled_count: int = field(metadata=json_key("stalled", "count"))
+    # the sums of the amounts known; deals without an amount are counted apart, never as zero
     stalled_amount: float = field(metadata=json_key("stalled", "amount"))
     open_count: int = field(metadata=json_key("stalled", "open"))
     open_amount: float = field(metadata=json_key("stalled", "open_amount"))
+    stalled_no_amount: int = field(default=0, metadata=json_key("stalled", "amount_unknown"))
+    open_no_amount: int = field(default=0, metadata=json_key("stalled", "open_amount_unknown"))
 
 
 def reference_moment(frame: FunnelFrame) -> pd.Timestamp:
@@ -162,6 +166,7 @@ def analyze_time(frame: FunnelFrame, stall_limit: int = 15) -> TimeResult:
                 len(now),
                 len(over),
                 float(np.nansum(amounts[over["pos"].to_numpy()])),
+                int(np.isnan(amounts[over["pos"].to_numpy()]).sum()),
             )
         )
     stalled = pd.concat(stalled_rows) if stalled_rows else last_open.iloc[0:0]
@@ -177,6 +182,8 @@ def analyze_time(frame: FunnelFrame, stall_limit: int = 15) -> TimeResult:
         stalled_amount=float(np.nansum(amounts[stalled["pos"].to_numpy()])) if len(stalled) else 0.0,
         open_count=int(frame.is_open.sum()),
         open_amount=open_amount,
+        stalled_no_amount=int(np.isnan(amounts[stalled["pos"].to_numpy(dtype=np.int64)]).sum()),
+        open_no_amount=int(np.isnan(amounts[frame.is_open]).sum()),
     )
 
 
@@ -209,6 +216,8 @@ def _time_without_history(frame, reference, cycle, stall_limit, open_amount) -> 
         stalled_amount=float(np.nansum(amounts[stalled_mask])),
         open_count=int(frame.is_open.sum()),
         open_amount=open_amount,
+        stalled_no_amount=int(np.isnan(amounts[stalled_mask]).sum()),
+        open_no_amount=int(np.isnan(amounts[frame.is_open]).sum()),
     )
 
 

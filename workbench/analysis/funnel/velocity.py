@@ -14,6 +14,7 @@ import pandas as pd
 
 from workbench.analysis.funnel.conversion import FunnelResult
 from workbench.analysis.funnel.position import FunnelFrame
+from workbench.analysis.keys import UNASSIGNED
 
 DAYS_PER_MONTH = 30.4375
 LEVERS = ("opportunities", "win_rate", "avg_check", "cycle_days")
@@ -81,6 +82,7 @@ def _best_practice(frame: FunnelFrame, funnel: FunnelResult, min_deals: int) -> 
         return {}
     base = frame.base
     open_per_manager = pd.Series(frame.is_open).groupby(base["manager"].astype(str).to_numpy()).sum()
+    open_per_manager = open_per_manager.drop(UNASSIGNED, errors="ignore")  # deals without a manager
     targets = {
         "opportunities": float(np.quantile(open_per_manager.to_numpy(), 0.75) * len(open_per_manager)),
         "win_rate": float(np.quantile([m.shrunk_rate for m in managers if m.shrunk_rate is not None], 0.75)),
