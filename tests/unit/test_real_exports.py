@@ -125,9 +125,8 @@ def audit_of(tmp_path, rows):
 
 
 def test_deals_without_a_manager_are_a_line_of_their_own_not_a_manager(tmp_path):
-    from workbench.present.funnel_section import funnel_section
     from workbench.present.i18n import Messages
-    from workbench.present.sections import summary
+    from workbench.present.registry import render_section
 
     audit = audit_of(tmp_path, team_rows(200))
     funnel = audit.funnel
@@ -143,16 +142,16 @@ def test_deals_without_a_manager_are_a_line_of_their_own_not_a_manager(tmp_path)
     assert all(m.limit_low < 32 / 80 < m.limit_high for m in funnel.managers)
     assert not any(f.params.get("manager") == "—" for f in audit.findings)
     t = Messages("en", "RUB")
-    assert "the work of 2 sales managers" in summary(t, audit).html
-    html = funnel_section(t, audit).html
+    assert "the work of 2 sales managers" in render_section("summary", t, audit).html
+    html = render_section("funnel", t, audit).html
     assert "Without a manager" in html and "not compared" in html
     ru = Messages("ru", "RUB")
-    assert "работу 2 менеджеров" in summary(ru, audit).html
+    assert "работу 2 менеджеров" in render_section("summary", ru, audit).html
 
 
 def test_managers_are_not_compared_when_only_won_deals_have_one(tmp_path):
-    from workbench.present.funnel_section import funnel_section
     from workbench.present.i18n import Messages
+    from workbench.present.registry import render_section
     from workbench.render.metrics import build_metrics
 
     audit = audit_of(tmp_path, team_rows(300, only_on_won=True))
@@ -162,7 +161,7 @@ def test_managers_are_not_compared_when_only_won_deals_have_one(tmp_path):
     assert funnel.managers == [] and funnel.manager_stages == [] and funnel.tests == []
     assert funnel.manager_win_test is None and funnel.manager_count == 2
     assert not [f for f in audit.findings if f.code == "funnel_manager_low"]
-    html = funnel_section(Messages("en", "RUB"), audit).html
+    html = render_section("funnel", Messages("en", "RUB"), audit).html
     assert "Managers are therefore not compared" in html and "Deviations that chance" not in html
     metrics = build_metrics(audit, {})
     assert metrics["funnel"]["managers_compared"] is False
@@ -171,13 +170,13 @@ def test_managers_are_not_compared_when_only_won_deals_have_one(tmp_path):
 
 def test_a_client_without_a_manager_column_has_no_managers_in_the_summary(tmp_path):
     from workbench.present.i18n import Messages
-    from workbench.present.sections import summary
+    from workbench.present.registry import render_section
 
     source = {**DEALS_SOURCE, "columns": {k: v for k, v in DEALS_SOURCE["columns"].items() if k != "manager"}}
     root = make_client(tmp_path, {"deals": source}, {"deals.csv": deals_csv(team_rows(0))}, FUNNEL3)
     audit = run_analyses(load_client(root), dt.date(2025, 12, 31))
     assert audit.funnel.manager_count == 0 and audit.funnel.managers == []
-    text = summary(Messages("en", "RUB"), audit).html
+    text = render_section("summary", Messages("en", "RUB"), audit).html
     assert "sales managers" not in text and "We analysed 80 deals" in text
 
 
@@ -202,9 +201,9 @@ def stalled_rows(with_amount):
     ],
 )
 def test_stalled_deals_without_an_amount_are_counted_not_summed_as_zero(tmp_path, priced, title_en, title_ru):
-    from workbench.present.funnel_section import funnel_section
+    from workbench.present.finding_text import finding_texts
     from workbench.present.i18n import Messages
-    from workbench.present.sections import finding_texts
+    from workbench.present.registry import render_section
     from workbench.render.metrics import build_metrics
 
     audit = audit_of(tmp_path, stalled_rows(priced))
@@ -219,7 +218,7 @@ def test_stalled_deals_without_an_amount_are_counted_not_summed_as_zero(tmp_path
     assert "₽0" not in en["title"] and " 0 ₽" not in ru["title"]
     assert ("open pipeline's money" in en["evidence"]) == (priced > 0)
     assert "0.0%" not in en["evidence"]
-    html = funnel_section(Messages("ru", "RUB"), audit).html
+    html = render_section("funnel", Messages("ru", "RUB"), audit).html
     assert "на сумму 0 ₽" not in html.replace("\xa0", " ")
     stalled = build_metrics(audit, {})["funnel"]["time"]["stalled"]
     assert stalled["amount_unknown"] == 30 - priced and stalled["open_amount_unknown"] == 30 - priced
@@ -518,9 +517,8 @@ def test_every_quarantined_row_has_its_value_and_a_suggested_fix(tmp_path):
 
 def test_a_client_with_sales_lines_only_gets_the_customer_base_and_no_funnel(tmp_path):
     from workbench.errors import ConfigError
-    from workbench.present.funnel_section import funnel_section
     from workbench.present.i18n import Messages
-    from workbench.present.sections import summary
+    from workbench.present.registry import render_section
     from workbench.render.metrics import build_metrics, validate_metrics
 
     lines = ["Дата,Документ,Контрагент,Сумма"]
@@ -551,8 +549,8 @@ def test_a_client_with_sales_lines_only_gets_the_customer_base_and_no_funnel(tmp
     )
     assert not [f for f in audit.findings if f.section == "funnel" or f.code == "data_no_history"]
     t = Messages("ru", "RUB")
-    assert "Воронки нет" in funnel_section(t, audit).html
-    intro = summary(t, audit).html
+    assert "Воронки нет" in render_section("funnel", t, audit).html
+    intro = render_section("summary", t, audit).html
     assert (
         "Мы проанализировали продажи" in intro and "0 сделок" not in intro and "Выручка по продажам" in intro
     )

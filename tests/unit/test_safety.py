@@ -322,12 +322,13 @@ def test_a_stale_staging_folder_of_a_dead_run_is_removed(tmp_path, monkeypatch):
 
 
 def test_audit_refuses_what_check_refuses(tmp_path):
-    from workbench.app.check import check_client
+    from workbench.app.check import check_client, error_texts
     from workbench.app.run import run_audit
     from workbench.errors import DataError
+    from workbench.present.i18n import Messages
 
     root = _client(tmp_path, "deal_id,created_at,stage,manager,customer_id\n")
-    assert check_client(root).errors == [
+    assert error_texts(check_client(root), Messages("en")) == [
         "data/deals.csv: no deals in the file (only a header); expected one row per deal"
     ]
     with pytest.raises(DataError, match=r"no deals in the file \(only a header\); expected one row per deal"):
@@ -336,9 +337,10 @@ def test_audit_refuses_what_check_refuses(tmp_path):
 
 
 def test_a_period_without_deals_stops_before_the_notebook(tmp_path):
-    from workbench.app.check import check_client
+    from workbench.app.check import check_client, error_texts
     from workbench.app.run import run_audit
     from workbench.errors import DataError
+    from workbench.present.i18n import Messages
 
     root = _client(tmp_path, DEALS)
     _edit_config(
@@ -348,7 +350,7 @@ def test_a_period_without_deals_stops_before_the_notebook(tmp_path):
         "data/deals.csv: no deal created within the period 01.01.2030–31.03.2030 (its dates run from "
         "01.02.2026 to 03.02.2026); set period in client.yaml to the dates of the data"
     )
-    assert check_client(root).errors == [expected]
+    assert error_texts(check_client(root), Messages("en")) == [expected]
     with pytest.raises(DataError) as caught:
         run_audit(root, out=tmp_path / "out", formats=("html",), as_of="2026-11-23")
     assert expected in str(caught.value)
@@ -461,14 +463,15 @@ def test_a_stage_history_with_times_reversed_is_flagged(small_client, tmp_path):
 
 def test_check_of_a_header_only_export_with_a_stage_history(small_client, tmp_path):
     """Deals with only their header while the stage history has rows: a clear refusal, no crash."""
-    from workbench.app.check import check_client
+    from workbench.app.check import check_client, error_texts
+    from workbench.present.i18n import Messages
 
     client = tmp_path / "client"
     shutil.copytree(small_client, client)
     path = client / "data" / "deals.csv"
     raw = path.read_bytes()
     path.write_bytes(raw[: raw.index(b"\n") + 1])
-    assert check_client(client).errors == [
+    assert error_texts(check_client(client), Messages("en")) == [
         "data/deals.csv: no deals in the file (only a header); expected one row per deal"
     ]
 

@@ -153,7 +153,8 @@ def summarize(
     if transactions is not None:
         sales = in_period(transactions, "date", period)
         revenue_sales = _revenue("sales_lines", sales["amount"], months)
-        reconciliation = reconcile(won, sales)
+        if len(deals):  # with sales lines only there is no CRM side to reconcile
+            reconciliation = reconcile(won, sales)
     # Each source misses a part of the business (the CRM repeat purchases, the ledger deals not yet booked),
     # so the company's revenue a month is the larger of the two.
     company = max([revenue_won, revenue_sales or revenue_won], key=lambda r: r.per_month)

@@ -169,13 +169,14 @@ def _refuse_unauditable(client_dir: Path) -> None:
     """Refuse, before the notebook starts, what ``workbench check`` refuses (no usable deals, a period
     without data, ...): one clear paragraph and nothing written."""
     from workbench.app.check import check_client, error_texts
+    from workbench.present.i18n import Messages
 
     result = check_client(client_dir)
     if result.errors:
         raise DataError(
             str(client_dir),
             "cannot be audited: "
-            + "; ".join(error_texts(result))
+            + "; ".join(error_texts(result, Messages("en")))  # the command's errors are in English
             + ". No report was written (see workbench check)",
         )
 

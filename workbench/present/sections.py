@@ -141,6 +141,8 @@ def summary(t: Messages, audit: Audit) -> View:
 def revenues_sentence(t: Messages, audit: Audit) -> str:
     """Which revenue each part of the report uses, with the figures."""
     s = audit.summary
+    if not audit.data.has_deals:
+        return t("summary.revenues_sales_only", sales=s.revenue_sales.total) if s.revenue_sales else ""
     text = t(
         "summary.revenues",
         won=s.revenue_won.total,
