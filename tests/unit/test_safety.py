@@ -503,3 +503,19 @@ def test_the_notebook_path_refuses_an_output_folder_among_the_inputs(tmp_path):
         report.write_outputs(root / "data")
     assert _digests(root) == before
     assert len(report.write_outputs(tmp_path / "out")) == 3
+
+
+def test_pseudonyms_hide_the_raw_text_of_hostile_rows(tmp_path):
+    """A NUL-damaged cell, an over-long name and a runaway quote show raw client text: hidden, as a broken
+    row's text is."""
+    lines = [f"{i},0{i}.02.2026,Контакт,Иван Петров,ООО Альфа" for i in range(1, 8)]
+    lines[0] = lines[0].replace("Иван Петров", "Иван\x00 Петров")
+    lines[1] = lines[1].replace("Иван Петров", "Иван Петров" + "ов" * 600)
+    lines[2] = lines[2].replace("ООО Альфа", '"ООО Альфа')
+    lines[5] = lines[5].replace("ООО Альфа", 'ООО Альфа"')
+    deals = "deal_id,created_at,stage,manager,customer_id\n" + "\n".join(lines) + "\n"
+    data = load_client(_client(tmp_path, deals))
+    assert sorted(data.quarantine["reason"]) == ["nul_character", "runaway_quote", "text_too_long"]
+    hidden = anonymize_client(data, "ru")
+    text = hidden.quarantine.to_csv() + repr({t: r.examples for t, r in hidden.reports.items()})
+    assert "Иван" not in text and "Альфа" not in text
