@@ -121,8 +121,8 @@ MAX_PATTERN_CHARS = 300  # a regular expression of client.yaml
 
 def risky_pattern(pattern: str) -> str | None:
     """Why a regular expression could take exponential time (a repetition inside a repetition, such as
-    ``(\\w+\\s?)+``), or None. Such patterns are refused: matched against a long product name they can
-    run for minutes."""
+    ``(\\w+\\s?)+``, or alternatives of several characters under one, such as ``(a|aa)+``), or None. Such
+    patterns are refused: matched against a long product name they can run for minutes."""
     from re import _constants as sre  # type: ignore[attr-defined]
     from re import _parser  # type: ignore[attr-defined]
 
@@ -145,6 +145,8 @@ def risky_pattern(pattern: str) -> str | None:
             elif atomic is not None and op is atomic:
                 children = [av]
             elif op is sre.BRANCH:
+                if inside:  # alternatives under a repetition, like (a|aa)+, may overlap
+                    return True
                 children = list(av[1])
             elif op in (sre.ASSERT, sre.ASSERT_NOT):
                 children = [av[1]]
@@ -160,7 +162,8 @@ def risky_pattern(pattern: str) -> str | None:
         return None
     if nested(tree, False):
         return (
-            "repeats a group that itself repeats (like (\\w+\\s?)+), which can take exponential time; "
-            "write it without the outer repetition, e.g. ^[\\w\\s]+ по (сделке|договору)$"
+            "repeats a group that itself repeats or holds alternatives (like (\\w+\\s?)+ or (ab|a)+), which "
+            "can take exponential time; write it without the outer repetition, e.g. "
+            "^[\\w\\s]+ по (сделке|договору)$"
         )
     return None

@@ -119,3 +119,30 @@ def test_hostile_cells_end_in_a_counted_quarantine_and_a_report(small_client, tm
     assert deals["warnings"]["invisible_characters:stage"] == 1
     page = (result.out_dir / "report.html").read_text(encoding="utf-8")
     assert "\x1b" not in page and "Щ" * 1_001 not in page and "\u202e" not in page
+
+
+def test_the_staging_folder_of_a_killed_run_is_removed_by_the_next(small_client, tmp_path):
+    """SIGKILL leaves ``.out.partial-<pid>`` behind (nothing can clean up after it) and no report in the
+    output folder; the next run into that folder removes it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    client = _copy(small_client, tmp_path)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "workbench.app.cli", "audit", str(client), "--out", str(out), "--quiet"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    child = subprocess.Popen(command, env=env, start_new_session=True, stderr=subprocess.DEVNULL)
+    staging = tmp_path / f".out.partial-{child.pid}"
+    deadline = time.monotonic() + 120
+    while not staging.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert staging.exists(), "the run never reached its staging folder"
+    os.killpg(child.pid, signal.SIGKILL)  # the command and its kernel
+    child.wait(timeout=60)
+    assert staging.exists() and not (out / "report.html").exists()
+    result = run_audit(client, out=out, formats=("html",), as_of="2026-11-23")
+    assert (result.out_dir / "report.html").is_file()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.partial-")]

@@ -252,3 +252,10 @@ def test_an_amount_formatted_as_a_date_says_so(tmp_path):
         "expected a number, found a cell formatted as a date in the workbook (the number is hidden by the "
         "format); format the column as numbers and save the file again"
     ]
+
+
+def test_check_says_which_encoding_was_chosen(tmp_path):
+    from workbench.app.check import check_client, format_check
+
+    text = format_check(check_client(client_with(tmp_path, FILES / "cp1251_capitals.csv")), "en")
+    assert "Encoding Windows-1251, delimiter “,”." in text

@@ -4,6 +4,7 @@ folder, client text in HTML, and the pseudonyms of ``--anonymize``."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 
@@ -287,19 +288,22 @@ def test_an_output_folder_under_a_regular_file_is_one_clear_error(tmp_path):
     assert "choose another --out folder" in str(caught.value)
 
 
-def test_a_full_disk_leaves_nothing_half_written(tmp_path, monkeypatch):
-    import errno
-
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [(errno.ENOSPC, "No space left on device"), (errno.EROFS, "Read-only file system")],
+    ids=["full", "read_only"],
+)
+def test_a_full_or_read_only_disk_leaves_nothing_half_written(tmp_path, monkeypatch, code, text):
     from workbench.app import run
     from workbench.errors import RunError
 
     root = _client(tmp_path, DEALS)
 
     def full(*_args, **_kwargs):
-        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out"))
+        raise OSError(code, text, str(tmp_path / "out"))
 
     monkeypatch.setattr(run, "_execute", full)
-    with pytest.raises(RunError, match="No space left on device"):
+    with pytest.raises(RunError, match=text):
         run.run_audit(root, out=tmp_path / "out", formats=("html",), as_of="2026-02-28")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging folder left
     assert not list((tmp_path).rglob("report.*"))
@@ -417,9 +421,9 @@ def test_check_prints_no_raw_control_characters(tmp_path):
 def test_a_catastrophic_pattern_is_refused(tmp_path):
     from workbench.config import TransactionRules
 
-    pattern = r"^(\w+\s?)+ по (сделке|договору)$"
-    with pytest.raises(ValueError, match="repeats a group that itself repeats"):
-        TransactionRules(non_product_patterns=[pattern])
+    for pattern in (r"^(\w+\s?)+ по (сделке|договору)$", r"^(а|аа)+$", r"(x{2,})*y"):
+        with pytest.raises(ValueError, match="repeats a group that itself repeats or holds alternatives"):
+            TransactionRules(non_product_patterns=[pattern])
     assert TransactionRules(non_product_patterns=[r"^[\w\s]+ по (сделке|договору)$"])
 
 
@@ -502,3 +506,19 @@ def test_the_notebook_path_refuses_an_output_folder_among_the_inputs(tmp_path):
         report.write_outputs(root / "data")
     assert _digests(root) == before
     assert len(report.write_outputs(tmp_path / "out")) == 3
+
+
+def test_pseudonyms_hide_the_raw_text_of_hostile_rows(tmp_path):
+    """A NUL-damaged cell, an over-long name and a runaway quote show raw client text: hidden, as a broken
+    row's text is."""
+    lines = [f"{i},0{i}.02.2026,Контакт,Иван Петров,ООО Альфа" for i in range(1, 8)]
+    lines[0] = lines[0].replace("Иван Петров", "Иван\x00 Петров")
+    lines[1] = lines[1].replace("Иван Петров", "Иван Петров" + "ов" * 600)
+    lines[2] = lines[2].replace("ООО Альфа", '"ООО Альфа')
+    lines[5] = lines[5].replace("ООО Альфа", 'ООО Альфа"')
+    deals = "deal_id,created_at,stage,manager,customer_id\n" + "\n".join(lines) + "\n"
+    data = load_client(_client(tmp_path, deals))
+    assert sorted(data.quarantine["reason"]) == ["nul_character", "runaway_quote", "text_too_long"]
+    hidden = anonymize_client(data, "ru")
+    text = hidden.quarantine.to_csv() + repr({t: r.examples for t, r in hidden.reports.items()})
+    assert "Иван" not in text and "Альфа" not in text

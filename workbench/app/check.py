@@ -97,6 +97,8 @@ def format_check(result: CheckResult, locale: str | None = None) -> str:
     for report in result.data.reports.values():
         lines.append(_table_line(t, report))
         lines.extend(_wrapped(dq.reading_text(t, report), 4))
+        how = dq.format_text(t, report)
+        lines.extend(_wrapped(how[:1].upper() + how[1:] + ".", 4))  # the encoding chosen, the delimiter
         lines.extend(_issue_lines(t, report, "quarantined"))
         for rule, effect in report.excluded.items():
             lines.append(
