@@ -190,6 +190,13 @@ def _xyz(t: Messages, abc: AbcResult, kind: str) -> dict[str, Any] | None:
     }
 
 
+def _margin_part(t: Messages, margin: float | None) -> str:
+    """A margin in words: a loss is stated as a positive amount («убыток 74 697 ₽»)."""
+    if margin is None or margin != margin:
+        return t("customers.d_margin_unknown")
+    return t("customers.d_loss" if margin < 0 else "customers.d_margin", margin=margin)
+
+
 def _d_class(t: Messages, base: CustomerBase) -> dict[str, Any]:
     f, d = t.fmt, base.d_class
     rules = [
@@ -218,7 +225,7 @@ def _d_class(t: Messages, base: CustomerBase) -> dict[str, Any]:
         count=d.count,
         customers=d.total_customers,
         revenue=d.revenue,
-        margin=d.margin if d.margin is not None else float("nan"),
+        margin_part=_margin_part(t, d.margin),
         a=d.by_abc["A"],
         b=d.by_abc["B"],
         c=d.by_abc["C"],
