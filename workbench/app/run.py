@@ -26,7 +26,7 @@ from workbench.errors import RunError
 from workbench.io.atomic import write_bytes, write_text
 from workbench.parameters import parse_as_of
 from workbench.render.exporters import WorkbenchHTMLExporter
-from workbench.render.files import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
+from workbench.render.files import D_CLASS_XLSX, METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.pdf import html_to_pdf
 from workbench.resources import REPO_ROOT, notebook_path
 
@@ -34,7 +34,15 @@ FORMATS = ("html", "pdf")
 NOTEBOOK_FILE = "audit.ipynb"
 FAILED_NOTEBOOK = "audit.failed.ipynb"
 FAILED_NOTE = "FAILED.txt"
-REPORT_FILES = ("report.html", "report.pdf", METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX, NOTEBOOK_FILE)
+REPORT_FILES = (
+    "report.html",
+    "report.pdf",
+    METRICS_FILE,
+    QUARANTINE_FILE,
+    QUARANTINE_XLSX,
+    D_CLASS_XLSX,
+    NOTEBOOK_FILE,
+)
 CELL_TIMEOUT_SECONDS = 600
 
 Step = Callable[[str], None]

@@ -14,6 +14,7 @@ from workbench.analysis.customers.migration import CLASSES as MIGRATION_CLASSES
 from workbench.analysis.customers.xyz import XYZ
 from workbench.audit import Audit
 from workbench.present import charts
+from workbench.present.d_class_list import D_CLASS_XLSX
 from workbench.present.i18n import Messages
 
 TOP_CUSTOMERS = 10
@@ -43,6 +44,7 @@ def customers_section(t: Messages, audit: Audit) -> dict[str, Any]:
         value_label=t(f"customers.col_value_{abc.metric}"),
         xyz=_xyz(t, abc, "customers"),
         d_class=_d_class(t, base),
+        d_class_file=D_CLASS_XLSX,
         time=_time(t, base),
         segments=_segments(t, base),
         migration=_migration(t, base),
