@@ -11,10 +11,10 @@ from workbench.io.atomic import write_csv, write_text, write_xlsx
 from workbench.io.quarantine import QUARANTINE_COLUMNS
 from workbench.parameters import parse_as_of, resolve_client_dir
 from workbench.present import funnel_section
+from workbench.present.d_class_list import d_class_frame
 from workbench.present.html import Section
 from workbench.present.i18n import LOCALES, Messages
 from workbench.present.registry import SECTIONS, render_section
-from workbench.present.d_class_list import d_class_frame
 from workbench.render.files import D_CLASS_XLSX, METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.metrics import build_metrics, dumps
 
