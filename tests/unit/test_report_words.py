@@ -105,3 +105,66 @@ def test_a_loss_is_stated_as_a_positive_amount():
     )
     assert "убыток 222\u00a0670\u00a0₽" in evidence
     assert MINUS not in evidence and "-222" not in evidence
+
+
+def test_a_lever_shows_enough_digits_to_see_its_change():
+    f = Formatter("ru")
+    assert f.pct_pair(0.0220, 0.0224) == ("2,20\u00a0%", "2,24\u00a0%")
+    assert f.pct_pair(0.20, 0.30) == ("20,0\u00a0%", "30,0\u00a0%")
+    assert f.pct_pair(0.5, 0.5) == ("50,0\u00a0%", "50,0\u00a0%")
+
+
+def test_returns_are_counted_once(tmp_path):
+    """Lines of return documents are one caveat; negative lines outside them are another, not the same."""
+    import pandas as pd
+
+    from workbench.config import TransactionRules
+    from workbench.io.quarantine import Quarantine
+    from workbench.io.table_rules import finish_transactions
+
+    lines = pd.DataFrame(
+        {
+            "document_id": ["ВЗ-1", "ВЗ-1", "Р-2", "Р-3"],
+            "amount": [-100.0, -50.0, 300.0, -20.0],
+            "customer_id": ["a", "a", "b", "b"],
+            "product": ["x", "y", "x", "x"],
+        }
+    )
+    q = Quarantine("transactions", "sales.csv")
+    finish_transactions(lines, q, TransactionRules(cancellation_prefixes=["ВЗ-"]))
+    warnings = q.warnings
+    assert warnings["cancellation_lines"] == 2
+    assert warnings["refund_lines"] == 1
+
+
+def test_an_excluded_row_is_shown_by_its_values_not_a_bare_number():
+    import pandas as pd
+
+    from workbench.io.quarantine import Quarantine
+    from workbench.present.data_quality import example_label
+
+    frame = pd.DataFrame(
+        {
+            "document_id": ["Р-55"],
+            "date": [pd.Timestamp("2026-03-12")],
+            "product": ["Насос центробежный"],
+            "amount": [1200.0],
+            "customer_id": [None],
+        },
+        index=[55],
+    )
+    q = Quarantine("transactions", "sales.csv")
+    q.exclude(frame, frame["customer_id"].isna(), "no_customer")
+    label = example_label(Messages("ru"), q.examples["no_customer"][0])
+    assert label == "стр. 55: «Р-55 · 12.03.2026 · Насос центробежный · 1200»"
+
+
+@pytest.mark.parametrize(("locale", "foreign"), [("ru", '"“”„'), ("en", '"«»')])
+def test_one_style_of_quotes_per_language(locale, foreign):
+    """«ёлочки» in Russian, “curly quotes” in English."""
+    mixed = [
+        f"{key}: {text[:80]!r}"
+        for key, text in _messages(_catalog(locale))
+        if any(mark in text for mark in foreign)
+    ]
+    assert not mixed, "\n".join(mixed)

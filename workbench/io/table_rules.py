@@ -11,7 +11,7 @@ import pandas as pd
 from workbench.config import FunnelConfig, TransactionRules
 from workbench.io import sales_cleaning as cleaning
 from workbench.io.canonical import normalize_header, suggest
-from workbench.io.quarantine import Quarantine
+from workbench.io.quarantine import Quarantine, row_summary
 
 DEFAULT_STATUS_VALUES = {
     "won": {
@@ -251,9 +251,16 @@ def finish_transactions(
     """Amounts, the configured cleaning rules, plausibility: zero lines and refunds are kept and counted."""
     if derive:
         lines = cleaning.derive_amount(lines, q)
-    lines = cleaning.apply_rules(lines, rules or TransactionRules(), q)
+    rules = rules or TransactionRules()
+    lines = cleaning.apply_rules(lines, rules, q)
     q.warn("zero_amount", int(lines["amount"].eq(0).sum()))
-    q.warn("refund_lines", int((lines["amount"] < 0).sum()))
+    # Lines of return documents are counted once, as "cancellation_lines"; these are the other refunds.
+    in_returns = cleaning.is_cancellation(lines["document_id"], rules.cancellation_prefixes)
+    refunds = (lines["amount"] < 0) & ~in_returns
+    examples = [
+        {"row": int(r), "value": row_summary(cells)} for r, cells in lines.loc[refunds].head(3).iterrows()
+    ]
+    q.warn("refund_lines", int(refunds.sum()), examples)
     return lines
 
 

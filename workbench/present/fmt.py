@@ -78,6 +78,15 @@ class Formatter:
         sign = "+" if signed and value > 0 else ""
         return f"{sign}{number}{NBSP}%" if self.locale == "ru" else f"{sign}{number}%"
 
+    def pct_pair(self, before: float | None, after: float | None, digits: int = 1) -> tuple[str, str]:
+        """Two shares with as many decimals (up to 4) as it takes to tell them apart: ``2,20 %`` and
+        ``2,24 %``, not ``2,2 %`` and ``2,2 %`` beside a gain in money."""
+        if _missing(before) or _missing(after) or before == after:
+            return self.pct(before, digits), self.pct(after, digits)
+        while digits < 4 and self.pct(before, digits) == self.pct(after, digits):
+            digits += 1
+        return self.pct(before, digits), self.pct(after, digits)
+
     def share(self, value: float | None) -> str:
         """A percentage precise enough to tell small shares apart: ``12,5 %``, ``0,12 %``, ``0,012 %``."""
         if _missing(value) or value == 0 or abs(value) >= 0.01:
