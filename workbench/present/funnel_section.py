@@ -152,7 +152,8 @@ def heatmap(t: Messages, funnel: FunnelResult) -> str | None:
         default="",
     )
     marks = frame.assign(mark=mark).pivot(index="name", columns="step", values="mark").reindex(columns=order)
-    return charts.to_data_uri(charts.conversion_heatmap(rates, marks, t.fmt))
+    department = pd.Series({f"{s.stage} →": s.conversion for s in funnel.stages}, dtype=float)
+    return charts.to_data_uri(charts.conversion_heatmap(rates, marks, t.fmt, department=department))
 
 
 def win_rate_funnel_plot(t: Messages, funnel: FunnelResult) -> str | None:
