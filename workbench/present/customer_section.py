@@ -35,6 +35,7 @@ def customers_section(t: Messages, audit: Audit) -> dict[str, Any]:
         abc=abc,
         kpis=_kpis(t, base),
         chart=pareto_uri(t, abc),
+        chart_title=pareto_title(t, abc),
         abc_rule=abc_rule(t, abc, t("customers.metric_" + abc.metric)),
         classes=class_rows(t, abc),
         excluded=t("customers.excluded", count=abc.excluded_count, value=abc.excluded_value)
@@ -80,12 +81,17 @@ def pareto_uri(t: Messages, abc: AbcResult, height: float = 3.0) -> str | None:
             abc.thresholds,
             abc.items["cls"].tolist(),
             t.fmt,
-            t("customers.pareto_x"),
-            t("customers.pareto_y"),
+            t("customers.pareto_x", metric=t(f"customers.metric_of_{abc.metric}")),
+            t("customers.pareto_y", share=t(f"customers.metric_share_{abc.metric}")),
             ax=charts.new_axes(height=height),
             points=points,
         )
     )
+
+
+def pareto_title(t: Messages, abc: AbcResult) -> str:
+    """The Pareto chart's caption, for the metric the customers are ranked by."""
+    return t("customers.pareto_title", share=t(f"customers.metric_share_{abc.metric}"))
 
 
 def abc_rule(t: Messages, abc: AbcResult, metric: str, kind: str = "customers") -> str:
