@@ -94,6 +94,28 @@ def test_no_table_is_wider_than_the_text_block(laid_out):
 
 
 @pytest.mark.slow
+def test_no_table_leaves_a_single_row_on_a_page(laid_out):
+    """A table split over pages keeps at least two rows on each (its header row repeats on each page)."""
+    from weasyprint.formatting_structure.boxes import TableBox, TableRowBox, TableRowGroupBox
+
+    stranded = []
+    for number, page in enumerate(laid_out.pages, start=1):
+        for box in _boxes(page._page_box):
+            if not isinstance(box, TableBox):
+                continue
+            groups = [g for g in box.children if isinstance(g, TableRowGroupBox)]
+            body = [r for g in groups if not g.is_header for r in g.children if isinstance(r, TableRowBox)]
+            tags = [str(e.tag).rsplit("}", 1)[-1] for e in box.element.iter()]
+            rows = tags.count("tr")
+            if len(body) == 1 and rows > 2:
+                first = next((b.text for b in _boxes(box) if getattr(b, "text", None)), "")
+                stranded.append(f"p. {number}: one row of the table starting «{first}»")
+            if "thead" in tags and body and not any(g.is_header for g in groups):
+                stranded.append(f"p. {number}: a table continues without its header row")
+    assert not stranded, "\n".join(stranded)
+
+
+@pytest.mark.slow
 def test_the_cover_carries_no_running_header_or_footer_text(laid_out):
     from pypdf import PdfReader
 
