@@ -153,3 +153,14 @@ def test_every_class_d_customer_reaches_the_client(demo_audit, tmp_path):
     assert rows[0] == ("Клиент", "Выручка", "Маржа", "Последняя покупка", "ABC", "Почему D")
     assert len(rows) == d.count + 1
     assert rows[-1][0] == last and isinstance(rows[-1][1], float | int)
+
+
+@pytest.mark.parametrize(("template", "empty"), [("plan.html.j2", "plan"), ("activity.html.j2", "activity")])
+def test_a_section_that_only_says_it_is_empty_does_not_take_a_page(template, empty):
+    from workbench.present.html import render
+    from workbench.present.i18n import Messages
+
+    html = render(template, Messages("ru"), **{empty: None}).html
+    assert 'class="wb-section wb-flow"' in html
+    css = (nbconvert_templates_dir() / "workbench_report" / "report.css").read_text(encoding="utf-8")
+    assert re.search(r"\.wb-section\.wb-flow \{ break-before: auto;", css)
