@@ -126,3 +126,24 @@ def test_every_weekly_panel_has_its_dates():
     assert len(panels) == 3
     for ax in panels:
         assert [label.get_text() for label in ax.get_xticklabels() if label.get_text()], ax.get_title()
+
+
+def test_with_many_points_only_the_flagged_ones_are_named():
+    names = [f"Менеджер {i:02d}" for i in range(30)]
+    trials = np.linspace(100, 600, 30)
+    wins = (trials * 0.6).round()
+    wins[3] = 20  # far below
+    flags = [None] * 30
+    flags[3] = "low"
+    ax = charts.funnel_plot(names, wins, trials, 0.6, Formatter("ru"), "", "", flags=flags)
+    assert_readable(ax, ["Менеджер 03"])
+
+
+def test_no_gap_to_the_department_is_shown_neutral():
+    import pandas as pd
+
+    rates = pd.DataFrame({"Звонок →": [1.0, 1.0]}, index=["А", "Б"])
+    ax = charts.conversion_heatmap(rates, rates.map(lambda _: ""), Formatter("ru"), department=rates.iloc[0])
+    mesh = ax.collections[0]
+    low, high = mesh.get_clim()
+    assert low < 0 < high and low == -high

@@ -160,13 +160,17 @@ def conversion_heatmap(
     annotations = rates.map(lambda v: "" if pd.isna(v) else fmt.pct(v, 0))
     annotations = annotations + marks.reindex_like(rates).fillna("").map(lambda m: f" {m}" if m else "")
     level = rates.mean(axis=0) if department is None else department.reindex(rates.columns)
-    centred = rates.sub(level, axis=1)
+    centred = rates.sub(level, axis=1).astype(float)
+    # A symmetric scale of at least ±5 points: no gap at all stays neutral instead of taking an end colour.
+    span = max(float(np.nanmax(np.abs(centred.to_numpy()))) if centred.notna().any().any() else 0.0, 0.05)
     sns.heatmap(
-        centred.astype(float),
+        centred,
         annot=annotations.to_numpy(),
         fmt="",
         cmap=CONVERSION_CMAP,
         center=0,
+        vmin=-span,
+        vmax=span,
         cbar=False,
         linewidths=1,
         linecolor="white",
@@ -342,9 +346,9 @@ def funnel_plot_grid(
     for j in range(len(panels), rows * cols):
         axes[j // cols][j % cols].set_visible(False)
     fig.tight_layout(h_pad=0.8, w_pad=1.0)
-    for i, (_, names, successes, trials, rate, _) in enumerate(panels):
+    for i, (_, names, successes, trials, rate, flags) in enumerate(panels):
         _, n, own = _rates(successes, trials)
-        label_points(axes[i // cols][i % cols], names, n, own, fontsize=6.5, avoid=[rate])
+        label_points(axes[i // cols][i % cols], *_named(names, n, own, flags), fontsize=6.5, avoid=[rate])
     return axes[0][0]
 
 
@@ -401,8 +405,22 @@ def funnel_plot(
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     if label:
-        label_points(ax, names, n, own, avoid=[rate])
+        label_points(ax, *_named(names, n, own, flags), avoid=[rate])
     return ax
+
+
+MAX_NAMED = 12  # more names than this do not fit beside their points; the table beside the chart names all
+
+
+def _named(
+    names: Sequence[str], xs: np.ndarray, ys: np.ndarray, flags: Sequence[str | None] | None
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The points to name: all of them, or only those the analysis flags when there are too many."""
+    if len(names) <= MAX_NAMED or flags is None:
+        keep = np.arange(len(names)) if len(names) <= MAX_NAMED else np.array([], dtype=int)
+    else:
+        keep = np.array([i for i, flag in enumerate(flags) if flag], dtype=int)
+    return [names[i] for i in keep], xs[keep], ys[keep]
 
 
 def label_points(
