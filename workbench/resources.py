@@ -41,7 +41,7 @@ def notebook_path(name: str = "audit.ipynb") -> Path:
 
 
 def preset_names() -> list[str]:
-    """The export presets shipped with the package (one YAML file each, named as the preset), in the order
-    they are tried: by name, the generic one last."""
+    """The export presets shipped with the package (one YAML file each, named as the preset), sorted, with
+    the generic one last, in the order ``workbench.io.presets`` tries them."""
     names = sorted(path.stem for path in (PACKAGE_DIR / "io" / "presets").glob("*.yaml"))
-    return sorted(names, key=lambda name: name == "generic")
+    return [name for name in names if name != "generic"] + (["generic"] if "generic" in names else [])

@@ -65,6 +65,8 @@ def test_check_prints_the_data_quality_summary(runner, small_client):
     assert "data/deals.csv" in deals and "quarantined" in deals
     assert "unknown_stage" in result.output
     assert "perhaps “Коммерческое предложение”" in result.output
+    # The configuration advice the client's report leaves out is the consultant's, here.
+    assert "funnel.stage_aliases" in result.output
     assert "excluded by rule" in next(line for line in lines if line.startswith("transactions"))
     assert result.output.rstrip().endswith(
         "(rows read = used + quarantined + excluded by rule for every file)."

@@ -44,6 +44,7 @@ def test_run_writes_every_output_into_the_dated_folder(audited):
     names = sorted(p.name for p in result.out_dir.iterdir())
     assert names == [
         "audit.ipynb",
+        "class_d_customers.xlsx",
         "metrics.json",
         "quarantine.csv",
         "quarantine.xlsx",

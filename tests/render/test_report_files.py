@@ -74,6 +74,8 @@ def test_pdf_is_a4_with_several_pages_and_the_text(report_dir):
     assert "Малый тест" in text
     assert "₽" in text
     assert "Воронка продаж" in text
+    cover = reader.pages[0].extract_text()
+    assert "Стр." not in cover and cover.count("Конфиденциально") == 1  # no running header or footer text
     last = reader.pages[-1].extract_text()
     assert re.search(rf"Стр\.\s*{len(reader.pages)}\s*из\s*{len(reader.pages)}", last)
     assert reader.metadata.title == "Аудит системы продаж — ООО «Малый тест»"
@@ -85,6 +87,7 @@ def test_english_report(small_client, tmp_path):
     out = run_audit(client, out=tmp_path / "en", locale="en", as_of="2026-11-23", formats=("html",)).out_dir
     assert sorted(p.name for p in out.iterdir()) == [
         "audit.ipynb",
+        "class_d_customers.xlsx",
         "metrics.json",
         "quarantine.csv",
         "quarantine.xlsx",

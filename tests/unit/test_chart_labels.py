@@ -82,3 +82,68 @@ def test_points_are_coloured_by_the_analysis_flags_not_by_the_chart():
     )
     colours = [tuple(c) for c in flagged.collections[0].get_facecolors()]
     assert len(set(colours)) == 3
+
+
+def test_no_name_sits_on_the_department_line():
+    """The department's level is a line across the plot: a name on it reads as struck through."""
+    rate = float(SUCCESSES.sum() / TRIALS.sum())
+    ax = charts.funnel_plot(NAMES, SUCCESSES, TRIALS, rate, Formatter("ru"), "", "")
+    line_y = ax.transData.transform((0, rate))[1]
+    for name, box in label_boxes(ax).items():
+        assert not (box.y0 < line_y < box.y1), f"the department line crosses {name!r}"
+    assert_readable(ax, NAMES)
+
+
+def test_plan_charts_draw_the_fact_in_one_colour_and_the_legend_above_the_plot():
+    from matplotlib.colors import to_hex
+
+    ax = charts.plan_fact_chart(
+        ["янв.", "февр.", "март"],
+        [100.0, 100.0, 100.0],
+        [80.0, 120.0, 95.0],
+        Formatter("ru"),
+        ("План", "Факт", "Выполнение ниже 90 %"),
+        [True, False, False],
+    )
+    assert {to_hex(bar.get_facecolor()) for bar in ax.patches} == {charts.ACCENT}
+    legend = ax.get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == ["План", "Факт", "Выполнение ниже 90 %"]
+    ax.figure.canvas.draw()
+    assert (
+        legend.get_window_extent().y0 >= ax.get_window_extent().y1 - 1
+    )  # above the plot: no line crosses it
+
+
+def test_every_weekly_panel_has_its_dates():
+    import pandas as pd
+
+    weeks = pd.date_range("2026-06-01", periods=12, freq="W-MON")
+    steps = ["Звонок", "Встреча", "Предложение"]
+    rates = pd.DataFrame(0.5, index=weeks, columns=steps)
+    left = pd.DataFrame(10, index=weeks, columns=steps)
+    first = charts.weekly_steps(rates, left, Formatter("ru"))
+    panels = [ax for ax in first.figure.axes if ax.get_visible()]
+    assert len(panels) == 3
+    for ax in panels:
+        assert [label.get_text() for label in ax.get_xticklabels() if label.get_text()], ax.get_title()
+
+
+def test_with_many_points_only_the_flagged_ones_are_named():
+    names = [f"Менеджер {i:02d}" for i in range(30)]
+    trials = np.linspace(100, 600, 30)
+    wins = (trials * 0.6).round()
+    wins[3] = 20  # far below
+    flags = [None] * 30
+    flags[3] = "low"
+    ax = charts.funnel_plot(names, wins, trials, 0.6, Formatter("ru"), "", "", flags=flags)
+    assert_readable(ax, ["Менеджер 03"])
+
+
+def test_no_gap_to_the_department_is_shown_neutral():
+    import pandas as pd
+
+    rates = pd.DataFrame({"Звонок →": [1.0, 1.0]}, index=["А", "Б"])
+    ax = charts.conversion_heatmap(rates, rates.map(lambda _: ""), Formatter("ru"), department=rates.iloc[0])
+    mesh = ax.collections[0]
+    low, high = mesh.get_clim()
+    assert low < 0 < high and low == -high

@@ -82,4 +82,4 @@ def test_the_loss_of_unprofitable_customers_is_stated_as_a_positive_sum():
     lines = sales(rows, columns=("customer_id", "date", "amount", "margin"))
     html = render_section("customers", Messages("ru"), audit_of(lines, AbcConfig(), HALF_YEAR)).html
     assert "суммарный убыток — 150\u00a0₽" in html  # 120 + 30, no minus after the dash
-    assert "Общая маржа по всем клиентам — 250\u00a0₽" in html
+    assert "Общая маржа по всем клиентам: 250\u00a0₽" in html

@@ -22,7 +22,7 @@ NBSP = "\u00a0"
 def test_russian_formats():
     f = Formatter("ru")
     assert f.money(1_234_567.8) == f"1{NBSP}234{NBSP}568{NBSP}₽"
-    assert f.money(-5_000) == f"-5{NBSP}000{NBSP}₽"
+    assert f.money(-5_000) == f"\u22125{NBSP}000{NBSP}₽"
     assert f.money(1_234_567, compact=True) == f"1,2{NBSP}млн{NBSP}₽"
     assert f.pct(0.125) == f"12,5{NBSP}%"
     assert f.pct(0.125, 0) == f"12{NBSP}%"
@@ -37,7 +37,7 @@ def test_russian_formats():
 def test_english_formats():
     f = Formatter("en")
     assert f.money(1_234_567.8) == "₽1,234,568"
-    assert f.money(-19_590.4) == "-₽19,590"
+    assert f.money(-19_590.4) == "\u2212₽19,590"
     assert f.money(-0.4) == "₽0"
     assert f.pct(0.125) == "12.5%"
     assert f.date(dt.date(2026, 11, 23)) == "November 23, 2026"

@@ -195,9 +195,9 @@ def stalled_rows(with_amount):
 @pytest.mark.parametrize(
     ("priced", "title_en", "title_ru"),
     [
-        (0, "Stalled deals: 30 of unknown worth", "Зависшие сделки: 30 без суммы в CRM"),
-        (10, "Stalled deals: 30 worth ₽5,000 and 20 more without an amount", "на сумму 5 000 ₽ и ещё 20 без"),
-        (30, "Stalled deals: 30 worth ₽15,000", "Зависшие сделки: 30 на сумму 15 000 ₽"),
+        (0, "30 deals of unknown worth", "Зависли 30 сделок без суммы в CRM"),
+        (10, "30 deals worth ₽5,000 and 20 more deals without an amount", "на сумму 5 000 ₽ и ещё 20 сделок без"),
+        (30, "30 deals worth ₽15,000", "Зависли 30 сделок на сумму 15 000 ₽"),
     ],
 )
 def test_stalled_deals_without_an_amount_are_counted_not_summed_as_zero(tmp_path, priced, title_en, title_ru):

@@ -66,3 +66,45 @@ def test_weights_move_customers_and_client_text_is_escaped(explorer):
     assert explorer.segments.weights == pytest.approx(
         {"revenue": 0.4 / 0.7, "frequency": 0.1 / 0.7, "potential": 0.2 / 0.7}
     )
+
+
+def test_the_caption_follows_the_chosen_metric():
+    rows = [(c, "2026-03-01", float(v), v / 4) for c, v in zip(IDS, VALUES, strict=True)]
+    lines = sales(rows, ("customer_id", "date", "amount", "margin"))
+    explorer = AbcExplorer(lines, AbcConfig(), YEAR, Messages("ru"))
+    assert "Кривая Парето: накопленная доля выручки" in explorer.view.value
+    explorer.metric.value = "margin"
+    assert "Кривая Парето: накопленная доля маржи" in explorer.view.value
+    assert "доля выручки" not in explorer.view.value
+
+
+def test_slider_readouts_are_in_the_report_locale(explorer):
+    """ipywidgets' readout_format prints 0.8 as 80% and 1234.5 as 1234.50 whatever the locale: each
+    slider hides it and shows a label formatted like the report."""
+    assert not explorer.a.readout
+    labels = [
+        child.value
+        for row in explorer.widget.children
+        if hasattr(row, "children")
+        for box in row.children
+        if hasattr(box, "children")
+        for child in box.children
+        if child.__class__.__name__ == "Label"
+    ]
+    assert "80\u00a0%" in labels
+    explorer.a.value = 0.75
+    labels_after = [
+        box.children[1].value for box in explorer.widget.children[1].children if hasattr(box, "children")
+    ]
+    assert labels_after[0] == "75\u00a0%"
+
+
+def test_funnel_sliders_show_money_and_rates_in_the_locale(demo_audit):
+    from workbench.present.funnel_widgets import FunnelWhatIf
+
+    panel = FunnelWhatIf(demo_audit.funnel, Messages("ru"), demo_audit.summary).widget()
+    rows = [child for child in panel.children if child.__class__.__name__ == "HBox"]
+    assert rows and all(not row.children[0].readout for row in rows)
+    shown = [row.children[1].value for row in rows]
+    assert all("." not in text for text in shown), shown  # ru: decimal comma, spaces in thousands
+    assert shown[-1].endswith("₽") and "\u00a0%" in shown[1]

@@ -79,6 +79,9 @@ def _issue_lines(t: Messages, report: TableReport, kind: str) -> list[str]:
         effect = dq.issue_effect(t, code)
         if effect:
             lines.extend(_wrapped(f"=> {effect}", 27))
+        advice = dq.check_advice(t, code)
+        if advice:
+            lines.extend(_wrapped(f"=> {advice}", 27))
     return lines
 
 

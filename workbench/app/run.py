@@ -29,7 +29,7 @@ from workbench.io.atomic import write_bytes, write_text
 from workbench.limits import check_output_folder, pid_alive
 from workbench.parameters import parse_as_of
 from workbench.render.exporters import WorkbenchHTMLExporter, cell_label
-from workbench.render.files import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
+from workbench.render.files import D_CLASS_XLSX, METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.paths import staging_dir
 from workbench.render.pdf import html_to_pdf
 from workbench.resources import REPO_ROOT, notebook_path
@@ -38,7 +38,15 @@ FORMATS = ("html", "pdf")
 NOTEBOOK_FILE = "audit.ipynb"
 FAILED_NOTEBOOK = "audit.failed.ipynb"
 FAILED_NOTE = "FAILED.txt"
-REPORT_FILES = ("report.html", "report.pdf", METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX, NOTEBOOK_FILE)
+REPORT_FILES = (
+    "report.html",
+    "report.pdf",
+    METRICS_FILE,
+    QUARANTINE_FILE,
+    QUARANTINE_XLSX,
+    D_CLASS_XLSX,
+    NOTEBOOK_FILE,
+)
 CELL_TIMEOUT_SECONDS = 600
 # Errors of an output folder that cannot be written: one clear paragraph, not an unexpected error.
 WRITE_ERRORS = frozenset(

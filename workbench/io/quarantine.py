@@ -155,7 +155,7 @@ class Quarantine:
         self.excluded_rows += len(removed)
         kept = self.examples.setdefault(rule, [])
         for row, cells in removed.head(MAX_EXAMPLES - len(kept)).iterrows():
-            value = cells[field] if field else None
+            value = cells[field] if field else row_summary(cells)
             kept.append({"row": int(row), "value": _text(value, 80), "hint": None})
         return frame.loc[~mask.to_numpy()]
 
@@ -230,6 +230,24 @@ def row_text(frame: pd.DataFrame, table: str) -> pd.Series:
     cells = frame[columns].astype("string")
     joined = cells.apply(lambda row: " | ".join(v for v in row if isinstance(v, str) and v.strip()), axis=1)
     return joined.str.slice(0, ROW_TEXT_LIMIT).replace("", pd.NA).astype("string")
+
+
+SUMMARY_FIELDS = ("document_id", "date", "product", "amount")
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%d.%m.%Y") if value == value.normalize() else value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def row_summary(cells: pd.Series) -> str:
+    """The values that identify a row (document, date, product, amount) when no single cell does:
+    an example shows the row's contents, not a bare row number."""
+    shown = [_cell(cells[name]) for name in SUMMARY_FIELDS if name in cells.index and pd.notna(cells[name])]
+    return " · ".join(shown)
 
 
 def _text(value: object, limit: int) -> str | None:

@@ -54,7 +54,10 @@ def apply_rules(lines: pd.DataFrame, rules: TransactionRules, q: Quarantine) -> 
         lines = q.exclude(lines, cancelled, "cancellation", "document_id")
         lines = q.exclude(lines, lines["amount"] < 0, "return", "amount")
     else:
-        q.warn("cancellation_lines", int(cancelled.sum()))
+        examples = [
+            {"row": int(r), "value": str(v)} for r, v in lines.loc[cancelled, "document_id"].head(3).items()
+        ]
+        q.warn("cancellation_lines", int(cancelled.sum()), examples)
     non_product = is_non_product(lines["product"], rules.non_product_codes, rules.non_product_patterns)
     lines = q.exclude(lines, non_product, "non_product", "product")
     no_customer = lines["customer_id"].isna()

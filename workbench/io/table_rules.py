@@ -14,7 +14,7 @@ from workbench.io import sales_cleaning as cleaning
 from workbench.io.canonical import normalize_header, suggest
 from workbench.io.history import warn_reversed_order
 from workbench.io.plausibility import closed_before_created, warn_amount_outliers
-from workbench.io.quarantine import Quarantine
+from workbench.io.quarantine import Quarantine, row_summary
 
 DEFAULT_STATUS_VALUES = {
     "won": {
@@ -263,9 +263,16 @@ def finish_transactions(
     """Amounts, the configured cleaning rules, plausibility: zero lines and refunds are kept and counted."""
     if derive:
         lines = cleaning.derive_amount(lines, q)
-    lines = cleaning.apply_rules(lines, rules or TransactionRules(), q)
+    rules = rules or TransactionRules()
+    lines = cleaning.apply_rules(lines, rules, q)
     q.warn("zero_amount", int(lines["amount"].eq(0).sum()))
-    q.warn("refund_lines", int((lines["amount"] < 0).sum()))
+    # Lines of return documents are counted once, as "cancellation_lines"; these are the other refunds.
+    in_returns = cleaning.is_cancellation(lines["document_id"], rules.cancellation_prefixes)
+    refunds = (lines["amount"] < 0) & ~in_returns
+    examples = [
+        {"row": int(r), "value": row_summary(cells)} for r, cells in lines.loc[refunds].head(3).iterrows()
+    ]
+    q.warn("refund_lines", int(refunds.sum()), examples)
     return lines
 
 

@@ -151,18 +151,26 @@ def conversion_heatmap(
     marks: pd.DataFrame,
     fmt: Formatter,
     ax: Axes | None = None,
+    department: pd.Series | None = None,
 ) -> Axes:
-    """Managers x steps heatmap of conversion, with a mark (▼ ▽ ▲ △) where a rate is out of limits."""
+    """Managers x steps heatmap: each cell prints the conversion and a mark (▼ ▽ ▲ △) where a rate is out
+    of limits; its colour is the gap to the ``department``'s rate on the step (to the mean of the rows when
+    no department rate is given): green above, red below."""
     ax = ax or new_axes(height=0.36 * len(rates) + 1.4)
     annotations = rates.map(lambda v: "" if pd.isna(v) else fmt.pct(v, 0))
     annotations = annotations + marks.reindex_like(rates).fillna("").map(lambda m: f" {m}" if m else "")
-    centred = rates.sub(rates.mean(axis=0), axis=1)
+    level = rates.mean(axis=0) if department is None else department.reindex(rates.columns)
+    centred = rates.sub(level, axis=1).astype(float)
+    # A symmetric scale of at least ±5 points: no gap at all stays neutral instead of taking an end colour.
+    span = max(float(np.nanmax(np.abs(centred.to_numpy()))) if centred.notna().any().any() else 0.0, 0.05)
     sns.heatmap(
-        centred.astype(float),
+        centred,
         annot=annotations.to_numpy(),
         fmt="",
         cmap=CONVERSION_CMAP,
         center=0,
+        vmin=-span,
+        vmax=span,
         cbar=False,
         linewidths=1,
         linecolor="white",
@@ -230,18 +238,23 @@ def plan_fact_chart(
     plan: Sequence[float | None],
     fact: Sequence[float],
     fmt: Formatter,
-    legend: tuple[str, str],
+    legend: tuple[str, str, str],
     below: Sequence[bool],
     ax: Axes | None = None,
     rotate: bool = False,
 ) -> Axes:
-    """Fact bars against the plan (a step line); the periods the analysis marks ``below`` are red."""
+    """Fact bars (one colour on every chart) against the plan (a step line); a red mark over each period
+    the analysis marks ``below``. ``legend`` names the plan, the fact and the mark; it sits above the plot,
+    where no line crosses it."""
     ax = ax or new_axes(height=2.8)
     x = np.arange(len(labels))
     plan_arr = np.array([np.nan if p is None else p for p in plan], dtype=float)
     fact_arr = np.asarray(fact, dtype=float)
-    colours = [ALERT if b else ACCENT for b in below]
-    ax.bar(x, fact_arr, color=colours, width=0.7, label=legend[1], zorder=2)
+    ax.bar(x, fact_arr, color=ACCENT, width=0.7, label=legend[1], zorder=2)
+    flagged = np.asarray(below, dtype=bool)
+    if flagged.any():
+        top = np.fmax(fact_arr, np.nan_to_num(plan_arr))[flagged]
+        ax.scatter(x[flagged], top * 1.04, marker="v", s=18, color=ALERT, label=legend[2], zorder=4)
     ax.step(
         np.concatenate([x - 0.5, [x[-1] + 0.5]]) if len(x) else x,
         np.concatenate([plan_arr, plan_arr[-1:]]) if len(x) else plan_arr,
@@ -261,7 +274,17 @@ def plan_fact_chart(
     )
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.money(v, compact=True)))
     ax.set_xlim(-0.6, len(x) - 0.4)
-    ax.legend(loc="upper left", ncols=2)
+    ax.set_ylim(0, max(np.nanmax(np.concatenate([fact_arr, plan_arr, [0.0]])) * 1.12, 1.0))
+    handles, names = ax.get_legend_handles_labels()
+    order = sorted(range(len(names)), key=lambda i: list(legend).index(names[i]))
+    ax.legend(
+        [handles[i] for i in order],
+        [names[i] for i in order],
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncols=3,
+        borderaxespad=0.3,
+    )
     return ax
 
 
@@ -323,9 +346,9 @@ def funnel_plot_grid(
     for j in range(len(panels), rows * cols):
         axes[j // cols][j % cols].set_visible(False)
     fig.tight_layout(h_pad=0.8, w_pad=1.0)
-    for i, (_, names, successes, trials, _, _) in enumerate(panels):
+    for i, (_, names, successes, trials, rate, flags) in enumerate(panels):
         _, n, own = _rates(successes, trials)
-        label_points(axes[i // cols][i % cols], names, n, own, fontsize=6.5)
+        label_points(axes[i // cols][i % cols], *_named(names, n, own, flags), fontsize=6.5, avoid=[rate])
     return axes[0][0]
 
 
@@ -382,15 +405,37 @@ def funnel_plot(
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     if label:
-        label_points(ax, names, n, own)
+        label_points(ax, *_named(names, n, own, flags), avoid=[rate])
     return ax
 
 
-def label_points(ax: Axes, names: Sequence[str], xs: np.ndarray, ys: np.ndarray, fontsize: float = 7) -> None:
+MAX_NAMED = 12  # more names than this do not fit beside their points; the table beside the chart names all
+
+
+def _named(
+    names: Sequence[str], xs: np.ndarray, ys: np.ndarray, flags: Sequence[str | None] | None
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The points to name: all of them, or only those the analysis flags when there are too many."""
+    if len(names) <= MAX_NAMED or flags is None:
+        keep = np.arange(len(names)) if len(names) <= MAX_NAMED else np.array([], dtype=int)
+    else:
+        keep = np.array([i for i, flag in enumerate(flags) if flag], dtype=int)
+    return [names[i] for i in keep], xs[keep], ys[keep]
+
+
+def label_points(
+    ax: Axes,
+    names: Sequence[str],
+    xs: np.ndarray,
+    ys: np.ndarray,
+    fontsize: float = 7,
+    avoid: Sequence[float] = (),
+) -> None:
     """Name each point, stacking labels of nearby points so that none overlaps another.
 
     Labels go to the right of their point, or to the left in the right third of the axes so they stay
-    inside it; a label moved off its point's height gets a thin leader line back to the point.
+    inside it; a label moved off its point's height gets a thin leader line back to the point. No label
+    sits on a horizontal line at a height in ``avoid`` (the department's level): it moves just off it.
     """
     finite = np.isfinite(xs) & np.isfinite(ys)
     if not finite.any():
@@ -412,6 +457,7 @@ def label_points(ax: Axes, names: Sequence[str], xs: np.ndarray, ys: np.ndarray,
         placed -= max(0.0, (placed - points[chosen, 1]).mean())
         for j in range(1, len(placed)):
             placed[j] = max(placed[j], placed[j - 1] + gap)
+        placed = _off_lines(placed, [ax.transData.transform((0, level))[1] for level in avoid], gap)
         for i, y in zip(chosen, placed, strict=True):
             shift = (y - points[i, 1]) / pixels_per_point
             ax.annotate(
@@ -430,13 +476,32 @@ def label_points(ax: Axes, names: Sequence[str], xs: np.ndarray, ys: np.ndarray,
             )
 
 
+def _off_lines(placed: np.ndarray, lines: Sequence[float], gap: float) -> np.ndarray:
+    """Label heights (pixels, ascending, ``gap`` apart) moved off each line: a label crossing a line moves
+    to the nearer side, and the labels beyond it move on to keep their spacing."""
+    placed = placed.copy()
+    clear = gap * 0.6
+    for line in lines:
+        for j in np.flatnonzero(np.abs(placed - line) < clear):
+            if placed[j] >= line:
+                placed[j] = line + clear
+                for k in range(j + 1, len(placed)):
+                    placed[k] = max(placed[k], placed[k - 1] + gap)
+            else:
+                placed[j] = line - clear
+                for k in range(j - 1, -1, -1):
+                    placed[k] = min(placed[k], placed[k + 1] - gap)
+    return placed
+
+
 def weekly_steps(rates: pd.DataFrame, left: pd.DataFrame, fmt: Formatter, min_exits: int = 5) -> Axes:
     """Small multiples: each step's weekly conversion (dots where enough deals left) and its 4-week mean."""
     use_report_style()
     steps = list(rates.columns)
     cols = 2
     rows = int(np.ceil(len(steps) / cols)) or 1
-    fig, axes = plt.subplots(rows, cols, figsize=(FULL_WIDTH, 1.45 * rows + 0.3), sharex=True, squeeze=False)
+    # Every panel carries its own dates: a reader looks at one step, not at the bottom row.
+    fig, axes = plt.subplots(rows, cols, figsize=(FULL_WIDTH, 1.75 * rows + 0.3), squeeze=False)
     x = np.arange(len(rates))
     labels = [fmt.week(w) for w in rates.index]
     for i, step in enumerate(steps):
@@ -455,8 +520,8 @@ def weekly_steps(rates: pd.DataFrame, left: pd.DataFrame, fmt: Formatter, min_ex
     for j in range(len(steps), rows * cols):
         axes[j // cols][j % cols].set_visible(False)
     step_every = max(1, len(labels) // 6)
-    for ax in axes[-1]:
+    for ax in axes.flat[: len(steps)]:
         ax.set_xticks(x[::step_every])
-        ax.set_xticklabels(labels[::step_every], rotation=45, ha="right", fontsize=6.5)
+        ax.set_xticklabels(labels[::step_every], rotation=45, ha="right", fontsize=6)
     fig.tight_layout(h_pad=0.6, w_pad=1.0)
     return axes[0][0]

@@ -14,6 +14,7 @@ from workbench.analysis.customers.migration import CLASSES as MIGRATION_CLASSES
 from workbench.analysis.customers.xyz import XYZ
 from workbench.audit import Audit
 from workbench.present import charts
+from workbench.present.d_class_list import D_CLASS_XLSX
 from workbench.present.i18n import Messages
 
 TOP_CUSTOMERS = 10
@@ -34,6 +35,7 @@ def customers_section(t: Messages, audit: Audit) -> dict[str, Any]:
         abc=abc,
         kpis=_kpis(t, base),
         chart=pareto_uri(t, abc),
+        chart_title=pareto_title(t, abc),
         abc_rule=abc_rule(t, abc, t("customers.metric_" + abc.metric)),
         classes=class_rows(t, abc),
         excluded=t("customers.excluded", count=abc.excluded_count, value=abc.excluded_value)
@@ -43,6 +45,7 @@ def customers_section(t: Messages, audit: Audit) -> dict[str, Any]:
         value_label=t(f"customers.col_value_{abc.metric}"),
         xyz=_xyz(t, abc, "customers"),
         d_class=_d_class(t, base),
+        d_class_file=D_CLASS_XLSX,
         time=_time(t, base),
         segments=_segments(t, base),
         migration=_migration(t, base),
@@ -78,12 +81,17 @@ def pareto_uri(t: Messages, abc: AbcResult, height: float = 3.0) -> str | None:
             abc.thresholds,
             abc.items["cls"].tolist(),
             t.fmt,
-            t("customers.pareto_x"),
-            t("customers.pareto_y"),
+            t("customers.pareto_x", metric=t(f"customers.metric_of_{abc.metric}")),
+            t("customers.pareto_y", share=t(f"customers.metric_share_{abc.metric}")),
             ax=charts.new_axes(height=height),
             points=points,
         )
     )
+
+
+def pareto_title(t: Messages, abc: AbcResult) -> str:
+    """The Pareto chart's caption, for the metric the customers are ranked by."""
+    return t("customers.pareto_title", share=t(f"customers.metric_share_{abc.metric}"))
 
 
 def abc_rule(t: Messages, abc: AbcResult, metric: str, kind: str = "customers") -> str:
@@ -190,6 +198,13 @@ def _xyz(t: Messages, abc: AbcResult, kind: str) -> dict[str, Any] | None:
     }
 
 
+def _margin_part(t: Messages, margin: float | None) -> str:
+    """A margin in words: a loss is stated as a positive amount («убыток 74 697 ₽»)."""
+    if margin is None or margin != margin:
+        return t("customers.d_margin_unknown")
+    return t("customers.d_loss" if margin < 0 else "customers.d_margin", margin=margin)
+
+
 def _d_class(t: Messages, base: CustomerBase) -> dict[str, Any]:
     f, d = t.fmt, base.d_class
     rules = [
@@ -218,7 +233,7 @@ def _d_class(t: Messages, base: CustomerBase) -> dict[str, Any]:
         count=d.count,
         customers=d.total_customers,
         revenue=d.revenue,
-        margin=d.margin if d.margin is not None else float("nan"),
+        margin_part=_margin_part(t, d.margin),
         a=d.by_abc["A"],
         b=d.by_abc["B"],
         c=d.by_abc["C"],

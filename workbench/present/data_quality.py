@@ -63,6 +63,12 @@ def issue_effect(t: Messages, code: str) -> str | None:
     return t(key) if t.has(key) else None
 
 
+def check_advice(t: Messages, code: str) -> str | None:
+    """How the client's configuration fixes an issue: for ``workbench check`` only, never the report."""
+    key = f"check_advice.{code.partition(':')[0]}"
+    return t(key) if t.has(key) else None
+
+
 def example_label(t: Messages, example: dict[str, object]) -> str:
     """One example row of a data-quality issue, in the report's language."""
     variants = example.get("variants")

@@ -1,7 +1,8 @@
 """Locale-aware formatting of money, percentages, numbers and dates (Babel).
 
 ru: ``1 234 568 ₽``, ``12,5 %``, ``23 ноября 2026 г.``; en: ``₽1,234,568``, ``12.5%``, ``November 23, 2026``.
-Missing values (None, NaN) print as an em dash.
+Missing values (None, NaN) print as an em dash. A negative number carries the minus sign U+2212 (``−5 %``),
+never a hyphen. Counts agree with their nouns by the locale's CLDR plural rules (:meth:`Formatter.plural`).
 """
 
 from __future__ import annotations
@@ -11,11 +12,21 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal, get_currency_symbol
 
 DASH = "—"
 NBSP = "\u00a0"
+MINUS = "\u2212"
+# The order in which a message lists a noun's forms: ``{n:plural(клиент|клиента|клиентов)}``,
+# ``{n:plural(customer|customers)}``. A category without its own form takes the last one given.
+PLURAL_CATEGORIES = {"ru": ("one", "few", "many", "other"), "en": ("one", "other")}
+
+
+def _minus(text: str) -> str:
+    """Babel writes a hyphen-minus for negative numbers; the report prints the minus sign."""
+    return text.replace("-", MINUS)
 
 
 def _missing(value: object) -> bool:
@@ -51,7 +62,7 @@ class Formatter:
             return DASH
         value = float(value)
         # The sign goes before the whole amount: "-5 000 ₽", "-₽5,000" (not "₽-5,000").
-        sign = "-" if round(value) < 0 else "+" if signed and value > 0 else ""
+        sign = MINUS if round(value) < 0 else "+" if signed and value > 0 else ""
         if compact and abs(value) >= 10_000:
             number = format_compact_decimal(abs(value), locale=self.locale, fraction_digits=1)
         else:
@@ -63,9 +74,18 @@ class Formatter:
         if _missing(value):
             return DASH
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        number = format_decimal(float(value) * 100, format=pattern, locale=self.locale)
+        number = _minus(format_decimal(float(value) * 100, format=pattern, locale=self.locale))
         sign = "+" if signed and value > 0 else ""
         return f"{sign}{number}{NBSP}%" if self.locale == "ru" else f"{sign}{number}%"
+
+    def pct_pair(self, before: float | None, after: float | None, digits: int = 1) -> tuple[str, str]:
+        """Two shares with as many decimals (up to 4) as it takes to tell them apart: ``2,20 %`` and
+        ``2,24 %``, not ``2,2 %`` and ``2,2 %`` beside a gain in money."""
+        if _missing(before) or _missing(after) or before == after:
+            return self.pct(before, digits), self.pct(after, digits)
+        while digits < 4 and self.pct(before, digits) == self.pct(after, digits):
+            digits += 1
+        return self.pct(before, digits), self.pct(after, digits)
 
     def share(self, value: float | None) -> str:
         """A percentage precise enough to tell small shares apart: ``12,5 %``, ``0,12 %``, ``0,012 %``."""
@@ -79,7 +99,7 @@ class Formatter:
         if _missing(value):
             return DASH
         number = format_decimal(abs(float(value)) * 100, format="#,##0." + "0" * digits, locale=self.locale)
-        sign = "−" if value < 0 else "+"
+        sign = MINUS if value < 0 else "+"
         unit = "п.\u00a0п." if self.locale == "ru" else "pp"
         return f"{sign}{number}{NBSP}{unit}"
 
@@ -88,7 +108,33 @@ class Formatter:
         if _missing(value):
             return DASH
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(float(value), format=pattern, locale=self.locale)
+        return _minus(format_decimal(float(value), format=pattern, locale=self.locale))
+
+    def plural_form(self, value: float, forms: tuple[str, ...] | list[str]) -> str:
+        """The form of a noun (or phrase) that agrees with ``value`` by the locale's CLDR plural rule.
+
+        ``forms`` follow :data:`PLURAL_CATEGORIES`: ru ``(клиент, клиента, клиентов)``, en
+        ``(customer, customers)``; a fraction in Russian (category ``other``) takes the second form.
+        """
+        categories = PLURAL_CATEGORIES[self.locale]
+        if not forms:
+            raise ValueError("plural: expected at least one form")
+        category = Locale.parse(self.locale).plural_form(abs(value))
+        if self.locale == "ru" and category == "other":
+            return forms[1] if len(forms) > 1 else forms[0]
+        index = categories.index(category) if category in categories else len(categories) - 1
+        return forms[min(index, len(forms) - 1)]
+
+    def plural(self, value: float | None, forms: tuple[str, ...] | list[str], digits: int = 0) -> str:
+        """A count with its noun in agreement: ``51 клиент``, ``3 клиента``, ``1 customer``.
+
+        The form agrees with the number as printed (``num`` rounds to ``digits``).
+        """
+        if _missing(value):
+            return f"{DASH} {forms[-1]}"
+        shown = round(float(value), digits)
+        number = self.num(shown, digits)
+        return f"{number} {self.plural_form(int(shown) if shown == int(shown) else shown, forms)}"
 
     def days(self, value: float | None) -> str:
         """A duration in days, one decimal under ten days."""

@@ -175,7 +175,8 @@ def heatmap(t: Messages, funnel: FunnelResult) -> str | None:
         default="",
     )
     marks = frame.assign(mark=mark).pivot(index="name", columns="step", values="mark").reindex(columns=order)
-    return charts.to_data_uri(charts.conversion_heatmap(rates, marks, t.fmt))
+    department = pd.Series({f"{s.stage} →": s.conversion for s in funnel.stages}, dtype=float)
+    return charts.to_data_uri(charts.conversion_heatmap(rates, marks, t.fmt, department=department))
 
 
 def win_rate_funnel_plot(t: Messages, funnel: FunnelResult) -> str | None:
@@ -354,6 +355,13 @@ def _velocity_view(t: Messages, audit: Audit) -> dict[str, Any] | None:
         return None
     f = t.fmt
     value = {"opportunities": f.num, "win_rate": f.pct, "avg_check": f.money, "cycle_days": f.days}
+
+    def shown(name: str, current: float, target: float | None) -> tuple[str, str]:
+        # A lever worth money shows its change: "2,20 % → 2,24 %", not "2,2 % → 2,2 %".
+        if name == "win_rate" and target is not None:
+            return f.pct_pair(current, target)
+        return value[name](current), value[name](target) if target is not None else "—"
+
     return {
         "kpis": [
             (
@@ -371,8 +379,8 @@ def _velocity_view(t: Messages, audit: Audit) -> dict[str, Any] | None:
         "levers": [
             {
                 "lever": t(f"funnel.lever_{lv.name}"),
-                "current": value[lv.name](lv.current),
-                "target": value[lv.name](lv.target) if lv.target is not None else "—",
+                "current": shown(lv.name, lv.current, lv.target)[0],
+                "target": shown(lv.name, lv.current, lv.target)[1],
                 "gain": f.money(lv.gain_per_month) if lv.gain_per_month else "—",
                 "top": i == 0 and lv.gain_per_month,
             }

@@ -15,6 +15,7 @@ from workbench.analysis.funnel.conversion import FunnelResult
 from workbench.analysis.funnel.whatif import Forecast, FunnelScenario, baseline, forecast, uplift
 from workbench.analysis.summary import Summary
 from workbench.present.i18n import Messages
+from workbench.present.widget_readout import readout
 
 
 def scenario_table(t: Messages, stages: list[str], base: Forecast, now: Forecast) -> str:
@@ -67,7 +68,6 @@ class FunnelWhatIf:
                 min=0,
                 max=1,
                 step=0.005,
-                readout_format=".1%",
                 description=f"{self.stages[i]} →",
                 **_LOOK,
             )
@@ -95,5 +95,11 @@ class FunnelWhatIf:
 
     def widget(self) -> widgets.Widget:
         """The panel to display."""
+        f = self.t.fmt
         note = [self.note] if self.note.value else []
-        return widgets.VBox([*note, self.flow, *self.steps, self.check, self.result])
+        rows = [
+            readout(self.flow, lambda v: f.num(v, 1)),
+            *(readout(step, lambda v: f.pct(v, 1)) for step in self.steps),
+            readout(self.check, f.money),
+        ]
+        return widgets.VBox([*note, *rows, self.result])

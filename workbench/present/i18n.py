@@ -3,6 +3,11 @@
 Messages live in ``messages/<locale>.yaml`` as nested keys (``funnel.title``). Placeholders take a
 format spec naming the formatter: ``{impact:money}``, ``{rate:pct}``, ``{small:share}``, ``{count:num}``,
 ``{days:days}``, ``{delta:pp}``, ``{when:date}``; a plain ``{name}`` is inserted as text.
+
+A count that a noun follows names the noun's forms, so that they agree by the locale's CLDR plural rule:
+``{count:plural(клиент|клиента|клиентов)}`` prints ``1 клиент``, ``3 клиента``, ``51 клиентов`` (en:
+``{count:plural(customer|customers)}``); ``{count:word(...)}`` prints only the agreeing form.
+``{margin:loss}`` states a loss as a positive amount (``убыток 222 670 ₽``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ def _catalog(locale: str) -> dict[str, Any]:
 
 
 _DOUBLE_DOT = re.compile(r"(?<=\w\.)\.(?!\.)")
+_FORMS = re.compile(r"^(plural|word)\((.+)\)$", re.DOTALL)
 
 
 class _SpecFormatter(string.Formatter):
@@ -40,6 +46,14 @@ class _SpecFormatter(string.Formatter):
             return self.fmt.money(value, compact=True)
         if format_spec == "pct0":
             return self.fmt.pct(value, 0)
+        if format_spec == "loss":
+            return self.fmt.money(None if value is None else abs(value))
+        forms = _FORMS.match(format_spec)
+        if forms:
+            words = tuple(forms.group(2).split("|"))
+            if forms.group(1) == "plural":
+                return self.fmt.plural(value, words)
+            return self.fmt.plural_form(round(float(value)), words)
         return super().format_field(value, format_spec)
 
 

@@ -62,6 +62,9 @@ SECTIONS: tuple[SectionSpec, ...] = (
     ),
     SectionSpec("methodology", "workbench.present.sections:methodology_section", "methodology.html.j2"),
     SectionSpec("appendix_data", "workbench.present.sections:appendix_data_section", "appendix_data.html.j2"),
+    SectionSpec(
+        "appendix_d_class", "workbench.present.d_class_list:d_class_appendix", "appendix_d_class.html.j2"
+    ),
 )
 BY_ID = {spec.id: spec for spec in SECTIONS}
 

@@ -239,13 +239,18 @@ def plan_section(t: Messages, audit: Audit) -> View:
         return {"plan": None}
     f = t.fmt
     dept_months = [r for r in plan.monthly if r.manager is None]
+    legend = (
+        t("plan.legend_plan"),
+        t("plan.legend_fact"),
+        t("plan.legend_below", warning=plan.attainment_warning),
+    )
     monthly_chart = charts.to_data_uri(
         charts.plan_fact_chart(
             [f.month_short(r.period_start) for r in dept_months],
             [r.plan_revenue for r in dept_months],
             [r.fact_revenue for r in dept_months],
             f,
-            (t("plan.legend_plan"), t("plan.legend_fact")),
+            legend,
             [plan.is_below(r) for r in dept_months],
         )
     )
@@ -255,7 +260,7 @@ def plan_section(t: Messages, audit: Audit) -> View:
             [r.plan_revenue for r in plan.weekly],
             [r.fact_revenue for r in plan.weekly],
             f,
-            (t("plan.legend_plan"), t("plan.legend_fact")),
+            legend,
             [plan.is_below(r) for r in plan.weekly],
             ax=charts.new_axes(height=2.8),
             rotate=True,

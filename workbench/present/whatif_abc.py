@@ -18,10 +18,11 @@ from workbench.analysis.customers.segments import SegmentResult, analyze_segment
 from workbench.audit import Audit, build_audit
 from workbench.config import AbcConfig, Period
 from workbench.parameters import parse_as_of, resolve_client_dir
-from workbench.present.customer_section import class_rows, pareto_uri
+from workbench.present.customer_section import class_rows, pareto_title, pareto_uri
 from workbench.present.html import Section, render
 from workbench.present.i18n import Messages
 from workbench.present.registry import render_section
+from workbench.present.widget_readout import readout
 
 MIN_GAP = 0.01  # the B threshold stays above the A threshold by at least this much
 MOVERS_SHOWN = 15
@@ -43,6 +44,13 @@ class AbcExplorer:
         self.customers, self.names = customers, names or {}
         a, b = config.thresholds
         style = {"description_width": "initial"}
+
+        def percent(value: float) -> str:
+            return t.fmt.pct(value, 0)
+
+        def weight(value: float) -> str:
+            return t.fmt.num(value, 2)
+
         self.mode = widgets.ToggleButtons(
             options=[(t("whatif.mode_fixed"), "fixed"), (t("whatif.mode_computed"), "computed")],
             value=config.mode,
@@ -55,12 +63,8 @@ class AbcExplorer:
             description=t("whatif.metric"),
             style=style,
         )
-        self.a = widgets.FloatSlider(
-            value=a, min=0.5, max=0.95, step=0.01, description="A", readout_format=".0%"
-        )
-        self.b = widgets.FloatSlider(
-            value=b, min=0.6, max=0.99, step=0.01, description="B", readout_format=".0%"
-        )
+        self.a = widgets.FloatSlider(value=a, min=0.5, max=0.95, step=0.01, description="A")
+        self.b = widgets.FloatSlider(value=b, min=0.6, max=0.99, step=0.01, description="B")
         self.weights = {
             name: widgets.FloatSlider(
                 value=weight, min=0.0, max=1.0, step=0.05, description=_label(t, name), style=style
@@ -73,9 +77,9 @@ class AbcExplorer:
         self.widget = widgets.VBox(
             [
                 widgets.HBox([self.mode, self.metric]),
-                widgets.HBox([self.a, self.b]),
+                widgets.HBox([readout(self.a, percent), readout(self.b, percent)]),
                 widgets.HTML(f"<b>{t('whatif.weights')}</b>"),
-                widgets.HBox(list(self.weights.values())),
+                widgets.HBox([readout(slider, weight) for slider in self.weights.values()]),
                 self.view,
             ]
         )
@@ -117,6 +121,7 @@ class AbcExplorer:
             "whatif_abc.html.j2",
             t,
             chart=pareto_uri(t, abc, height=2.6),
+            chart_title=pareto_title(t, abc),
             classes=class_rows(t, abc),
             value_label=t(f"customers.col_value_{abc.metric}"),
             thresholds=abc.thresholds,

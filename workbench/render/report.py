@@ -12,11 +12,12 @@ from workbench.io.atomic import write_csv, write_text, write_xlsx
 from workbench.limits import check_output_folder
 from workbench.parameters import parse_as_of, resolve_client_dir
 from workbench.present import funnel_section
+from workbench.present.d_class_list import d_class_frame
 from workbench.present.html import Section
 from workbench.present.i18n import LOCALES, Messages
 from workbench.present.quarantine_out import client_quarantine
 from workbench.present.registry import SECTIONS, render_section
-from workbench.render.files import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
+from workbench.render.files import D_CLASS_XLSX, METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.metrics import build_metrics, dumps
 from workbench.render.paths import relative_to_client
 
@@ -94,7 +95,8 @@ class Report:
         return build_metrics(self.audit, self.parameters, self.locale)
 
     def write_outputs(self, output_dir: str | Path) -> list[Path]:
-        """Write metrics.json and the quarantined rows into ``output_dir`` (atomically)."""
+        """Write metrics.json, the quarantined rows and the full list of class D customers into
+        ``output_dir`` (atomically)."""
         if not output_dir:
             return []
         out = Path(output_dir)
@@ -109,4 +111,10 @@ class Report:
         quarantine = client_quarantine(self.t, self.audit.data.quarantine, self.audit.data.reports)
         written = [metrics_path, write_csv(out / QUARANTINE_FILE, quarantine)]
         xlsx = write_xlsx(out / QUARANTINE_XLSX, quarantine, "quarantine")
-        return written + ([xlsx] if xlsx else [])
+        written += [xlsx] if xlsx else []
+        d_class = d_class_frame(self.t, self.audit.customers)
+        if d_class is not None:
+            sheet = self.t("sections.appendix_d_class")[:31]  # Excel's limit on a sheet name
+            path = write_xlsx(out / D_CLASS_XLSX, d_class, sheet)
+            written += [path] if path else []
+        return written
