@@ -25,6 +25,7 @@ and bonus, accelerators, penalties and attainment contests are not applied.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -98,7 +99,7 @@ def commission(scheme: PayScheme, base_amount: Decimal, plan: Decimal | None) ->
     points |= {_dec(a.from_attainment) * plan for a in scheme.accelerators}
     cuts = sorted(p for p in points if ZERO <= p <= base_amount)
     plain = accelerated = ZERO
-    for low, high in zip(cuts, cuts[1:], strict=False):
+    for low, high in itertools.pairwise(cuts):
         if high <= low:
             continue
         rate = _tier_rate(scheme, share if scheme.tier_mode == "whole" else low / plan)
