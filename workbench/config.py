@@ -479,6 +479,12 @@ class MotivationConfig(PayScheme):
     )
     manager_roles: dict[str, str] = Field(default_factory=dict, description="manager: role")
     proposed: list[ProposedScheme] = Field(default_factory=list, description="named alternative schemes")
+    cost_of_sales_limit: float = Field(
+        0.10, gt=0, description="sales payroll above this share of the managers' revenue is out of line"
+    )
+    cost_of_margin_limit: float = Field(
+        0.50, gt=0, description="sales payroll above this share of the margin on their sales is out of line"
+    )
 
     @model_validator(mode="after")
     def _roles_known(self) -> MotivationConfig:

@@ -116,6 +116,10 @@ class SchemeResult:
         """The curve point at one attainment (one of the curve's steps)."""
         return next(p for p in self.curve if Decimal(str(p.attainment)) == share)
 
+    def at_share(self, share: float) -> CurvePoint:
+        """The curve point at one attainment given as a float (0.5, 1.0, ...)."""
+        return self.at(Decimal(str(share)))
+
     @property
     def checkpoints(self) -> list[CurvePoint]:
         """The curve at 50, 75, 100, 125 and 150 %."""

@@ -29,6 +29,8 @@ def assessed_layers(result: AuditResult) -> set[int]:
         layers.add(Layer.REGULAR_ACTIONS)
     if result.abc is not None:
         layers.add(Layer.SEGMENTATION)
+    if result.motivation is not None and result.motivation.available:
+        layers.add(Layer.MOTIVATION)
     return {int(layer) for layer in layers}
 
 
