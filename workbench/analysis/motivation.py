@@ -137,6 +137,8 @@ class MotivationResult:
     margin_rate: float | None
     comfort_income: tuple[float, float]
     schemes: list[SchemeResult]
+    cost_of_sales_limit: float = 0.10  # payroll / revenue above this is out of line
+    cost_of_margin_limit: float = 0.50  # payroll / margin above this is out of line
 
     @property
     def current(self) -> SchemeResult | None:
@@ -267,7 +269,10 @@ def analyze_motivation(
     comfort = config.comfort_income
     out = [apply_scheme(CURRENT, config, results, margin_rate, typical, comfort, roles=config)]
     out += [apply_scheme(p.name, p, results, margin_rate, typical, comfort) for p in config.proposed]
-    return MotivationResult(True, None, typical, source, margin_rate, comfort, out)
+    return MotivationResult(
+        True, None, typical, source, margin_rate, comfort, out, config.cost_of_sales_limit,
+        config.cost_of_margin_limit,
+    )  # fmt: skip
 
 
 def _base_converter(scheme: PayScheme, margin_rate: float | None):

@@ -62,7 +62,7 @@ def guaranteed(result: AuditResult) -> Iterator[Hit]:
 def cost_of_sales(result: AuditResult) -> Iterator[Hit]:
     """Sales payroll above the configured share of revenue or of margin; money: the excess a month."""
     scheme = _current(result)
-    config = result.config.motivation
+    config = result.motivation
     if scheme is None or config is None:
         return
     cost = scheme.cost_of_sales
