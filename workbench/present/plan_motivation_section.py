@@ -41,7 +41,10 @@ def decomposition_view(t: Messages, d: Decomposition | None) -> View | None:
     if d is None:
         return None
     f = t.fmt
-    view: View = {"title": t("motivation.decomposition_title", month=d.month), "available": d.available}
+    view: View = {
+        "title": t("motivation.decomposition_title", month=f.month_long(d.month)),
+        "available": d.available,
+    }
     if not d.available:
         view["reason"] = t(f"motivation.{d.reason}")
         return view
