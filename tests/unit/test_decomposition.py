@@ -94,8 +94,8 @@ def test_capacity_and_manual_splits():
 
 
 def test_the_gap_and_the_cheapest_lever_is_the_weak_step():
-    # today delivers 1 000 000; the target is 10 % more. The 25 % step needs 27.5 %: 3.3 % of its losses saved,
-    # within the equal-effort 10 %; the 50 % step would need 10 % of its losses saved.
+    # today delivers 1 000 000; the target is 10 % more. The 25 % step needs 27.5 %: 3.3 % of its losses
+    # saved, within the equal-effort 10 %; the 50 % step would need 10 % of its losses saved.
     f = funnel([240, 60, 30], [0.25, 0.5, None])
     d = decompose(f, NO_PLAN, deals([("А", 1)]), PERIOD, PlanTarget(revenue=1_100_000), RU)
     assert d.gap == pytest.approx(100_000)

@@ -59,9 +59,12 @@ def decomposition_view(t: Messages, d: Decomposition | None) -> View | None:
         for s in d.stages
     ]
     view["totals"] = t(
-        "motivation.totals", check=d.avg_check, won=round(d.won_needed or 0, 1), leads=round(d.leads_needed or 0),
+        "motivation.totals",
+        check=d.avg_check,
+        won=round(d.won_needed or 0, 1),
+        leads=round(d.leads_needed or 0),
         days=d.working_days,
-    )  # fmt: skip
+    )
     short = d.gap is not None and d.gap > 0
     view["gap"] = t(f"motivation.gap_{'short' if short else 'none'}", delivered=d.delivered, gap=d.gap)
     step, leads = d.bottleneck_lever, d.levers[0] if d.levers else None
