@@ -68,6 +68,7 @@ def decomposition_view(t: Messages, d: Decomposition | None) -> View | None:
     short = d.gap is not None and d.gap > 0
     view["gap"] = t(f"motivation.gap_{'short' if short else 'none'}", delivered=d.delivered, gap=d.gap)
     step, leads = d.bottleneck_lever, d.levers[0] if d.levers else None
+    view["lever"] = None
     if short and d.cheapest == "step" and step:
         view["lever"] = t(
             "motivation.lever_step", stage=step.stage, current=step.current, needed=step.needed,
