@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from workbench.analysis.scenario import PlanScenario, evaluate
+from workbench.analysis.scenario import PlanScenario, evaluate, misfit
 from workbench.config import PayScheme
-from workbench.io.scenarios import make_scenario, misfit, read_scenarios, save_scenario
+from workbench.io.scenarios import make_scenario, read_scenarios, save_scenario
 from workbench.present.i18n import Messages
 from workbench.present.motivation_widgets import PlanMotivationWhatIf, saved_scenarios_html
 
@@ -107,7 +107,7 @@ def test_a_scenario_that_no_longer_fits_is_reported(demo_audit, client):
     save_scenario(client, make_scenario("Старый", "А", values, dt.datetime(2026, 11, 1, tzinfo=dt.UTC)))
     [saved] = read_scenarios(client)
     stages = [s.stage for s in demo_audit.funnel.stages[:-1]]
-    problems = misfit(saved, stages, 3)
+    problems = misfit(saved.values, stages, 3)
     assert "stage 'Старый этап' is not in the funnel" in problems
     assert f"no conversion for stage {stages[0]!r}" in problems
     html = saved_scenarios_html(demo_audit, Messages("ru"), client)
@@ -120,3 +120,36 @@ def test_a_broken_file_names_the_entry(client):
 
     with pytest.raises(ConfigError, match="scenario 1: author"):
         read_scenarios(client)
+
+
+def test_a_saved_scenario_appears_in_the_report_and_metrics(client):
+    from workbench.audit import build_audit
+    from workbench.present.registry import render_section
+    from workbench.render.metrics import build_metrics, validate_metrics
+
+    values = {
+        "lead_flow": 700,
+        "conversions": {},
+        "avg_check": 140000,
+        "target": 2040000,
+        "base_salary": 40000,
+        "tier_rates": [0.02, 0.04, 0.06],
+        "plan_bonus": 20000,
+    }
+    audit = build_audit(client, as_of=dt.date(2026, 11, 23))
+    assert audit.scenarios == []
+    values["conversions"] = {s.stage: 0.6 for s in audit.funnel.stages[:-1]}
+    save_scenario(client, make_scenario("Больше лидов", "Консультант", values))
+    save_scenario(
+        client, make_scenario("Старый", "Консультант", values | {"conversions": {"Нет такого": 0.5}})
+    )
+    audit = build_audit(client, as_of=dt.date(2026, 11, 23))
+    today, more, old = audit.scenarios
+    assert today.name == "" and more.fits and more.outcome.revenue > today.outcome.revenue
+    assert not old.fits and old.outcome is None
+    html = render_section("motivation", Messages("ru"), audit).html
+    assert "Сохранённые сценарии" in html and "Больше лидов" in html and "больше не подходит" in html
+    document = build_metrics(audit, {})
+    validate_metrics(document)
+    assert [s["name"] for s in document["scenarios"]] == ["", "Больше лидов", "Старый"]
+    assert document["scenarios"][2]["fits"] is False

@@ -8,10 +8,13 @@ the scenario's base salary, tier rates and plan bonus (:mod:`workbench.analysis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from workbench.analysis.funnel.whatif import FunnelScenario, forecast
+from workbench.analysis.funnel.conversion import FunnelResult
+from workbench.analysis.funnel.whatif import FunnelScenario, baseline, forecast
 from workbench.analysis.pay import Pay, money, monthly_pay
 from workbench.config import PayScheme
 
@@ -75,3 +78,74 @@ def evaluate(scenario: PlanScenario, scheme: PayScheme, managers: int) -> Scenar
         payroll,
         float(payroll / revenue) if revenue > 0 else None,
     )
+
+
+def baseline_scenario(
+    funnel: FunnelResult, target: float | None, scheme: PayScheme | None
+) -> PlanScenario | None:
+    """Today's funnel, the month's target and the current scheme; None without a scheme or a target."""
+    if scheme is None or not target:
+        return None
+    now = baseline(funnel)
+    return PlanScenario(
+        now.lead_flow,
+        now.conversions,
+        now.avg_check,
+        float(target),
+        scheme.base_salary,
+        tuple(t.rate for t in scheme.tiers),
+        scheme.plan_bonus,
+    )
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """A saved scenario against today: its outcome, or why it no longer fits the data."""
+
+    name: str
+    author: str | None
+    saved_at: dt.datetime | None
+    outcome: ScenarioOutcome | None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def fits(self) -> bool:
+        return not self.problems
+
+    def json_derived(self) -> dict[str, object]:
+        return {"fits": self.fits}
+
+
+def misfit(values: Any, stages: list[str], tiers: int) -> list[str]:
+    """Why saved values no longer fit the data: stages the funnel lacks, funnel steps without a
+    conversion, a different number of tiers. Empty when they fit."""
+    have = list(values.conversions)
+    problems = [f"stage {s!r} is not in the funnel" for s in have if s not in stages]
+    problems += [f"no conversion for stage {s!r}" for s in stages if s not in have]
+    if len(values.tier_rates) != tiers:
+        problems.append(f"{len(values.tier_rates)} tier rates for a scheme of {tiers} tiers")
+    return problems
+
+
+def compare_scenarios(
+    saved: list[Any], funnel: FunnelResult, target: float | None, scheme: PayScheme | None, managers: int
+) -> list[ScenarioResult]:
+    """Today (named ``""``) and every saved scenario (objects with ``name``, ``author``, ``saved_at`` and
+    ``values``) evaluated on the same scheme; empty without a scheme or a target."""
+    base = baseline_scenario(funnel, target, scheme)
+    if base is None or scheme is None:
+        return []
+    stages = [s.stage for s in funnel.stages[:-1]]
+    out = [ScenarioResult("", None, None, evaluate(base, scheme, managers))]
+    for s in saved:
+        problems = misfit(s.values, stages, len(scheme.tiers))
+        outcome = None
+        if not problems:
+            v = s.values
+            scenario = PlanScenario(
+                v.lead_flow, tuple(v.conversions[x] for x in stages), v.avg_check, v.target, v.base_salary,
+                tuple(v.tier_rates), v.plan_bonus,
+            )  # fmt: skip
+            outcome = evaluate(scenario, scheme, managers)
+        out.append(ScenarioResult(s.name, s.author, s.saved_at, outcome, problems))
+    return out

@@ -128,14 +128,3 @@ def save_scenario(client_dir: Path | str, scenario: SavedScenario) -> Path:
     document = {"scenarios": [s.model_dump(mode="json") for s in [*kept, scenario]]}
     text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
     return write_text(scenarios_path(client_dir), text)
-
-
-def misfit(scenario: SavedScenario, stages: list[str], tiers: int) -> list[str]:
-    """Why a saved scenario no longer fits the data: stages it names that the funnel lacks, funnel steps
-    it has no conversion for, a different number of tiers. Empty when it fits."""
-    have = list(scenario.values.conversions)
-    problems = [f"stage {s!r} is not in the funnel" for s in have if s not in stages]
-    problems += [f"no conversion for stage {s!r}" for s in stages if s not in have]
-    if len(scenario.values.tier_rates) != tiers:
-        problems.append(f"{len(scenario.values.tier_rates)} tier rates for a scheme of {tiers} tiers")
-    return problems

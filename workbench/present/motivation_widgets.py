@@ -12,33 +12,34 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from workbench.analysis.funnel.whatif import baseline
-from workbench.analysis.scenario import PlanScenario, ScenarioOutcome, evaluate
+from workbench.analysis.scenario import (
+    PlanScenario,
+    ScenarioOutcome,
+    baseline_scenario,
+    compare_scenarios,
+    evaluate,
+)
 from workbench.config import PayScheme
 from workbench.errors import ConfigError
 from workbench.io.scenarios import make_scenario, save_scenario
 from workbench.present.i18n import Messages
+from workbench.present.plan_motivation_section import scenarios_table
 
 _LOOK = {"style": {"description_width": "240px"}, "layout": widgets.Layout(width="580px")}
 
 
-def baseline_scenario(audit: Any) -> PlanScenario | None:
-    """Today's funnel, the decomposed monthly target and the current scheme; None without a scheme or
-    a target."""
-    scheme = audit.config.motivation
+def baseline_of(audit: Any) -> PlanScenario | None:
+    """Today's scenario of an audit: its funnel, the decomposed monthly target and the current scheme."""
     target = audit.decomposition.target if audit.decomposition is not None else None
-    if scheme is None or not target:
-        return None
-    funnel = baseline(audit.funnel)
-    return PlanScenario(
-        funnel.lead_flow,
-        funnel.conversions,
-        funnel.avg_check,
-        float(target),
-        scheme.base_salary,
-        tuple(t.rate for t in scheme.tiers),
-        scheme.plan_bonus,
-    )
+    return baseline_scenario(audit.funnel, target, audit.config.motivation)
+
+
+def managers_of(audit: Any) -> int:
+    """The number of managers a scenario splits the department's revenue and target between."""
+    current = audit.motivation.current if audit.motivation is not None else None
+    if current is not None:
+        return max(1, len(current.managers))
+    return max(1, len(audit.decomposition.managers) if audit.decomposition is not None else 1)
 
 
 def readout(t: Messages, base: ScenarioOutcome, now: ScenarioOutcome) -> str:
@@ -77,13 +78,12 @@ class PlanMotivationWhatIf:
         self.t = t
         self.client_dir = Path(client_dir)
         self.stages = [s.stage for s in audit.funnel.stages[:-1]]
-        base = baseline_scenario(audit)
+        base = baseline_of(audit)
         if base is None:
             raise ValueError(t("plan_whatif.unavailable"))
         self.base_scenario = base
         self.scheme: PayScheme = audit.config.motivation
-        current = audit.motivation.current if audit.motivation is not None else None
-        self.managers = max(1, len(current.managers) if current else len(audit.decomposition.managers))
+        self.managers = managers_of(audit)
         self.base = evaluate(base, self.scheme, self.managers)
         self.flow = _slider(t("plan_whatif.lead_flow"), base.lead_flow, max(base.lead_flow * 2, 1), 1)
         self.steps = [
@@ -179,52 +179,15 @@ class PlanMotivationWhatIf:
 
 
 def saved_scenarios_html(audit: Any, t: Messages, client_dir: Path | str) -> str:
-    """The saved scenarios against today, in the client's locale; a scenario that no longer fits the data
-    is named with the reason instead of being computed."""
-    from workbench.io.scenarios import misfit, read_scenarios
+    """The saved scenarios in ``client_dir`` against today, read afresh (the notebook saves them)."""
+    from workbench.io.scenarios import read_scenarios
 
-    base = baseline_scenario(audit)
     try:
         saved = read_scenarios(client_dir)
     except ConfigError as exc:
         return f"<p class='wb-alert'>{html.escape(str(exc))}</p>"
-    if base is None or not saved:
+    target = audit.decomposition.target if audit.decomposition is not None else None
+    results = compare_scenarios(saved, audit.funnel, target, audit.config.motivation, managers_of(audit))
+    if len(results) < 2:
         return f"<p>{html.escape(t('plan_whatif.none_saved'))}</p>"
-    scheme = audit.config.motivation
-    stages = [s.stage for s in audit.funnel.stages[:-1]]
-    current = audit.motivation.current if audit.motivation is not None else None
-    managers = max(1, len(current.managers) if current else 1)
-    f = t.fmt
-    now = evaluate(base, scheme, managers)
-    rows = [(t("plan_whatif.col_now"), "", now)]
-    problems = []
-    for s in saved:
-        why = misfit(s, stages, len(scheme.tiers))
-        if why:
-            problems.append(t("plan_whatif.misfit", name=s.name, why="; ".join(why)))
-            continue
-        v = s.values
-        scenario = PlanScenario(
-            v.lead_flow, tuple(v.conversions[x] for x in stages), v.avg_check, v.target, v.base_salary,
-            tuple(v.tier_rates), v.plan_bonus,
-        )  # fmt: skip
-        rows.append(
-            (
-                s.name,
-                f"{s.author}, {f.date(s.saved_at.date(), 'short')}",
-                evaluate(scenario, scheme, managers),
-            )
-        )
-    body = "".join(
-        f"<tr><td>{html.escape(name)}</td><td>{html.escape(who)}</td>"
-        f"<td class='num'>{f.money(o.revenue)}</td>"
-        f"<td class='num'>{f.pct(o.attainment)}</td><td class='num'>{f.money(o.pay.total)}</td>"
-        f"<td class='num'>{f.pct(o.cost_share)}</td></tr>"
-        for name, who, o in rows
-    )
-    head = "".join(f"<th>{t(f'plan_whatif.{k}')}</th>" for k in ("col_name", "col_author")) + "".join(
-        f"<th class='num'>{t(f'plan_whatif.row_{k}')}</th>" for k in ("revenue", "attainment", "pay", "cost")
-    )
-    notes = "".join(f"<p class='wb-alert'>{html.escape(p)}</p>" for p in problems)
-    table = f"<table class='wb-table wb-compact'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    return table + notes
+    return scenarios_table(t, results)

@@ -7,12 +7,14 @@ module only formats them (money computed to the kopeck is rounded half up to the
 
 from __future__ import annotations
 
+import html
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from workbench.analysis.decomposition import Decomposition
 from workbench.analysis.funnel.conversion import EQUAL_EFFORT_SHARE
 from workbench.analysis.motivation import MotivationResult, SchemeResult
+from workbench.analysis.scenario import ScenarioResult
 from workbench.config import PayScheme
 from workbench.present import charts
 from workbench.present.i18n import Messages
@@ -33,6 +35,7 @@ def plan_motivation_section(t: Messages, audit: Any) -> View:
     return {
         "decomposition": decomposition_view(t, audit.decomposition),
         "motivation": motivation_view(t, audit.motivation),
+        "scenarios": scenarios_table(t, audit.scenarios) if len(audit.scenarios) > 1 else None,
     }
 
 
@@ -201,3 +204,28 @@ def motivation_view(t: Messages, m: MotivationResult | None) -> View | None:
             for s in m.schemes
         ],
     }
+
+
+def scenarios_table(t: Messages, results: list[ScenarioResult]) -> str:
+    """HTML table of today and the saved scenarios; one that no longer fits is named with the reason."""
+    f = t.fmt
+    rows, notes = [], []
+    for r in results:
+        if r.outcome is None:
+            notes.append(t("plan_whatif.misfit", name=r.name, why="; ".join(r.problems)))
+            continue
+        o = r.outcome
+        name = r.name or t("plan_whatif.col_now")
+        who = f"{r.author}, {f.date(r.saved_at.date(), 'short')}" if r.author and r.saved_at else ""
+        rows.append(
+            f"<tr><td>{html.escape(name)}</td><td>{html.escape(who)}</td>"
+            f"<td class='num'>{f.money(o.revenue)}</td><td class='num'>{f.pct(o.attainment)}</td>"
+            f"<td class='num'>{f.money(o.pay.total)}</td><td class='num'>{f.pct(o.cost_share)}</td></tr>"
+        )
+    head = "".join(f"<th>{t(f'plan_whatif.{k}')}</th>" for k in ("col_name", "col_author"))
+    head += "".join(
+        f"<th class='num'>{t(f'plan_whatif.row_{k}')}</th>" for k in ("revenue", "attainment", "pay", "cost")
+    )
+    body = "".join(rows)
+    table = f"<table class='wb-table wb-compact'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return table + "".join(f"<p class='wb-alert'>{html.escape(n)}</p>" for n in notes)
