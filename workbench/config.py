@@ -381,6 +381,14 @@ class ActivityConfig(_Model):
     irregular_cv: float = Field(
         0.6, gt=0, description="weekly coefficient of variation above which work is irregular"
     )
+    stage_actions: dict[str, str] = Field(
+        default_factory=dict,
+        description="action type: the funnel stage whose deals it works (calls: the call stage); the plan's "
+        "deals at that stage give the actions it needs",
+    )
+    capacity_tolerance: float = Field(
+        0.1, ge=0, lt=1, description="a manager is below what the plan needs when short by more than this"
+    )
 
 
 class CommissionTier(_Model):

@@ -18,6 +18,7 @@ def analyses(
     monthly_revenue: float | None = None,
     motivation: Any = None,
     decomposition: Any = None,
+    capacity: Any = None,
 ) -> SimpleNamespace:
     """An audit result for the finding rules; the company's monthly revenue follows the summary's rule
     (the larger of won-deals and sales-lines revenue a month) unless given."""
@@ -39,4 +40,5 @@ def analyses(
         summary=SimpleNamespace(monthly_revenue=monthly_revenue),
         motivation=motivation,
         decomposition=decomposition,
+        capacity=capacity,
     )

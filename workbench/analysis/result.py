@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from workbench.analysis.activity import ActivityResult, analyze_activity
+from workbench.analysis.capacity import Capacity, analyze_capacity
 from workbench.analysis.customers.abc import AbcResult
 from workbench.analysis.customers.base import CustomerBase, analyze_customer_base
 from workbench.analysis.decomposition import Decomposition, decompose
@@ -42,6 +43,7 @@ class AuditResult:
     customers: CustomerBase | None = None  # the whole customer-base analysis; ``abc`` is its customer ABC
     motivation: MotivationResult | None = None  # the pay schemes on the managers' results
     decomposition: Decomposition | None = None  # the month's target through the funnel
+    capacity: Capacity | None = None  # the regular actions the plan needs against the activity data
 
     @property
     def config(self) -> ClientConfig:
@@ -67,12 +69,16 @@ def analyze(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
             motivation=config.motivation,
         )
     plan = analyze_plan(data.deals, data.get("plans"), config.plan, config.period)
+    activity = analyze_activity(data.get("activities"), config.activity, config.period)
+    decomposition = decompose(
+        funnel, plan, data.deals, config.period, config.plan.target, config.plan.calendar
+    )
     return AuditResult(
         data=data,
         funnel=funnel,
         abc=customers.abc if customers else None,
         plan=plan,
-        activity=analyze_activity(data.get("activities"), config.activity, config.period),
+        activity=activity,
         as_of=as_of or dt.date.today(),
         funnel_time=analyze_time(frame),
         weekly=weekly_funnel(frame),
@@ -82,7 +88,12 @@ def analyze(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
         summary=summarize(data.deals, transactions, config.period, funnel, velocity),
         customers=customers,
         motivation=analyze_motivation(data.deals, plan, config.motivation, config.period, transactions),
-        decomposition=decompose(
-            funnel, plan, data.deals, config.period, config.plan.target, config.plan.calendar
+        decomposition=decomposition,
+        capacity=analyze_capacity(
+            activity,
+            funnel,
+            decomposition,
+            config.activity.stage_actions,
+            config.activity.capacity_tolerance,
         ),
     )

@@ -1,5 +1,6 @@
 """Motivation and plan-feasibility findings: a scheme that does not reward growth, guaranteed pay that
-makes the plan irrelevant, cost of sales out of line, a plan today's funnel cannot deliver."""
+makes the plan irrelevant, cost of sales out of line, a plan today's funnel cannot deliver, regular actions
+below what the plan needs."""
 
 from __future__ import annotations
 
@@ -113,4 +114,25 @@ def funnel_short(result: AuditResult) -> Iterator[Hit]:
             "lever": d.cheapest,
         },
         impact_per_month=d.gap,
+    )
+
+
+@rule("activity-below-plan", "activity_below_plan", Layer.REGULAR_ACTIONS, Section.MOTIVATION, 30)
+def activity_below_plan(result: AuditResult) -> Iterator[Hit]:
+    """Managers whose weekly actions of a type are short of what their part of the plan needs."""
+    capacity = result.capacity
+    if capacity is None or not capacity.available or not capacity.below:
+        return
+    worst = min(capacity.below, key=lambda a: a.ratio if a.ratio is not None else 1.0)
+    managers = sorted({a.manager for a in capacity.below})
+    yield Hit(
+        Severity.HIGH if len(managers) > 1 else Severity.MEDIUM,
+        {
+            "managers": ", ".join(managers),
+            "count": len(managers),
+            "manager": worst.manager,
+            "action": worst.action,
+            "needed": worst.needed,
+            "actual": worst.actual,
+        },
     )

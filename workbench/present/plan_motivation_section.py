@@ -11,6 +11,7 @@ import html
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from workbench.analysis.capacity import Capacity
 from workbench.analysis.decomposition import Decomposition
 from workbench.analysis.funnel.conversion import EQUAL_EFFORT_SHARE
 from workbench.analysis.motivation import MotivationResult, SchemeResult
@@ -36,6 +37,37 @@ def plan_motivation_section(t: Messages, audit: Any) -> View:
         "decomposition": decomposition_view(t, audit.decomposition),
         "motivation": motivation_view(t, audit.motivation),
         "scenarios": scenarios_table(t, audit.scenarios) if len(audit.scenarios) > 1 else None,
+        "capacity": capacity_view(t, audit.capacity),
+    }
+
+
+def capacity_view(t: Messages, capacity: Capacity | None) -> View | None:
+    """Actions a week the plan needs against the actual, per manager and action type."""
+    if capacity is None or not capacity.available:
+        return None
+    f = t.fmt
+    actions = sorted({(a.action, a.stage, a.per_deal) for a in capacity.actions})
+    managers = sorted({a.manager for a in capacity.actions})
+    cells = {(a.manager, a.action): a for a in capacity.actions}
+    return {
+        "note": t("motivation.capacity_note", tolerance=capacity.tolerance),
+        "actions": [
+            t("motivation.capacity_action", action=a, stage=s, per_deal=f.num(r, 1)) for a, s, r in actions
+        ],
+        "rows": [
+            {
+                "manager": m,
+                "cells": [
+                    {
+                        "text": f"{f.num(c.actual)} / {f.num(c.needed)}" if c else "—",
+                        "below": bool(c and c.below),
+                    }
+                    for c in (cells.get((m, a)) for a, _, _ in actions)
+                ],
+            }
+            for m in managers
+        ],
+        "heads": [a for a, _, _ in actions],
     }
 
 

@@ -32,7 +32,7 @@ SCHEMA_VERSION = "1.3.0"
 # Audit fields placed by build_metrics; any other field goes to the top level under its name.
 AUDIT_PLACED = frozenset(
     {"data", "funnel", "funnel_time", "weekly", "velocity", "reasons", "cohorts", "abc", "customers"}
-    | {"plan", "activity", "findings", "as_of", "decomposition"}
+    | {"plan", "activity", "findings", "as_of", "decomposition", "capacity"}
 )
 # CustomerBase fields placed by _abc (names, the customers file's names, on purpose nowhere); any other
 # field goes into ``abc`` under its name.
@@ -90,14 +90,20 @@ def build_metrics(audit: Audit, parameters: dict[str, Any], locale: str | None =
 
 
 def _plan(audit: Audit) -> dict[str, Any]:
-    """The plan analysis with the month's target and its decomposition through the funnel beside it."""
+    """The plan analysis with the month's target, its decomposition through the funnel and the regular
+    actions it needs beside it."""
     decomposition = encode(audit.decomposition, "decomposition")
     target = None
     if decomposition is not None:
         target = {k: decomposition.pop(k) for k in ("month", "target", "target_source")}
         target["revenue"] = target.pop("target")
         target["source"] = target.pop("target_source")
-    return {**encode(audit.plan, "plan"), "target": target, "decomposition": decomposition}
+    return {
+        **encode(audit.plan, "plan"),
+        "target": target,
+        "decomposition": decomposition,
+        "capacity": encode(audit.capacity, "capacity"),
+    }
 
 
 def _abc(audit: Audit) -> dict[str, Any]:
