@@ -19,6 +19,7 @@ def analyses(
     motivation: Any = None,
     decomposition: Any = None,
     capacity: Any = None,
+    forecast: Any = None,
 ) -> SimpleNamespace:
     """An audit result for the finding rules; the company's monthly revenue follows the summary's rule
     (the larger of won-deals and sales-lines revenue a month) unless given."""
@@ -41,4 +42,5 @@ def analyses(
         motivation=motivation,
         decomposition=decomposition,
         capacity=capacity,
+        forecast=forecast,
     )

@@ -19,6 +19,7 @@ from workbench.analysis.funnel.velocity import Velocity, analyze_velocity
 from workbench.analysis.funnel.weekly import WeeklyFunnel, weekly_funnel
 from workbench.analysis.motivation import MotivationResult, analyze_motivation
 from workbench.analysis.plan import PlanResult, analyze_plan
+from workbench.analysis.runrate import MissVisibility, miss_visibility
 from workbench.analysis.summary import Summary, summarize
 from workbench.config import ClientConfig
 from workbench.io.load import ClientData
@@ -44,6 +45,7 @@ class AuditResult:
     motivation: MotivationResult | None = None  # the pay schemes on the managers' results
     decomposition: Decomposition | None = None  # the month's target through the funnel
     capacity: Capacity | None = None  # the regular actions the plan needs against the activity data
+    forecast: MissVisibility | None = None  # how early the run-rate showed each missed monthly plan
 
     @property
     def config(self) -> ClientConfig:
@@ -96,4 +98,5 @@ def analyze(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
             config.activity.stage_actions,
             config.activity.capacity_tolerance,
         ),
+        forecast=miss_visibility(data.deals, plan, config.period, config.plan.calendar),
     )

@@ -15,6 +15,7 @@ from workbench.analysis.capacity import Capacity
 from workbench.analysis.decomposition import Decomposition
 from workbench.analysis.funnel.conversion import EQUAL_EFFORT_SHARE
 from workbench.analysis.motivation import MotivationResult, SchemeResult
+from workbench.analysis.runrate import MissVisibility
 from workbench.analysis.scenario import ScenarioResult
 from workbench.config import PayScheme
 from workbench.present import charts
@@ -38,6 +39,33 @@ def plan_motivation_section(t: Messages, audit: Any) -> View:
         "motivation": motivation_view(t, audit.motivation),
         "scenarios": scenarios_table(t, audit.scenarios) if len(audit.scenarios) > 1 else None,
         "capacity": capacity_view(t, audit.capacity),
+        "forecast": forecast_view(t, audit.forecast),
+    }
+
+
+def forecast_view(t: Messages, seen: MissVisibility | None) -> View | None:
+    """How early the run-rate showed each missed monthly plan."""
+    if seen is None or not seen.missed:
+        return None
+    f = t.fmt
+    return {
+        "text": t(
+            "motivation.forecast_text",
+            missed=len(seen.missed),
+            early=seen.visible_early,
+            median=seen.median_weeks_gone,
+        ),
+        "rows": [
+            {
+                "manager": m.manager,
+                "month": f.month_long(m.month),
+                "plan": f.money(m.plan),
+                "fact": f.money(m.fact),
+                "seen": f.num(m.weeks_gone) if m.weeks_gone is not None else "—",
+                "left": f.num(m.weeks_left) if m.weeks_left is not None else "—",
+            }
+            for m in seen.missed
+        ],
     }
 
 

@@ -32,7 +32,7 @@ SCHEMA_VERSION = "1.3.0"
 # Audit fields placed by build_metrics; any other field goes to the top level under its name.
 AUDIT_PLACED = frozenset(
     {"data", "funnel", "funnel_time", "weekly", "velocity", "reasons", "cohorts", "abc", "customers"}
-    | {"plan", "activity", "findings", "as_of", "decomposition", "capacity"}
+    | {"plan", "activity", "findings", "as_of", "decomposition", "capacity", "forecast"}
 )
 # CustomerBase fields placed by _abc (names, the customers file's names, on purpose nowhere); any other
 # field goes into ``abc`` under its name.
@@ -103,6 +103,7 @@ def _plan(audit: Audit) -> dict[str, Any]:
         "target": target,
         "decomposition": decomposition,
         "capacity": encode(audit.capacity, "capacity"),
+        "forecast": encode(audit.forecast, "forecast"),
     }
 
 
