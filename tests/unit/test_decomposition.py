@@ -133,3 +133,14 @@ def test_the_decomposition_times_the_conversions_gives_back_the_target(target, c
     assert needed[0] * math.prod(conversions) * check == pytest.approx(target, rel=1e-9)
     for i, c in enumerate(conversions):
         assert needed[i] * c == pytest.approx(needed[i + 1], rel=1e-9)
+
+
+def test_revenue_grid_over_the_cheapest_step_and_the_check():
+    f = funnel([240, 60, 30], [0.25, 0.5, None])
+    d = decompose(f, NO_PLAN, deals([("А", 1)]), PERIOD, PlanTarget(revenue=1_100_000), RU)
+    grid = d.grid
+    assert grid.stage == "s0" and grid.conversions[2] == 0.25 and grid.checks[2] == 100_000
+    assert grid.revenue[2][2] == pytest.approx(d.delivered)
+    # +20 % conversion and +20 % check: 80 leads x 0.3 x 0.5 x 120 000
+    assert grid.revenue[4][4] == pytest.approx(80 * 0.3 * 0.5 * 120_000)
+    assert grid.conversions == pytest.approx([0.2, 0.225, 0.25, 0.275, 0.3])

@@ -76,6 +76,21 @@ class Lever:
     feasible: bool
 
 
+GRID_STEPS = (-0.2, -0.1, 0.0, 0.1, 0.2)
+"""Relative changes of the conversion and the average check in the revenue grid."""
+
+
+@dataclass(frozen=True)
+class RevenueGrid:
+    """Revenue a month of today's lead flow over one step's conversion (rows) and the average check
+    (columns), each from 20 % below today to 20 % above."""
+
+    stage: str
+    conversions: list[float]
+    checks: list[float]
+    revenue: list[list[float]]
+
+
 @dataclass(frozen=True)
 class Decomposition:
     """The target of one month decomposed; ``available`` False says why not in ``reason``."""
@@ -97,6 +112,7 @@ class Decomposition:
     weeks: list[WeekTarget]
     levers: list[Lever]
     cheapest: str | None  # "leads", "step" or None (no gap)
+    grid: RevenueGrid | None = None  # revenue over the cheapest step's conversion x the average check
 
     @property
     def bottleneck_lever(self) -> Lever | None:
@@ -210,10 +226,25 @@ def decompose(
         for w in month_weeks(month, calendar)
     ]
     levers = _levers(funnel, steps, target, delivered, leads_now, needed[0])
+    step = next((lever for lever in levers if lever.kind == "step"), None)
     return Decomposition(
         True, None, month, target, source, avg_check, needed[-1], needed[0], needs, delivered,
         target - delivered, config.split, managers, days, weeks, levers, _cheapest(levers, target, delivered),
+        revenue_grid(funnel, steps, leads_now, avg_check, step.stage) if step else None,
     )  # fmt: skip
+
+
+def revenue_grid(
+    funnel: FunnelResult, steps: list[float], leads: float, avg_check: float, stage: str
+) -> RevenueGrid:
+    """Revenue a month of ``leads`` over ``stage``'s conversion and the average check (:data:`GRID_STEPS`);
+    a conversion is never above 1."""
+    index = [s.stage for s in funnel.stages].index(stage)
+    rest = math.prod(c for i, c in enumerate(steps) if i != index)
+    conversions = [min(1.0, steps[index] * (1 + d)) for d in GRID_STEPS]
+    checks = [avg_check * (1 + d) for d in GRID_STEPS]
+    revenue = [[leads * rest * c * check for check in checks] for c in conversions]
+    return RevenueGrid(stage, conversions, checks, revenue)
 
 
 def _replace(d: Decomposition, **changes) -> Decomposition:

@@ -142,6 +142,21 @@ def decomposition_view(t: Messages, d: Decomposition | None) -> View | None:
             "motivation.lever_leads", stage=step.stage, current=step.current, needed=step.needed,
             leads=round(leads.needed), now=round(leads.current),
         )  # fmt: skip
+    grid = d.grid
+    view["grid"] = None
+    if grid is not None:
+        view["grid"] = {
+            "title": t("motivation.grid_title", stage=grid.stage),
+            "note": t("motivation.grid_note", target=d.target),
+            "checks": [f.money(c) for c in grid.checks],
+            "rows": [
+                {
+                    "conversion": f.pct(c),
+                    "cells": [{"text": f.money(v), "meets": v >= (d.target or 0)} for v in values],
+                }
+                for c, values in zip(grid.conversions, grid.revenue, strict=True)
+            ],
+        }
     view["managers_note"] = t("motivation.managers_note", split=t(f"motivation.split_{d.split}"))
     view["managers"] = [
         {
