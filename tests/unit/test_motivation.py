@@ -199,3 +199,26 @@ def test_demo_motivation_findings_layers_and_section(demo_audit):
     assert "Коммерческое предложение" in html and "Действующая" in html
     empty = dataclasses.replace(demo_audit, motivation=analyze_motivation(DEALS, PLANS, None, PERIOD))
     assert "не описана" in render_section("motivation", Messages("ru"), empty).html
+
+
+def test_roles_and_manual_targets_follow_the_pseudonyms(tmp_path, repo):
+    import shutil
+
+    import yaml
+
+    from workbench.audit import build_audit
+
+    client = tmp_path / "demo"
+    shutil.copytree(repo / "clients" / "demo", client)
+    raw = yaml.safe_load((client / "client.yaml").read_text(encoding="utf-8"))
+    raw["motivation"]["roles"] = {"старший": {"base_salary": 60000}}
+    raw["motivation"]["manager_roles"] = {"Анна Соколова": "старший"}
+    raw["plan"]["target"] = {"split": "manual", "managers": {"Анна Соколова": 500000, "Игорь Петров": 300000}}
+    (client / "client.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    audit = build_audit(client, as_of=dt.date(2026, 11, 23), anonymize=True, locale="ru")
+    names = {p.manager for p in audit.motivation.current.payout}
+    assert "Анна Соколова" not in names
+    senior = {p.manager for p in audit.motivation.current.payout if p.pay.base == Decimal("60000.00")}
+    assert len(senior) == 1 and senior <= names
+    assert {m.manager for m in audit.decomposition.managers} <= names
+    assert sorted(m.revenue for m in audit.decomposition.managers) == [300000, 500000]
