@@ -350,6 +350,9 @@ class PlanTarget(_Model):
         "who sold; manual: the amounts in ``managers``",
     )
     managers: dict[str, float] = Field(default_factory=dict, description="manager: monthly target (manual)")
+    delivery_capacity: float | None = Field(
+        None, gt=0, description="orders a month the business can fulfil; the plan's won deals are checked"
+    )
 
     @model_validator(mode="after")
     def _manual_has_amounts(self) -> PlanTarget:

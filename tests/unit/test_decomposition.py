@@ -144,3 +144,25 @@ def test_revenue_grid_over_the_cheapest_step_and_the_check():
     # +20 % conversion and +20 % check: 80 leads x 0.3 x 0.5 x 120 000
     assert grid.revenue[4][4] == pytest.approx(80 * 0.3 * 0.5 * 120_000)
     assert grid.conversions == pytest.approx([0.2, 0.225, 0.25, 0.275, 0.3])
+
+
+def test_delivery_capacity_check_and_its_finding():
+    from analyses_stub import analyses
+
+    from workbench.findings.registry import detect
+
+    f = funnel([240, 60, 30], [0.25, 0.5, None])
+    target = PlanTarget(revenue=1_000_000, delivery_capacity=8)
+    d = decompose(f, NO_PLAN, deals([("А", 1)]), PERIOD, target, RU)
+    assert d.won_needed == pytest.approx(10) and d.over_capacity == pytest.approx(2)
+    [hit] = detect("plan_over_capacity", analyses(SimpleNamespace(months=3.0, revenue=3e6), decomposition=d))
+    assert hit.impact_per_month == pytest.approx(200_000)  # 2 orders x 100 000
+    enough = decompose(
+        f, NO_PLAN, deals([("А", 1)]), PERIOD, PlanTarget(revenue=1_000_000, delivery_capacity=12), RU
+    )
+    assert enough.over_capacity == 0
+    assert (
+        detect("plan_over_capacity", analyses(SimpleNamespace(months=3.0, revenue=3e6), decomposition=enough))
+        == []
+    )
+    assert decompose(f, NO_PLAN, deals([("А", 1)]), PERIOD, PlanTarget(revenue=1), RU).over_capacity is None

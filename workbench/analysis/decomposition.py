@@ -113,6 +113,17 @@ class Decomposition:
     levers: list[Lever]
     cheapest: str | None  # "leads", "step" or None (no gap)
     grid: RevenueGrid | None = None  # revenue over the cheapest step's conversion x the average check
+    delivery_capacity: float | None = None  # orders a month the business can fulfil (client.yaml)
+
+    @property
+    def over_capacity(self) -> float | None:
+        """Won deals the plan needs beyond what the business can fulfil (None: no capacity given)."""
+        if self.delivery_capacity is None or self.won_needed is None:
+            return None
+        return max(0.0, self.won_needed - self.delivery_capacity)
+
+    def json_derived(self) -> dict[str, object]:
+        return {"over_capacity": self.over_capacity}
 
     @property
     def bottleneck_lever(self) -> Lever | None:
@@ -231,6 +242,7 @@ def decompose(
         True, None, month, target, source, avg_check, needed[-1], needed[0], needs, delivered,
         target - delivered, config.split, managers, days, weeks, levers, _cheapest(levers, target, delivered),
         revenue_grid(funnel, steps, leads_now, avg_check, step.stage) if step else None,
+        config.delivery_capacity,
     )  # fmt: skip
 
 

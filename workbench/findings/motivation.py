@@ -136,3 +136,19 @@ def activity_below_plan(result: AuditResult) -> Iterator[Hit]:
             "actual": worst.actual,
         },
     )
+
+
+@rule("plan-over-capacity", "plan_over_capacity", Layer.RESOURCES, Section.MOTIVATION, 60)
+def over_capacity(result: AuditResult) -> Iterator[Hit]:
+    """The plan needs more orders a month than the business says it can fulfil; money: the revenue of the
+    orders beyond capacity."""
+    d = result.decomposition
+    extra = d.over_capacity if d is not None else None
+    if d is None or not extra or d.avg_check is None:
+        return
+    impact = extra * d.avg_check
+    yield Hit(
+        money_severity(impact, result.summary.monthly_revenue),
+        {"won": d.won_needed, "capacity": d.delivery_capacity, "extra": extra, "revenue": impact},
+        impact_per_month=impact,
+    )
