@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from workbench.analysis.result import AuditResult, analyze
+from workbench.analysis.scenario import ScenarioResult, compare_scenarios
 from workbench.findings import Finding, derive_findings
 from workbench.findings.layers import LayerStatus, layer_statuses
 from workbench.io.load import ClientData, Progress, load_client
@@ -24,6 +25,7 @@ class Audit(AuditResult):
 
     findings: list[Finding] = field(default_factory=list)
     layers: list[LayerStatus] = field(default_factory=list)
+    scenarios: list[ScenarioResult] = field(default_factory=list)  # today and the saved what-if scenarios
 
 
 def conclude(result: AuditResult) -> Audit:
@@ -54,4 +56,20 @@ def build_audit(
         from workbench.io.privacy import anonymize_client
 
         data = anonymize_client(data, locale or data.config.locale)
-    return run_analyses(data, as_of)
+    audit = run_analyses(data, as_of)
+    audit.scenarios = saved_scenarios(audit, Path(client_dir))
+    return audit
+
+
+def saved_scenarios(audit: Audit, client_dir: Path) -> list[ScenarioResult]:
+    """Today and the scenarios saved in ``client_dir/scenarios.yaml``, on the current scheme (empty
+    without saved scenarios, a scheme or a target)."""
+    from workbench.io.scenarios import read_scenarios
+
+    saved = read_scenarios(client_dir)
+    if not saved:
+        return []
+    d, m = audit.decomposition, audit.motivation
+    managers = len(m.current.managers) if m is not None and m.current is not None else 1
+    target = d.target if d is not None else None
+    return compare_scenarios(saved, audit.funnel, target, audit.config.motivation, max(1, managers))

@@ -362,11 +362,45 @@ class AbcConfig(_Model):
         return value
 
 
+class PlanTarget(_Model):
+    """The monthly revenue target decomposed backwards through the funnel."""
+
+    revenue: float | None = Field(
+        None, gt=0, description="monthly revenue target; empty: the department's latest monthly plan"
+    )
+    month: dt.date | None = Field(None, description="the month planned; empty: the month after the period")
+    split: Literal["last_period", "capacity", "manual"] = Field(
+        "last_period",
+        description="last_period: by each manager's share of revenue; capacity: equally among the managers "
+        "who sold; manual: the amounts in ``managers``",
+    )
+    managers: dict[str, float] = Field(default_factory=dict, description="manager: monthly target (manual)")
+    delivery_capacity: float | None = Field(
+        None, gt=0, description="orders a month the business can fulfil; the plan's won deals are checked"
+    )
+
+    @model_validator(mode="after")
+    def _manual_has_amounts(self) -> PlanTarget:
+        if self.split == "manual" and not self.managers:
+            raise ValueError("managers: split 'manual' needs 'manager: amount' lines")
+        return self
+
+
+class CalendarConfig(_Model):
+    """Working days: the Russian production calendar with the client's own changes."""
+
+    country: str = Field("RU", description="country of the public holidays (holidays package code)")
+    days_off: list[dt.date] = Field(default_factory=list, description="the client's extra days off")
+    working_days: list[dt.date] = Field(default_factory=list, description="weekend days the client works")
+
+
 class PlanConfig(_Model):
     """How plans are compared with fact."""
 
     weekly_split: Literal["working_days", "calendar_days"] = "working_days"
     attainment_warning: float = Field(0.9, gt=0, description="below this share of plan a week is marked")
+    target: PlanTarget = Field(default_factory=lambda: PlanTarget(), description="the plan to decompose")
+    calendar: CalendarConfig = Field(default_factory=lambda: CalendarConfig())
 
 
 class ActivityConfig(_Model):
@@ -374,6 +408,14 @@ class ActivityConfig(_Model):
 
     irregular_cv: float = Field(
         0.6, gt=0, description="weekly coefficient of variation above which work is irregular"
+    )
+    stage_actions: dict[str, str] = Field(
+        default_factory=dict,
+        description="action type: the funnel stage whose deals it works (calls: the call stage); the plan's "
+        "deals at that stage give the actions it needs",
+    )
+    capacity_tolerance: float = Field(
+        0.1, ge=0, lt=1, description="a manager is below what the plan needs when short by more than this"
     )
 
 
@@ -391,15 +433,111 @@ class Penalty(_Model):
     amount: float = Field(ge=0)
 
 
-class MotivationConfig(_Model):
-    """The client's current pay scheme for sales managers (monthly)."""
+class Accelerator(_Model):
+    """Above ``from_attainment`` of plan, the commission earned on that part of the base is multiplied."""
+
+    from_attainment: float = Field(ge=1, description="1.0 = from 100 % of plan")
+    multiplier: float = Field(
+        ge=1, description="1.5 = the commission on that part is paid one and a half times"
+    )
+
+
+class Spif(_Model):
+    """A contest or short-term incentive (SPIF) paid on top of the scheme and outside its cap."""
+
+    name: str = Field(min_length=1)
+    amount: float = Field(gt=0, description="paid to each manager who qualifies in a month")
+    kind: Literal["above_attainment", "best_manager"] = Field(
+        "above_attainment",
+        description="above_attainment: every manager at or above ``threshold`` of plan; best_manager: the "
+        "month's manager with the highest revenue",
+    )
+    threshold: float | None = Field(None, gt=0, description="attainment share for above_attainment")
+
+    @model_validator(mode="after")
+    def _threshold_when_needed(self) -> Spif:
+        if self.kind == "above_attainment" and self.threshold is None:
+            raise ValueError(f"spif {self.name!r}: above_attainment needs a threshold such as 1.2")
+        return self
+
+
+class PayScheme(_Model):
+    """A monthly pay scheme for a sales manager: base, commission, bonus, accelerators, cap, penalties."""
 
     base_salary: float = Field(0, ge=0, description="fixed monthly salary")
     commission_base: Literal["revenue", "margin"] = "revenue"
-    tiers: list[CommissionTier] = Field(default_factory=list, description="commission rates by attainment")
-    plan_bonus: float = Field(0, ge=0, description="bonus for reaching 100% of the monthly plan")
+    tiers: list[CommissionTier] = Field(
+        default_factory=list, description="commission rates by attainment; below the first tier none"
+    )
+    tier_mode: Literal["whole", "marginal"] = Field(
+        "whole",
+        description="whole: the rate of the tier reached applies to the whole base; marginal: each tier's "
+        "rate applies only to the part of the base inside that tier",
+    )
+    plan_bonus: float = Field(0, ge=0, description="bonus for reaching bonus_threshold of the monthly plan")
+    bonus_threshold: float = Field(1.0, gt=0, description="attainment share from which plan_bonus is paid")
+    accelerators: list[Accelerator] = Field(default_factory=list)
     penalties: list[Penalty] = Field(default_factory=list)
-    cap: float | None = Field(None, gt=0, description="maximum monthly variable pay")
+    cap: float | None = Field(None, gt=0, description="maximum monthly variable pay (commission and bonus)")
+    spif: list[Spif] = Field(default_factory=list, description="contests paid on top, outside the cap")
+
+    @field_validator("tiers")
+    @classmethod
+    def _ordered_tiers(cls, value: list[CommissionTier]) -> list[CommissionTier]:
+        starts = [t.from_attainment for t in value]
+        if starts != sorted(set(starts)):
+            raise ValueError(f"expected tiers in rising order of from_attainment, got {starts}")
+        return value
+
+    @field_validator("accelerators")
+    @classmethod
+    def _ordered_accelerators(cls, value: list[Accelerator]) -> list[Accelerator]:
+        starts = [a.from_attainment for a in value]
+        if starts != sorted(set(starts)):
+            raise ValueError(f"expected accelerators in rising order of from_attainment, got {starts}")
+        return value
+
+
+class ProposedScheme(PayScheme):
+    """A named alternative pay scheme compared with the current one on the same results."""
+
+    name: str = Field(min_length=1)
+
+
+class MotivationConfig(PayScheme):
+    """The client's current pay scheme for sales managers (monthly), proposed alternatives and roles."""
+
+    comfort_income: tuple[float, float] = Field(
+        (70000, 100000), description="the monthly income managers are commonly content with: from, to"
+    )
+    roles: dict[str, PayScheme] = Field(
+        default_factory=dict, description="role: its own scheme, for managers whose pay differs"
+    )
+    manager_roles: dict[str, str] = Field(default_factory=dict, description="manager: role")
+    proposed: list[ProposedScheme] = Field(default_factory=list, description="named alternative schemes")
+    cost_of_sales_limit: float = Field(
+        0.10, gt=0, description="sales payroll above this share of the managers' revenue is out of line"
+    )
+    cost_of_margin_limit: float = Field(
+        0.50, gt=0, description="sales payroll above this share of the margin on their sales is out of line"
+    )
+
+    @model_validator(mode="after")
+    def _roles_known(self) -> MotivationConfig:
+        unknown = sorted({r for r in self.manager_roles.values() if r not in self.roles})
+        if unknown:
+            raise ValueError(f"manager_roles: role(s) {', '.join(unknown)} not described under roles")
+        names = [p.name for p in self.proposed]
+        if len(names) != len(set(names)):
+            raise ValueError(f"proposed: scheme names must differ, got {names}")
+        return self
+
+    @field_validator("comfort_income")
+    @classmethod
+    def _ordered_comfort(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if not 0 < value[0] <= value[1]:
+            raise ValueError(f"expected two amounts 0 < from <= to, got {list(value)}")
+        return value
 
 
 NO_FUNNEL = FunnelConfig(stages=["—"], won_stages=["won"], lost_stages=["lost"])

@@ -15,8 +15,8 @@
 - a dataclass may define ``json_derived(self) -> dict[str, object]``: values computed from several fields
   or from properties, added after the fields under the keys it returns;
 - a dict becomes an object with string keys, a list or tuple an array, a pydantic model its fields;
-- dates, datetimes and timestamps become ISO 8601 text, numpy scalars Python numbers, NaN and infinities
-  null;
+- dates, datetimes and timestamps become ISO 8601 text, numpy scalars and Decimals (money to the kopeck)
+  Python numbers, NaN and infinities null;
 - anything else (a DataFrame, a Series, ...) raises ``TypeError`` naming the field: declare ``via`` or
   omit the field.
 
@@ -34,6 +34,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -93,6 +94,8 @@ def encode(value: Any, where: str = "value") -> Any:
         return value.isoformat()
     if isinstance(value, np.generic):
         value = value.item()
+    if isinstance(value, Decimal):  # exact money: its shortest float, e.g. 4074.07
+        value = float(value)
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if value is None or isinstance(value, str | int | float):

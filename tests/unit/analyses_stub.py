@@ -16,6 +16,10 @@ def analyses(
     weekly: Any = None,
     reports: dict | None = None,
     monthly_revenue: float | None = None,
+    motivation: Any = None,
+    decomposition: Any = None,
+    capacity: Any = None,
+    forecast: Any = None,
 ) -> SimpleNamespace:
     """An audit result for the finding rules; the company's monthly revenue follows the summary's rule
     (the larger of won-deals and sales-lines revenue a month) unless given."""
@@ -35,4 +39,8 @@ def analyses(
         weekly=weekly or SimpleNamespace(steps=[]),
         data=SimpleNamespace(reports=reports or {}),
         summary=SimpleNamespace(monthly_revenue=monthly_revenue),
+        motivation=motivation,
+        decomposition=decomposition,
+        capacity=capacity,
+        forecast=forecast,
     )

@@ -196,7 +196,11 @@ def stalled_rows(with_amount):
     ("priced", "title_en", "title_ru"),
     [
         (0, "30 deals of unknown worth", "Зависли 30 сделок без суммы в CRM"),
-        (10, "30 deals worth ₽5,000 and 20 more deals without an amount", "на сумму 5 000 ₽ и ещё 20 сделок без"),
+        (
+            10,
+            "30 deals worth ₽5,000 and 20 more deals without an amount",
+            "на сумму 5 000 ₽ и ещё 20 сделок без",
+        ),
         (30, "30 deals worth ₽15,000", "Зависли 30 сделок на сумму 15 000 ₽"),
     ],
 )

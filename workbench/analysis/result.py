@@ -7,15 +7,19 @@ import datetime as dt
 from dataclasses import dataclass
 
 from workbench.analysis.activity import ActivityResult, analyze_activity
+from workbench.analysis.capacity import Capacity, analyze_capacity
 from workbench.analysis.customers.abc import AbcResult
 from workbench.analysis.customers.base import CustomerBase, analyze_customer_base
+from workbench.analysis.decomposition import Decomposition, decompose
 from workbench.analysis.funnel.breakdown import CohortRow, LostReasons, cohorts_by_month, lost_reasons
 from workbench.analysis.funnel.conversion import FunnelResult, analyze_frame
 from workbench.analysis.funnel.position import prepare
 from workbench.analysis.funnel.time_in_stage import TimeResult, analyze_time
 from workbench.analysis.funnel.velocity import Velocity, analyze_velocity
 from workbench.analysis.funnel.weekly import WeeklyFunnel, weekly_funnel
+from workbench.analysis.motivation import MotivationResult, analyze_motivation
 from workbench.analysis.plan import PlanResult, analyze_plan
+from workbench.analysis.runrate import MissVisibility, miss_visibility
 from workbench.analysis.summary import Summary, summarize
 from workbench.config import ClientConfig
 from workbench.io.load import ClientData
@@ -38,6 +42,10 @@ class AuditResult:
     velocity: Velocity
     summary: Summary
     customers: CustomerBase | None = None  # the whole customer-base analysis; ``abc`` is its customer ABC
+    motivation: MotivationResult | None = None  # the pay schemes on the managers' results
+    decomposition: Decomposition | None = None  # the month's target through the funnel
+    capacity: Capacity | None = None  # the regular actions the plan needs against the activity data
+    forecast: MissVisibility | None = None  # how early the run-rate showed each missed monthly plan
 
     @property
     def config(self) -> ClientConfig:
@@ -62,12 +70,17 @@ def analyze(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
             activities=data.get("activities"),
             motivation=config.motivation,
         )
+    plan = analyze_plan(data.deals, data.get("plans"), config.plan, config.period)
+    activity = analyze_activity(data.get("activities"), config.activity, config.period)
+    decomposition = decompose(
+        funnel, plan, data.deals, config.period, config.plan.target, config.plan.calendar
+    )
     return AuditResult(
         data=data,
         funnel=funnel,
         abc=customers.abc if customers else None,
-        plan=analyze_plan(data.deals, data.get("plans"), config.plan, config.period),
-        activity=analyze_activity(data.get("activities"), config.activity, config.period),
+        plan=plan,
+        activity=activity,
         as_of=as_of or dt.date.today(),
         funnel_time=analyze_time(frame),
         weekly=weekly_funnel(frame),
@@ -76,4 +89,14 @@ def analyze(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
         velocity=velocity,
         summary=summarize(data.deals, transactions, config.period, funnel, velocity),
         customers=customers,
+        motivation=analyze_motivation(data.deals, plan, config.motivation, config.period, transactions),
+        decomposition=decomposition,
+        capacity=analyze_capacity(
+            activity,
+            funnel,
+            decomposition,
+            config.activity.stage_actions,
+            config.activity.capacity_tolerance,
+        ),
+        forecast=miss_visibility(data.deals, plan, config.period, config.plan.calendar),
     )

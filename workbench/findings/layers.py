@@ -31,6 +31,10 @@ def assessed_layers(result: AuditResult) -> set[int]:
         layers.add(Layer.REGULAR_ACTIONS)
     if result.abc is not None:
         layers.add(Layer.SEGMENTATION)
+    if result.motivation is not None and result.motivation.available:
+        layers.add(Layer.MOTIVATION)
+    if result.decomposition is not None and result.decomposition.over_capacity is not None:
+        layers.add(Layer.RESOURCES)
     return {int(layer) for layer in layers}
 
 

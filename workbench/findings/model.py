@@ -32,6 +32,7 @@ class Section(StrEnum):
     FUNNEL = "funnel"
     CUSTOMERS = "customers"
     PLAN = "plan"
+    MOTIVATION = "motivation"
     ACTIVITY = "activity"
     DATA = "data"
     APPENDIX_DATA = "appendix-data"

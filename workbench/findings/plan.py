@@ -23,9 +23,17 @@ def monthly_only(result: AuditResult) -> Iterator[Hit]:
     """Plans only per month: no weekly control."""
     plan = result.plan
     if plan.available and plan.granularities == ["month"]:
+        seen = getattr(result, "forecast", None)
         yield Hit(
             Severity.HIGH,
-            {"weeks_below": plan.weeks_below, "weeks": plan.weeks_total, "warning": plan.attainment_warning},
+            {
+                "weeks_below": plan.weeks_below,
+                "weeks": plan.weeks_total,
+                "warning": plan.attainment_warning,
+                "missed": len(seen.missed) if seen else 0,
+                "visible_early": seen.visible_early if seen else 0,
+                "median_weeks_gone": seen.median_weeks_gone if seen else None,
+            },
         )
 
 

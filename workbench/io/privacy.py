@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from workbench.config import load_yaml
+from workbench.config import ClientConfig, load_yaml
 from workbench.errors import ConfigError
 from workbench.io.atomic import write_text
 from workbench.io.load import ClientData
@@ -115,8 +115,28 @@ def anonymize_client(data: ClientData, locale: str) -> ClientData:
         tables[table] = frame
     quarantine = _quarantine(data.quarantine, pseudonyms)
     reports = {t: _report(r, pseudonyms) for t, r in data.reports.items()}
+    config = _config(data.config, pseudonyms)
     pseudonyms.save()
-    return dataclasses.replace(data, tables=tables, reports=reports, quarantine=quarantine, anonymized=True)
+    return dataclasses.replace(
+        data, config=config, tables=tables, reports=reports, quarantine=quarantine, anonymized=True
+    )
+
+
+def _config(config: ClientConfig, pseudonyms: Pseudonyms) -> ClientConfig:
+    """The managers named in client.yaml (pay roles, targets set by hand) under their pseudonyms, so that
+    the settings still apply to them."""
+    target = config.plan.target
+    if target.managers:
+        managers = {pseudonyms.label("managers", k): v for k, v in target.managers.items()}
+        plan = config.plan.model_copy(update={"target": target.model_copy(update={"managers": managers})})
+        config = config.model_copy(update={"plan": plan})
+    motivation = config.motivation
+    if motivation is not None and motivation.manager_roles:
+        roles = {pseudonyms.label("managers", k): v for k, v in motivation.manager_roles.items()}
+        config = config.model_copy(
+            update={"motivation": motivation.model_copy(update={"manager_roles": roles})}
+        )
+    return config
 
 
 # Reasons whose quarantined value is raw text of any column (a whole line, a damaged or cut cell).

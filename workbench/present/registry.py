@@ -55,6 +55,13 @@ SECTIONS: tuple[SectionSpec, ...] = (
     ),
     SectionSpec("plan", "workbench.present.sections:plan_section", "plan.html.j2", "plan", "plan"),
     SectionSpec(
+        "motivation",
+        "workbench.present.plan_motivation_section:plan_motivation_section",
+        "plan_motivation.html.j2",
+        "motivation",
+        "motivation",
+    ),
+    SectionSpec(
         "activity", "workbench.present.sections:activity_section", "activity.html.j2", "activity", "activity"
     ),
     SectionSpec(

@@ -27,12 +27,12 @@ from workbench.present.i18n import Messages
 from workbench.resources import schema_path
 from workbench.serialize import encode
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 # Audit fields placed by build_metrics; any other field goes to the top level under its name.
 AUDIT_PLACED = frozenset(
     {"data", "funnel", "funnel_time", "weekly", "velocity", "reasons", "cohorts", "abc", "customers"}
-    | {"plan", "activity", "findings", "as_of"}
+    | {"plan", "activity", "findings", "as_of", "decomposition", "capacity", "forecast"}
 )
 # CustomerBase fields placed by _abc (names, the customers file's names, on purpose nowhere); any other
 # field goes into ``abc`` under its name.
@@ -44,6 +44,9 @@ _ABC_BESIDE = ("concentration", "profitability", "xyz")
 MOVED = {
     "XyzResult.counts": ("abc.xyz.customers", "abc.xyz.products"),
     "XyzResult.unclassified": ("abc.xyz.customers.unclassified", "abc.xyz.products.unclassified"),
+    "Decomposition.month": ("plan.target.month",),
+    "Decomposition.target": ("plan.target.revenue",),
+    "Decomposition.target_source": ("plan.target.source",),
 }
 
 
@@ -79,12 +82,30 @@ def build_metrics(audit: Audit, parameters: dict[str, Any], locale: str | None =
             "cohorts": audit.cohorts,
         },
         "abc": _abc(audit),
-        "plan": audit.plan,
+        "plan": _plan(audit),
         "activity": audit.activity,
         "findings": [{**encode(f, "finding"), **finding_texts(t, f)} for f in audit.findings],
     }
     rest = {f.name: getattr(audit, f.name) for f in dataclasses.fields(audit) if f.name not in AUDIT_PLACED}
     return encode(document | rest, "metrics")
+
+
+def _plan(audit: Audit) -> dict[str, Any]:
+    """The plan analysis with the month's target, its decomposition through the funnel and the regular
+    actions it needs beside it."""
+    decomposition = encode(audit.decomposition, "decomposition")
+    target = None
+    if decomposition is not None:
+        target = {k: decomposition.pop(k) for k in ("month", "target", "target_source")}
+        target["revenue"] = target.pop("target")
+        target["source"] = target.pop("target_source")
+    return {
+        **encode(audit.plan, "plan"),
+        "target": target,
+        "decomposition": decomposition,
+        "capacity": encode(audit.capacity, "capacity"),
+        "forecast": encode(audit.forecast, "forecast"),
+    }
 
 
 def _abc(audit: Audit) -> dict[str, Any]:

@@ -1,0 +1,32 @@
+"""The plan-and-motivation notebook runs under papermill on the small client and shows its parts."""
+
+from __future__ import annotations
+
+import nbformat
+import papermill
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_plan_motivation_notebook_runs_with_parameters(repo, small_client, tmp_path):
+    out = tmp_path / "plan_motivation.ipynb"
+    papermill.execute_notebook(
+        str(repo / "notebooks" / "plan_motivation.ipynb"),
+        str(out),
+        parameters={"client_dir": str(small_client), "as_of": "2026-11-23", "locale": "en", "author": "QA"},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(repo),
+    )
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    for text in ("Plan, funnel and pay", "The current pay scheme", "No scenarios saved."):
+        assert text in html, text
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    sliders = [m for m in state.values() if m["model_name"] == "FloatSliderModel"]
+    # lead flow, 7 steps, average deal, target, base salary, 3 tier rates, plan bonus
+    assert len(sliders) == 15
+    assert not (small_client / "scenarios.yaml").exists()  # running the notebook saves nothing
