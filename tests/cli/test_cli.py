@@ -37,7 +37,8 @@ def test_new_client_scaffolds_a_folder(runner, tmp_path):
     assert config["name"] == "ООО «Ромашка»"
     intake = yaml.safe_load((folder / "intake.yaml").read_text(encoding="utf-8"))
     assert sorted(intake["layers"]) == list(range(1, 12))
-    assert all(q["score"] is None for layer in intake["layers"].values() for q in layer.values())
+    assert intake["version"] == 2
+    assert all(q["answer"] is None for layer in intake["layers"].values() for q in layer.values())
     assert "workbench check" in result.output
 
 

@@ -27,7 +27,7 @@ from workbench.present.i18n import Messages
 from workbench.resources import schema_path
 from workbench.serialize import encode
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 # Audit fields placed by build_metrics; any other field goes to the top level under its name.
 AUDIT_PLACED = frozenset(
