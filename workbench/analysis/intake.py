@@ -87,6 +87,7 @@ class Maturity:
 
     level: int | None
     rule: str  # "bands", "foundations_capped" or "too_few_layers"
+    band: int | None = None  # the level the mean score alone gives
     capped_by: list[int] = field(default_factory=list)  # the weak foundation layers that capped the level
 
 
@@ -114,7 +115,9 @@ class IntakeResult:
     questions: int
     migrated_from: int | None
     weak: list[WeakAnswer] = field(metadata=json_omit("the findings name the weak answers"))
-    checks: dict[str, DataCheck] = field(metadata=json_omit("shown through evidence scores and contradictions"))
+    checks: dict[str, DataCheck] = field(
+        metadata=json_omit("shown through evidence scores and contradictions")
+    )
     answers: IntakeAnswers = field(metadata=json_omit("the client's own answers stay in intake.yaml"))
 
     def layer(self, number: int) -> LayerScore:
@@ -144,7 +147,11 @@ def data_checks(
             DataCheck(
                 "activity_regular",
                 not irregular,
-                {"irregular": len(irregular), "managers": len(activity.managers), "names": ", ".join(irregular)},
+                {
+                    "irregular": len(irregular),
+                    "managers": len(activity.managers),
+                    "names": ", ".join(irregular),
+                },
             )
         )
     else:
@@ -152,7 +159,9 @@ def data_checks(
     if reasons.available and reasons.lost:
         share = reasons.with_reason / reasons.lost
         checks.append(
-            DataCheck("lost_reasons_recorded", share >= REASONS_RECORDED, {"share": share, "lost": reasons.lost})
+            DataCheck(
+                "lost_reasons_recorded", share >= REASONS_RECORDED, {"share": share, "lost": reasons.lost}
+            )
         )
     else:
         checks.append(DataCheck("lost_reasons_recorded", None))
@@ -290,5 +299,5 @@ def maturity(layers: list[LayerScore]) -> Maturity:
     for floor, cap in FOUNDATION_CAPS:
         low = [x.layer for x in foundations if (x.score or 0.0) < floor]
         if low and level > cap:
-            return Maturity(cap, "foundations_capped", low)
-    return Maturity(level, "bands")
+            return Maturity(cap, "foundations_capped", level, low)
+    return Maturity(level, "bands", level)

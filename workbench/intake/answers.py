@@ -172,7 +172,9 @@ def _entry(entry: Any, field: str) -> tuple[Any, str]:
         return entry, ""  # a bare answer
     unknown = set(entry) - {field, "comment"}
     if unknown:
-        raise ValueError(f"unknown field(s) {', '.join(sorted(map(str, unknown)))}; expected {field}, comment")
+        raise ValueError(
+            f"unknown field(s) {', '.join(sorted(map(str, unknown)))}; expected {field}, comment"
+        )
     comment = entry.get("comment")
     return entry.get(field), "" if comment is None else str(comment)
 
@@ -214,7 +216,7 @@ HEADER = {
         "# null — вопрос не задан (слой по нему не оценивается); comment — пояснение.",
     ),
     "en": (
-        "# Audit questionnaire: the 11 layers of a sales system. Answer as the hint after each question says;",
+        "# Audit questionnaire: the 11 layers of a sales system. Answer as the hint after the question says;",
         "# null — not asked (the layer is not assessed on it); comment — an explanation.",
     ),
 }

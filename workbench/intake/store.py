@@ -7,7 +7,6 @@ from pathlib import Path
 from workbench.config import load_yaml
 from workbench.intake.answers import IntakeAnswers, dump_intake, empty_answers, parse_intake
 from workbench.io.atomic import write_text
-
 from workbench.io.load import INTAKE_FILE
 
 

@@ -58,6 +58,9 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "activity", "workbench.present.sections:activity_section", "activity.html.j2", "activity", "activity"
     ),
     SectionSpec(
+        "intake", "workbench.present.intake_section:intake_section", "intake.html.j2", "intake", "intake"
+    ),
+    SectionSpec(
         "actions", "workbench.present.sections:actions_section", "actions.html.j2", "findings", "findings"
     ),
     SectionSpec("methodology", "workbench.present.sections:methodology_section", "methodology.html.j2"),

@@ -42,6 +42,8 @@ def finding_rows(t: Messages, findings: list[Finding]) -> list[dict[str, Any]]:
                 "impact": t.fmt.money(finding.impact_per_month) if finding.impact_per_month else None,
                 "section": finding.section,
                 "horizon": finding.horizon,
+                "role": None,
+                "kpi": None,
                 **finding_texts(t, finding),
             }
         )
@@ -107,6 +109,7 @@ def summary(t: Messages, audit: Audit) -> View:
             "status": layer.status,
             "severity": layer.severity,
             "text": t(f"summary.layer_{layer.status}", count=layer.findings),
+            "score": None if layer.score is None else t.fmt.num(round(layer.score)),
         }
         for layer in audit.layers
     ]
