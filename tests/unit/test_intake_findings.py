@@ -85,13 +85,6 @@ def test_answered_layers_are_assessed_and_carry_their_scores():
     assert statuses[11].status == "not_assessed" and statuses[11].score is None
 
 
-@pytest.fixture(scope="module")
-def demo_audit(repo):
-    from workbench.audit import build_audit
-
-    return build_audit(repo / "clients" / "demo", as_of=AS_OF)
-
-
 def test_the_demo_answers_match_its_planted_problems(demo_audit):
     card = demo_audit.intake
     weak = {w.question for w in card.weak}
