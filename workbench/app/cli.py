@@ -163,6 +163,40 @@ def check(client_dir: Path, locale: str) -> None:
         sys.exit(2)
 
 
+@main.group()
+def intake() -> None:
+    """The audit questionnaire: export it as an Excel workbook for the client, import the filled one."""
+
+
+@intake.command("export")
+@click.argument("client_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: CLIENT_DIR/intake.xlsx."
+)
+@click.option("--locale", type=click.Choice(["ru", "en"]), help="Language (default: client.yaml).")
+@click.option("--force", is_flag=True, help="Overwrite an existing workbook.")
+@_guarded
+def intake_export(client_dir: Path, out: Path | None, locale: str | None, force: bool) -> None:
+    """Write the questionnaire, with the answers so far, as an XLSX workbook: an instructions sheet, a
+    sheet per layer, drop-down answers, protected question cells."""
+    from workbench.app.intake_cmd import export_intake
+
+    click.echo(str(export_intake(client_dir, out, locale, force)))
+
+
+@intake.command("import")
+@click.argument("client_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Also apply answers that change existing ones.")
+@_guarded
+def intake_import(client_dir: Path, workbook: Path, yes: bool) -> None:
+    """Read a filled questionnaire WORKBOOK into CLIENT_DIR/intake.yaml. New answers are saved; answers
+    that change existing ones are listed and applied only with --yes."""
+    from workbench.app.intake_cmd import describe, import_intake
+
+    click.echo(describe(import_intake(client_dir, workbook, yes), client_dir))
+
+
 @main.command()
 @click.argument("dest", default="clients/demo", type=click.Path(file_okay=False, path_type=Path))
 @_guarded
