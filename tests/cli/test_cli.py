@@ -71,6 +71,19 @@ def test_check_prints_the_data_quality_summary(runner, small_client):
     )
 
 
+def test_check_counts_the_answers_and_names_a_wrong_one(runner, small_client, tmp_path):
+    client = tmp_path / "c"
+    shutil.copytree(small_client, client)
+    result = runner.invoke(main, ["check", str(client)])
+    assert "Note: intake.yaml: 52 of 56 questions answered" in result.output
+    (client / "intake.yaml").write_text(
+        "layers:\n  1:\n    weekly_plan: {score: 5, comment: ''}\n", encoding="utf-8"
+    )
+    result = runner.invoke(main, ["check", str(client)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "intake.yaml: layers.1.weekly_plan: score: expected 0, 1, 2 or null, got 5" in result.output
+
+
 def test_check_reports_a_config_error_as_one_paragraph(runner, small_client, tmp_path):
     client = tmp_path / "c"
     shutil.copytree(small_client, client)

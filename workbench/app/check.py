@@ -6,7 +6,9 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.io.load import ClientData, load_client
+from workbench.intake.answers import parse_intake
+from workbench.intake.model import questionnaire
+from workbench.io.load import INTAKE_FILE, ClientData, load_client
 from workbench.io.quarantine import TableReport, example_text
 from workbench.present import data_quality as dq
 from workbench.present.i18n import Messages
@@ -37,6 +39,12 @@ def check_client(client_dir: Path | str) -> CheckResult:
     unused = [s for s in data.config.funnel.stages if s not in stages.index]
     if unused:
         result.notes.append("stages with no deal in the export right now: " + ", ".join(unused))
+    answers = parse_intake(data.intake, str(client_dir / INTAKE_FILE))  # an invalid file raises here
+    total = len(questionnaire().questions())
+    note = f"{INTAKE_FILE}: {len(answers.answered())} of {total} questions answered"
+    if answers.migrated_from:
+        note += " (first questionnaire format, read and converted)"
+    result.notes.append(note)
     return result
 
 
