@@ -111,3 +111,21 @@ def test_the_scorecard_section_shows_ranked_layers_unassessed_and_contradictions
         assert unassessed in text and contradiction in text
         assert text.index("4. ") < text.index("9. ") < text.index("5. ")  # by urgency
         assert "data:image/png;base64," in html  # the radar
+
+
+def test_the_action_plan_ranks_data_and_questionnaire_findings_together(demo_audit):
+    from workbench.render.metrics import build_metrics
+
+    document = build_metrics(demo_audit, {})
+    plan = document["action_plan"]
+    assert [h["horizon"] for h in plan] == [30, 60, 90]
+    actions = [a for h in plan for a in h["actions"]]
+    assert sorted(a["rank"] for a in actions) == list(range(1, len(document["findings"]) + 1))
+    for horizon in plan:
+        ranks = [a["rank"] for a in horizon["actions"]]
+        assert ranks == sorted(ranks)
+    assert all(a["role"] and a["kpi"] for a in actions)
+    ids = [a["id"] for a in actions]
+    assert "intake-weekly-meeting" in ids and "funnel-bottleneck" in ids
+    first = plan[0]["actions"][0]
+    assert first["id"] == "funnel-bottleneck" and first["impact_per_month"] > 0

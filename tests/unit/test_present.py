@@ -86,7 +86,7 @@ def test_every_finding_code_has_its_three_texts():
         for code in RULES:
             if code.startswith("intake."):
                 continue  # the questionnaire carries their texts (test_intake_findings.py)
-            for part in ("title", "evidence", "recommendation"):
+            for part in ("title", "evidence", "recommendation", "role", "kpi"):
                 assert t.has(f"findings.{code}.{part}"), (locale, code, part)
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from workbench import __version__
 from workbench.analysis.customers.abc import AbcResult
 from workbench.audit import Audit
+from workbench.findings.model import HORIZONS
 from workbench.present.finding_text import finding_texts
 from workbench.present.i18n import Messages
 from workbench.resources import schema_path
@@ -81,9 +82,34 @@ def build_metrics(audit: Audit, parameters: dict[str, Any], locale: str | None =
         "plan": audit.plan,
         "activity": audit.activity,
         "findings": [{**encode(f, "finding"), **finding_texts(t, f)} for f in audit.findings],
+        "action_plan": action_plan(audit, t),
     }
     rest = {f.name: getattr(audit, f.name) for f in dataclasses.fields(audit) if f.name not in AUDIT_PLACED}
     return encode(document | rest, "metrics")
+
+
+def action_plan(audit: Audit, t: Messages) -> list[dict[str, Any]]:
+    """The 30 / 60 / 90-day plan: per horizon, its actions in the findings' rank order (money a month
+    first, then severity), each with the responsible role and the KPI that shows progress."""
+    ranked = list(enumerate(audit.findings, start=1))
+    return [
+        {
+            "horizon": horizon,
+            "actions": [
+                {
+                    "rank": rank,
+                    "id": f.id,
+                    "layer": f.layer,
+                    "severity": f.severity,
+                    "impact_per_month": f.impact_per_month,
+                    **{k: v for k, v in finding_texts(t, f).items() if k != "evidence"},
+                }
+                for rank, f in ranked
+                if f.horizon == horizon
+            ],
+        }
+        for horizon in HORIZONS
+    ]
 
 
 def _abc(audit: Audit) -> dict[str, Any]:
