@@ -78,6 +78,15 @@ def main() -> None:
     help="Replace manager and customer names by stable pseudonyms in every output (for reports that "
     "leave the consultancy); the key is kept in CLIENT_DIR/anonymization.yaml.",
 )
+@click.option(
+    "--compare",
+    is_flag=False,
+    flag_value="latest",
+    default=None,
+    metavar="[PATH/metrics.json]",
+    help="Re-audit: add a progress section comparing this run with an earlier run's metrics.json "
+    "(without a path: the client's latest earlier run under CLIENT_DIR/reports).",
+)
 @_guarded
 def audit(
     client_dir: Path,
@@ -87,6 +96,7 @@ def audit(
     as_of: str | None,
     quiet: bool,
     anonymize: bool,
+    compare: str | None,
 ) -> None:
     """Audit CLIENT_DIR and write report.html, report.pdf, metrics.json and the executed notebook."""
     from workbench.app.run import run_audit
@@ -108,6 +118,7 @@ def audit(
         step=step,
         progress_bar=not quiet,
         anonymize=anonymize,
+        compare=compare,
     )
     if not quiet:
         click.echo(

@@ -21,9 +21,11 @@ from pathlib import Path
 
 import nbformat
 
+from workbench.audit import previous_run
 from workbench.config import load_config
 from workbench.errors import RunError
 from workbench.io.atomic import write_bytes, write_text
+from workbench.io.previous_run import latest_run
 from workbench.parameters import parse_as_of
 from workbench.render.exporters import WorkbenchHTMLExporter
 from workbench.render.files import METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
@@ -49,6 +51,9 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+LATEST = "latest"  # --compare without a path: the client's latest earlier run
+
+
 def default_out_dir(client_dir: Path, as_of: dt.date) -> Path:
     return client_dir / "reports" / as_of.isoformat()
 
@@ -63,6 +68,7 @@ def run_audit(
     progress_bar: bool = False,
     kernel_name: str = "python3",
     anonymize: bool = False,
+    compare: Path | str | None = None,
 ) -> RunResult:
     """Audit ``client_dir`` and write report.html / report.pdf, metrics.json, the executed notebook and
     the quarantined rows into ``out`` (default ``<client>/reports/<date>/``). With ``anonymize``, manager
@@ -78,6 +84,11 @@ def run_audit(
     config = load_config(client_dir)
     report_date = parse_as_of(as_of) or dt.date.today()
     out_dir = Path(out).resolve() if out else default_out_dir(client_dir, report_date)
+    if compare == LATEST:
+        compare = latest_run(client_dir, exclude=out_dir)
+    if compare:
+        compare = Path(compare).resolve()
+        previous_run(compare)  # refuse an unreadable metrics.json before the long part
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -90,6 +101,7 @@ def run_audit(
         "locale": locale or "",
         "as_of": report_date.isoformat(),
         "anonymize": anonymize,
+        "compare": str(compare or ""),
     }
     try:
         step("execute")

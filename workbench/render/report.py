@@ -31,7 +31,13 @@ class Report:
 
     @classmethod
     def from_parameters(
-        cls, client_dir: str, locale: str = "", as_of: str = "", anonymize: bool = False, **extra: Any
+        cls,
+        client_dir: str,
+        locale: str = "",
+        as_of: str = "",
+        anonymize: bool = False,
+        compare: str = "",
+        **extra: Any,
     ) -> Report:
         """Build the report from the notebook's parameters (empty locale = the client's own)."""
         if not client_dir:
@@ -43,12 +49,14 @@ class Report:
             parse_as_of(as_of),
             anonymize=bool(anonymize),
             locale=locale or None,
+            compare=compare or None,
         )
         parameters = {
             "client_dir": str(client_dir),
             "locale": locale,
             "as_of": as_of,
             "anonymize": bool(anonymize),
+            **({"compare": compare} if compare else {}),
             **extra,
         }
         return cls(audit, locale or audit.config.locale, parameters)
