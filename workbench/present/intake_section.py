@@ -36,7 +36,7 @@ def intake_section(t: Messages, audit: Audit) -> View:
         {
             "urgency": x.urgency,
             "layer": x.layer,
-            "name": x.name,
+            "name": t(f"layers.{x.layer}"),
             "score": score_text(t, x.score),
             "assessed": x.score is not None,
             "basis": t(f"intake.basis.{x.basis}") if x.basis else "—",
@@ -49,7 +49,7 @@ def intake_section(t: Messages, audit: Audit) -> View:
     ]
     chart = charts.to_data_uri(
         charts.layer_radar(
-            [x.name for x in card.layers],
+            [t(f"layers.{x.layer}") for x in card.layers],
             [x.score for x in card.layers],
             [x.evidence_score for x in card.layers],
             (t("intake.legend_score"), t("intake.legend_data")),

@@ -128,7 +128,17 @@ def summary(t: Messages, audit: Audit) -> View:
         "revenues": revenues_sentence(t, audit),
         "findings": rows,
         "layers": layers,
+        "maturity": _maturity_sentence(t, audit),
     }
+
+
+def _maturity_sentence(t: Messages, audit: Audit) -> str | None:
+    """The maturity level in one sentence for the summary (None when the scorecard has none)."""
+    card = audit.intake
+    if card is None or card.maturity.level is None:
+        return None
+    level = card.maturity.level
+    return t("summary.maturity", level=level, name=t(f"intake.maturity_names.{level}"))
 
 
 def revenues_sentence(t: Messages, audit: Audit) -> str:
