@@ -71,7 +71,8 @@ def test_the_questionnaire_covers_the_method():
 def test_covered_by_names_data_rules_and_checks_exist():
     _load_rules()
     checks = {"plan_exists", "plan_personal", "plan_weekly", "activity_regular"}
-    checks |= {"lost_reasons_recorded", "customer_records", "concentration_ok"}
+    checks |= {"lost_reasons_recorded", "customer_records", "concentration_ok", "pay_tied_to_plan"}
+    checks |= {"plan_penalties"}
     for q in Q.questions():
         if q.finding:
             assert all(code in RULES for code in q.finding.covered_by), q.key
@@ -254,3 +255,38 @@ def test_a_weak_foundation_caps_maturity():
     assert (capped.level, capped.rule, capped.band, capped.capped_by) == (3, "foundations_capped", 5, [4])
     layers = [x if x.layer != 9 else x.__class__(**{**x.__dict__, "score": 10.0}) for x in layers]
     assert maturity(layers).level == 2
+
+
+def test_motivation_evidence_from_the_described_pay_scheme():
+    from types import SimpleNamespace
+
+    from workbench.analysis.intake import evidence_scores, motivation_checks, variable_share_at_plan
+    from workbench.config import MotivationConfig
+
+    flat = MotivationConfig(base_salary=60000, tiers=[{"from_attainment": 0, "rate": 0.03}])
+    checks = {c.id: c.value for c in motivation_checks(flat)}
+    assert checks == {"pay_tied_to_plan": False, "plan_penalties": False}
+    assert {c.value for c in motivation_checks(None)} == {None}
+    plan = SimpleNamespace(
+        available=True,
+        granularities=["month"],
+        has_manager_plans=True,
+        managers=[SimpleNamespace(plan_revenue=1_200_000.0, months_planned=3)],
+    )
+    tied = MotivationConfig(
+        base_salary=40000,
+        tiers=[{"from_attainment": 0, "rate": 0.02}, {"from_attainment": 1.0, "rate": 0.05}],
+        plan_bonus=20000,
+        penalties=[{"below_attainment": 0.5, "amount": 5000}],
+    )
+    # at plan: 20 000 bonus + 5 % of 400 000 = 40 000 variable against 40 000 salary
+    assert variable_share_at_plan(tied, plan) == pytest.approx(0.5)
+    activity = SimpleNamespace(available=False, managers=[])
+    funnel = SimpleNamespace(lost=0, stages=[])
+    reasons = SimpleNamespace(available=False, lost=0)
+    assert evidence_scores(plan, activity, funnel, reasons, None, tied)[2] == pytest.approx(100.0)
+    # the flat scheme: not tied, no consequence, 12 000 variable of 72 000 (1/6 against 40 %)
+    assert evidence_scores(plan, activity, funnel, reasons, None, flat)[2] == pytest.approx(
+        100 * (1 / 6 / 0.4) / 3
+    )
+    assert 2 not in evidence_scores(plan, activity, funnel, reasons, None, None)

@@ -7,7 +7,9 @@ Rules (stated in the report's methodology):
   its option; a number against its target); the layer's answer score is the weighted mean of its answered
   scored questions, x 100. An unanswered question is left out: a layer without an answer has no answer
   score ("not assessed"), never zero;
-- the evidence score comes from the data for planning (a plan exists, per manager, per week), the
+- the evidence score comes from the data for planning (a plan exists, per manager, per week), motivation
+  (the pay scheme described for the audit: pay tied to the plan, consequences below it, the variable share
+  of pay at plan against 40 %), the
   management cycle (weekly plans, a weekly activity report), regular actions (share of managers whose
   weekly activity is steady), quality of actions (lost reasons recorded, lost stage known, the weakest step
   against 50 %) and segmentation (customers recorded; dependence on the largest customers: full marks at
@@ -32,6 +34,7 @@ from workbench.analysis.customers.abc import AbcResult
 from workbench.analysis.funnel.breakdown import LostReasons
 from workbench.analysis.funnel.conversion import FunnelResult
 from workbench.analysis.plan import PlanResult
+from workbench.config import MotivationConfig
 from workbench.intake.answers import IntakeAnswers
 from workbench.intake.model import WEAK_BELOW, Question, Questionnaire, questionnaire
 from workbench.serialize import json_omit
@@ -44,6 +47,7 @@ MATURITY_BAND = 20.0
 REASONS_RECORDED = 0.8  # lost deals with a reason: this share or more counts as "recorded"
 GOOD_STEP = 0.5  # the weakest step conversion scoring 1
 TOP1_DEPENDENCE, TOP3_DEPENDENCE = 0.20, 0.50
+GOOD_VARIABLE_SHARE = 0.40  # variable pay at plan as a share of pay: this or more scores full marks
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,7 @@ def data_checks(
     funnel: FunnelResult,
     reasons: LostReasons,
     abc: AbcResult | None,
+    motivation: MotivationConfig | None = None,
 ) -> dict[str, DataCheck]:
     """The facts the data states, each True, False or None (cannot tell)."""
     checks = [
@@ -177,7 +182,32 @@ def data_checks(
         )
     else:
         checks.append(DataCheck("concentration_ok", None))
+    checks += motivation_checks(motivation)
     return {c.id: c for c in checks}
+
+
+def motivation_checks(motivation: MotivationConfig | None) -> list[DataCheck]:
+    """What the described pay scheme states: pay tied to the plan, consequences below it."""
+    if motivation is None:
+        return [DataCheck("pay_tied_to_plan", None), DataCheck("plan_penalties", None)]
+    rates = {t.rate for t in motivation.tiers}
+    tied = motivation.plan_bonus > 0 or len(rates) > 1
+    return [DataCheck("pay_tied_to_plan", tied), DataCheck("plan_penalties", bool(motivation.penalties))]
+
+
+def variable_share_at_plan(motivation: MotivationConfig, plan: PlanResult) -> float | None:
+    """Variable pay as a share of a manager's pay when the personal plan is met exactly (revenue-based
+    commission on the managers' average monthly plan); None when it cannot be computed."""
+    monthly = [m.plan_revenue / m.months_planned for m in plan.managers if m.months_planned > 0]
+    if not plan.available or not monthly or motivation.commission_base != "revenue":
+        return None
+    tiers = [t for t in motivation.tiers if t.from_attainment <= 1.0]
+    rate = max(tiers, key=lambda t: t.from_attainment).rate if tiers else 0.0
+    variable = motivation.plan_bonus + rate * mean(monthly)
+    if motivation.cap is not None:
+        variable = min(variable, motivation.cap)
+    total = motivation.base_salary + variable
+    return variable / total if total > 0 else None
 
 
 def evidence_scores(
@@ -186,9 +216,17 @@ def evidence_scores(
     funnel: FunnelResult,
     reasons: LostReasons,
     abc: AbcResult | None,
+    motivation: MotivationConfig | None = None,
 ) -> dict[int, float]:
     """Scores 0..100 from the data, for the layers the data speaks to."""
     out: dict[int, float] = {}
+    if motivation is not None:
+        checks = {c.id: bool(c.value) for c in motivation_checks(motivation)}
+        parts = [float(checks["pay_tied_to_plan"]), float(checks["plan_penalties"])]
+        share = variable_share_at_plan(motivation, plan)
+        if share is not None:
+            parts.append(min(1.0, share / GOOD_VARIABLE_SHARE))
+        out[2] = 100 * mean(parts)
     weekly_plans = plan.available and "week" in plan.granularities
     out[1] = 100 * mean([1.0, float(plan.has_manager_plans), float(weekly_plans)]) if plan.available else 0.0
     out[4] = 100 * mean([float(weekly_plans), float(activity.available)])

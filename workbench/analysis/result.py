@@ -74,8 +74,8 @@ def analyze(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
     answers = parse_intake(data.intake, str(data.client_dir / INTAKE_FILE))
     intake, contradictions = score_intake(
         answers,
-        data_checks(plan, activity, funnel, reasons, abc),
-        evidence_scores(plan, activity, funnel, reasons, abc),
+        data_checks(plan, activity, funnel, reasons, abc, config.motivation),
+        evidence_scores(plan, activity, funnel, reasons, abc, config.motivation),
         as_of,
         config.locale,
     )
