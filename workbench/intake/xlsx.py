@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.intake.answers import Answer, IntakeAnswers, IntakeError, parse_value
 from workbench.intake.model import LayerSpec, Question, Questionnaire, questionnaire
-from workbench.io.atomic import guard_formula, write_bytes
+from workbench.io.atomic import FORMULA_PREFIXES, guard_formula, write_bytes
 
 META_SHEET = "meta"
 FORMAT = "workbench-intake"
@@ -66,6 +66,11 @@ INSTRUCTIONS = {
 }
 _HEAD = PatternFill("solid", fgColor="1F4E79")
 _OPEN = PatternFill("solid", fgColor="FFF8DC")
+
+
+def _unguard(text: str) -> str:
+    """Text the export kept from running as a formula, without the apostrophe it added."""
+    return text[1:] if text.startswith("'") and text[1:2].startswith(FORMULA_PREFIXES) and text[1:2] else text
 
 
 def sheet_title(layer: LayerSpec, locale: str) -> str:
@@ -266,7 +271,9 @@ def _read_sheet(
             problems.append(f"{where}: {exc}")
             continue
         comment = comment_cell.value if comment_cell is not None else None
-        comment = "" if comment is None else str(comment).strip()
+        comment = _unguard("" if comment is None else str(comment).strip())
+        if isinstance(value, str):
+            value = _unguard(value)
         if value is not None or comment:
             answers[key] = Answer(value=value, comment=comment)
     for key in expected.keys() - seen:
