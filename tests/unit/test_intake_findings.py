@@ -129,3 +129,13 @@ def test_the_action_plan_ranks_data_and_questionnaire_findings_together(demo_aud
     assert "intake-weekly-meeting" in ids and "funnel-bottleneck" in ids
     first = plan[0]["actions"][0]
     assert first["id"] == "funnel-bottleneck" and first["impact_per_month"] > 0
+
+
+def test_metrics_name_the_layers_in_the_documents_language(demo_audit):
+    from workbench.render.metrics import build_metrics
+
+    ru = build_metrics(demo_audit, {})["intake"]
+    en = build_metrics(demo_audit, {}, "en")["intake"]
+    assert [x["name"] for x in ru["layers"]][:2] == ["Планирование", "Мотивация"]
+    assert [x["name"] for x in en["layers"]][:2] == ["Planning", "Motivation"]
+    assert ru["maturity"] == {"level": 3, "rule": "foundations_capped", "band": 4, "capped_by": [4, 9]}

@@ -33,7 +33,7 @@ SCHEMA_VERSION = "1.3.0"
 # Audit fields placed by build_metrics; any other field goes to the top level under its name.
 AUDIT_PLACED = frozenset(
     {"data", "funnel", "funnel_time", "weekly", "velocity", "reasons", "cohorts", "abc", "customers"}
-    | {"plan", "activity", "findings", "as_of"}
+    | {"plan", "activity", "findings", "as_of", "intake"}
 )
 # CustomerBase fields placed by _abc (names, the customers file's names, on purpose nowhere); any other
 # field goes into ``abc`` under its name.
@@ -83,6 +83,7 @@ def build_metrics(audit: Audit, parameters: dict[str, Any], locale: str | None =
         "activity": audit.activity,
         "findings": [{**encode(f, "finding"), **finding_texts(t, f)} for f in audit.findings],
         "action_plan": action_plan(audit, t),
+        "intake": _intake(audit, t),
     }
     rest = {f.name: getattr(audit, f.name) for f in dataclasses.fields(audit) if f.name not in AUDIT_PLACED}
     return encode(document | rest, "metrics")
@@ -110,6 +111,16 @@ def action_plan(audit: Audit, t: Messages) -> list[dict[str, Any]]:
         }
         for horizon in HORIZONS
     ]
+
+
+def _intake(audit: Audit, t: Messages) -> dict[str, Any] | None:
+    """The scorecard, its layers named in the document's language."""
+    if audit.intake is None:
+        return None
+    card = encode(audit.intake, "intake")
+    for row in card["layers"]:
+        row["name"] = t(f"layers.{row['layer']}")
+    return card
 
 
 def _abc(audit: Audit) -> dict[str, Any]:
