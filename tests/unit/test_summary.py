@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -113,9 +114,13 @@ def test_velocity_and_the_whatif_baseline_say_what_they_are_beside_the_actual(de
 
 
 def test_motivation_is_not_assessed_until_a_finding_or_an_analysis_speaks_of_it(demo):
-    statuses = {layer.number: layer.status for layer in demo.layers}
-    assert statuses[2] == "not_assessed"  # the pay scheme is not modelled
+    without_answers = dataclasses.replace(demo, intake=None)
+    statuses = {layer.number: layer.status for layer in layer_statuses(without_answers, demo.findings)}
+    assert statuses[2] == "not_assessed"  # no answer about it and no data analysis of it
     assert statuses[6] == "problems" and statuses[3] == "not_assessed"
+    answered = {layer.number: layer.status for layer in demo.layers}
+    assert answered[2] == "ok" and answered[3] == "ok"  # the questionnaire answers them
+    assert answered[8] == "not_assessed"  # reputation: no answer, no data
     below = Finding("plan-managers-below", "plan_managers_below", 2, "medium", None, "plan", 60)
-    after = {layer.number: layer for layer in layer_statuses(demo, [below])}
+    after = {layer.number: layer for layer in layer_statuses(without_answers, [below])}
     assert after[2].status == "problems" and after[2].severity == "medium" and after[2].findings == 1

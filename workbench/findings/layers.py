@@ -27,7 +27,7 @@ class LayerStatus:
 
 
 def assessed_layers(result: AuditResult) -> set[int]:
-    """Layers whose state the data of this audit let an analysis judge, or the answers score."""
+    """Layers whose state the data of this audit let an analysis judge, or the scorecard scores."""
     layers = {Layer.PLANNING, Layer.MANAGEMENT_CYCLE, Layer.QUALITY_OF_ACTIONS}
     if result.activity.available:
         layers.add(Layer.REGULAR_ACTIONS)
@@ -36,7 +36,7 @@ def assessed_layers(result: AuditResult) -> set[int]:
     assessed = {int(layer) for layer in layers}
     intake = getattr(result, "intake", None)
     if intake is not None:
-        assessed |= {x.layer for x in intake.layers if x.answer_score is not None}
+        assessed |= {x.layer for x in intake.layers if x.score is not None}
     return assessed
 
 
