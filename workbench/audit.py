@@ -10,11 +10,14 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from workbench.analysis.progress import Progress, Snapshot, compare, snapshot_from_metrics
 from workbench.analysis.result import AuditResult, analyze
 from workbench.analysis.scenario import ScenarioResult, compare_scenarios
 from workbench.findings import Finding, derive_findings
 from workbench.findings.layers import LayerStatus, layer_statuses
-from workbench.io.load import ClientData, Progress, load_client
+from workbench.io.load import ClientData, load_client
+from workbench.io.load import Progress as LoadProgress
+from workbench.io.previous_run import read_metrics
 
 FUNNEL_DATA_CODES = frozenset({"data_no_history", "data_lost_stage_unknown"})
 
@@ -26,37 +29,70 @@ class Audit(AuditResult):
     findings: list[Finding] = field(default_factory=list)
     layers: list[LayerStatus] = field(default_factory=list)
     scenarios: list[ScenarioResult] = field(default_factory=list)  # today and the saved what-if scenarios
+    progress: Progress | None = None  # the comparison with an earlier run (a re-audit)
 
 
-def conclude(result: AuditResult) -> Audit:
-    """Derive the findings and the layers' state from the analyses."""
+def conclude(result: AuditResult, previous: tuple[Snapshot, str] | None = None) -> Audit:
+    """Derive the findings and the layers' state from the analyses; with ``previous`` (an earlier run's
+    snapshot and its file), compare this audit with it."""
     findings = derive_findings(result)
     if not result.data.has_deals:  # sales lines only: nothing can be said about a funnel not exported
         findings = [f for f in findings if f.section != "funnel" and f.code not in FUNNEL_DATA_CODES]
     parts = {f.name: getattr(result, f.name) for f in fields(result)}
-    return Audit(**parts, findings=findings, layers=layer_statuses(result, findings))
+    audit = Audit(**parts, findings=findings, layers=layer_statuses(result, findings))
+    if previous is not None:
+        before, source = previous
+        audit.progress = compare(before, snapshot(audit), source, audit.as_of)
+    return audit
 
 
-def run_analyses(data: ClientData, as_of: dt.date | None = None) -> Audit:
+def snapshot(audit: Audit) -> Snapshot:
+    """This audit's key figures, layer scores and findings, as a later re-audit will read them."""
+    abc, intake = audit.abc, audit.intake
+    figures = {
+        "revenue_per_month": audit.summary.revenue_won.per_month,
+        "win_rate": audit.funnel.win_rate,
+        "avg_check": audit.funnel.avg_check,
+        "cycle_days": audit.funnel.cycle_days_median,
+        "plan_attainment": audit.plan.attainment if audit.plan.available else None,
+        "top1_share": abc.concentration.top1_share if abc is not None else None,
+        "intake_overall": intake.overall if intake is not None else None,
+    }
+    layers = {x.layer: x.score for x in intake.layers} if intake is not None else {}
+    findings = {f.id: ("", f.severity) for f in audit.findings}
+    return Snapshot(audit.as_of, figures, layers, findings)
+
+
+def previous_run(path: Path | str) -> tuple[Snapshot, str]:
+    """An earlier run's snapshot read from its metrics.json (refused clearly when unreadable)."""
+    return snapshot_from_metrics(read_metrics(Path(path)), str(path)), str(path)
+
+
+def run_analyses(
+    data: ClientData, as_of: dt.date | None = None, previous: tuple[Snapshot, str] | None = None
+) -> Audit:
     """Run every analysis on loaded data and derive the findings."""
-    return conclude(analyze(data, as_of))
+    return conclude(analyze(data, as_of), previous)
 
 
 def build_audit(
     client_dir: Path | str,
     as_of: dt.date | None = None,
-    progress: Progress | None = None,
+    progress: LoadProgress | None = None,
     anonymize: bool = False,
     locale: str | None = None,
+    compare: Path | str | None = None,
 ) -> Audit:
     """Load ``client_dir`` and audit it; with ``anonymize``, names become pseudonyms in ``locale``
-    (default: the client's) before any analysis, so that no output carries a real name."""
+    (default: the client's) before any analysis, so that no output carries a real name. With ``compare``
+    (an earlier run's metrics.json) the audit carries its progress since that run."""
+    previous = previous_run(compare) if compare else None  # a wrong file fails before the long part
     data = load_client(client_dir, progress)
     if anonymize:
         from workbench.io.privacy import anonymize_client
 
         data = anonymize_client(data, locale or data.config.locale)
-    audit = run_analyses(data, as_of)
+    audit = run_analyses(data, as_of, previous)
     audit.scenarios = saved_scenarios(audit, Path(client_dir))
     return audit
 

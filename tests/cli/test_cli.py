@@ -38,7 +38,8 @@ def test_new_client_scaffolds_a_folder(runner, tmp_path):
     assert config["name"] == "ООО «Ромашка»"
     intake = yaml.safe_load((folder / "intake.yaml").read_text(encoding="utf-8"))
     assert sorted(intake["layers"]) == list(range(1, 12))
-    assert all(q["score"] is None for layer in intake["layers"].values() for q in layer.values())
+    assert intake["version"] == 2
+    assert all(q["answer"] is None for layer in intake["layers"].values() for q in layer.values())
     assert "workbench check" in result.output
 
 
@@ -71,6 +72,19 @@ def test_check_prints_the_data_quality_summary(runner, small_client):
     assert result.output.rstrip().endswith(
         "(rows read = used + quarantined + excluded by rule for every file)."
     )
+
+
+def test_check_counts_the_answers_and_names_a_wrong_one(runner, small_client, tmp_path):
+    client = tmp_path / "c"
+    shutil.copytree(small_client, client)
+    result = runner.invoke(main, ["check", str(client), "--locale", "en"])
+    assert "Note: intake.yaml: questions answered — 52 of 56" in result.output
+    (client / "intake.yaml").write_text(
+        "layers:\n  1:\n    weekly_plan: {score: 5, comment: ''}\n", encoding="utf-8"
+    )
+    result = runner.invoke(main, ["check", str(client)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "intake.yaml: layers.1.weekly_plan: score: expected 0, 1, 2 or null, got 5" in result.output
 
 
 def test_check_reports_a_config_error_as_one_paragraph(runner, small_client, tmp_path):

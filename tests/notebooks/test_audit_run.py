@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from workbench.app.run import run_audit
-from workbench.errors import DataError, RunError
+from workbench.errors import ConfigError, DataError, RunError
 from workbench.render.metrics import validate_metrics
 
 pytestmark = pytest.mark.slow
@@ -168,3 +168,29 @@ def test_data_that_check_refuses_stops_before_the_notebook(small_client, tmp_pat
     assert sorted(p.name for p in out.iterdir()) == ["FAILED.txt"]
     assert "Дата создания" in (out / "FAILED.txt").read_text(encoding="utf-8")
     assert not any(p.name.startswith(".") for p in tmp_path.iterdir())
+
+
+def test_a_re_audit_compares_with_the_latest_earlier_run(audited):
+    client, first, _ = audited
+    second = run_audit(client, as_of="2026-12-23", formats=("html",), compare="latest")
+    assert second.out_dir == client / "reports" / "2026-12-23"
+    metrics = json.loads((second.out_dir / "metrics.json").read_text(encoding="utf-8"))
+    validate_metrics(metrics)
+    progress = metrics["progress"]
+    assert progress["source"] == str(first.out_dir / "metrics.json")
+    assert progress["as_of_before"] == "2026-11-23" and progress["as_of_now"] == "2026-12-23"
+    assert progress["resolved"] == 0 and progress["persisting"] == len(metrics["findings"])
+    assert metrics["run"]["parameters"]["compare"] == progress["source"]
+    html = (second.out_dir / "report.html").read_text(encoding="utf-8")
+    assert 'id="progress"' in html and "Динамика после прошлого аудита" in html
+    first_metrics = json.loads((first.out_dir / "metrics.json").read_text(encoding="utf-8"))
+    assert first_metrics["progress"] is None
+
+
+def test_a_re_audit_refuses_a_metrics_file_of_another_major_version(audited, tmp_path):
+    client, _, _ = audited
+    old = tmp_path / "metrics.json"
+    old.write_text(json.dumps({"schema_version": "2.0.0"}), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"schema_version 2\.0\.0 cannot be read"):
+        run_audit(client, as_of="2026-12-24", formats=("html",), compare=str(old), out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()

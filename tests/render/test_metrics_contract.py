@@ -82,7 +82,7 @@ def test_the_demo_document_keeps_every_key_and_value_of_1_1_0(document):
     assert old.pop("schema_version") == "1.1.0"
     new = {k: v for k, v in document.items() if k != "schema_version"}
     # Findings of rules added since 1.1.0 (1.3.0: motivation, the plan against the funnel, actions against
-    # the plan) are new entries; the findings of 1.1.0 keep their values and their order.
+    # the plan, the questionnaire) are new entries; the findings of 1.1.0 keep their values and their order.
     kept = {f["id"] for f in old["findings"]}
     new["findings"] = [f for f in new["findings"] if f["id"] in kept]
     differences = set(_differences(old, new))

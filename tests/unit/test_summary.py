@@ -116,10 +116,12 @@ def test_velocity_and_the_whatif_baseline_say_what_they_are_beside_the_actual(de
 def test_motivation_is_not_assessed_until_a_finding_or_an_analysis_speaks_of_it(demo):
     statuses = {layer.number: layer.status for layer in demo.layers}
     assert statuses[2] == "problems"  # the pay scheme is modelled and its findings speak of it
-    assert statuses[6] == "problems" and statuses[3] == "not_assessed"
-    unmodelled = dataclasses.replace(demo, motivation=None)
-    assert {layer.number: layer.status for layer in layer_statuses(unmodelled, [])}[2] == "not_assessed"
-    assert {layer.number: layer.status for layer in layer_statuses(demo, [])}[2] == "ok"
+    assert statuses[6] == "problems"
+    assert statuses[8] == "not_assessed"  # reputation: no answer, no data
+    bare = dataclasses.replace(demo, motivation=None, intake=None)
+    assert {layer.number: layer.status for layer in layer_statuses(bare, [])}[2] == "not_assessed"
+    answered = dataclasses.replace(demo, motivation=None)  # the questionnaire alone answers layer 2
+    assert {layer.number: layer.status for layer in layer_statuses(answered, [])}[2] == "ok"
     below = Finding("plan-managers-below", "plan_managers_below", 2, "medium", None, "plan", 60)
-    after = {layer.number: layer for layer in layer_statuses(unmodelled, [below])}
+    after = {layer.number: layer for layer in layer_statuses(bare, [below])}
     assert after[2].status == "problems" and after[2].severity == "medium" and after[2].findings == 1

@@ -4,7 +4,7 @@ metrics.json are made from."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workbench.analysis.activity import ActivityResult, analyze_activity
 from workbench.analysis.capacity import Capacity, analyze_capacity
@@ -17,12 +17,14 @@ from workbench.analysis.funnel.position import prepare
 from workbench.analysis.funnel.time_in_stage import TimeResult, analyze_time
 from workbench.analysis.funnel.velocity import Velocity, analyze_velocity
 from workbench.analysis.funnel.weekly import WeeklyFunnel, weekly_funnel
+from workbench.analysis.intake import Contradiction, IntakeResult, data_checks, evidence_scores, score_intake
 from workbench.analysis.motivation import MotivationResult, analyze_motivation
 from workbench.analysis.plan import PlanResult, analyze_plan
 from workbench.analysis.runrate import MissVisibility, miss_visibility
 from workbench.analysis.summary import Summary, summarize
 from workbench.config import ClientConfig
-from workbench.io.load import ClientData
+from workbench.intake.answers import parse_intake
+from workbench.io.load import INTAKE_FILE, ClientData
 
 
 @dataclass
@@ -46,6 +48,8 @@ class AuditResult:
     decomposition: Decomposition | None = None  # the month's target through the funnel
     capacity: Capacity | None = None  # the regular actions the plan needs against the activity data
     forecast: MissVisibility | None = None  # how early the run-rate showed each missed monthly plan
+    intake: IntakeResult | None = None  # the 11-layer scorecard (answers and data)
+    contradictions: list[Contradiction] = field(default_factory=list)  # answers the data contradicts
 
     @property
     def config(self) -> ClientConfig:
@@ -70,22 +74,33 @@ def analyze(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
             activities=data.get("activities"),
             motivation=config.motivation,
         )
+    abc = customers.abc if customers else None
     plan = analyze_plan(data.deals, data.get("plans"), config.plan, config.period)
     activity = analyze_activity(data.get("activities"), config.activity, config.period)
+    reasons = lost_reasons(frame)
+    as_of = as_of or dt.date.today()
+    answers = parse_intake(data.intake, str(data.client_dir / INTAKE_FILE))
+    intake, contradictions = score_intake(
+        answers,
+        data_checks(plan, activity, funnel, reasons, abc, config.motivation),
+        evidence_scores(plan, activity, funnel, reasons, abc, config.motivation),
+        as_of,
+        config.locale,
+    )
     decomposition = decompose(
         funnel, plan, data.deals, config.period, config.plan.target, config.plan.calendar
     )
     return AuditResult(
         data=data,
         funnel=funnel,
-        abc=customers.abc if customers else None,
+        abc=abc,
         plan=plan,
         activity=activity,
-        as_of=as_of or dt.date.today(),
+        as_of=as_of,
         funnel_time=analyze_time(frame),
         weekly=weekly_funnel(frame),
         cohorts=cohorts_by_month(frame),
-        reasons=lost_reasons(frame),
+        reasons=reasons,
         velocity=velocity,
         summary=summarize(data.deals, transactions, config.period, funnel, velocity),
         customers=customers,
@@ -99,4 +114,6 @@ def analyze(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
             config.activity.capacity_tolerance,
         ),
         forecast=miss_visibility(data.deals, plan, config.period, config.plan.calendar),
+        intake=intake,
+        contradictions=contradictions,
     )

@@ -6,8 +6,10 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.intake.answers import parse_intake
+from workbench.intake.model import questionnaire
 from workbench.io.coverage import period_problems
-from workbench.io.load import ClientData, load_client
+from workbench.io.load import INTAKE_FILE, ClientData, load_client
 from workbench.io.quarantine import TableReport
 from workbench.present import data_quality as dq
 from workbench.present.i18n import Messages
@@ -48,6 +50,10 @@ def check_client(client_dir: Path | str) -> CheckResult:
     unused = [s for s in data.config.funnel.stages if s not in stages.index]
     if unused:
         result.notes.append(("unused_stages", {"stages": ", ".join(unused)}))
+    answers = parse_intake(data.intake, str(client_dir / INTAKE_FILE))  # an invalid file raises here
+    total = len(questionnaire().questions())
+    key = "intake_answered_migrated" if answers.migrated_from else "intake_answered"
+    result.notes.append((key, {"file": INTAKE_FILE, "answered": len(answers.answered()), "total": total}))
     return result
 
 

@@ -116,6 +116,15 @@ def main() -> None:
     help="Replace manager and customer names by stable pseudonyms in every output (for reports that "
     "leave the consultancy); the key is kept in CLIENT_DIR/anonymization.yaml.",
 )
+@click.option(
+    "--compare",
+    is_flag=False,
+    flag_value="latest",
+    default=None,
+    metavar="[PATH/metrics.json]",
+    help="Re-audit: add a progress section comparing this run with an earlier run's metrics.json "
+    "(without a path: the client's latest earlier run under CLIENT_DIR/reports).",
+)
 @_guarded
 def audit(
     client_dir: Path,
@@ -125,6 +134,7 @@ def audit(
     as_of: str | None,
     quiet: bool,
     anonymize: bool,
+    compare: str | None,
 ) -> None:
     """Audit CLIENT_DIR and write report.html, report.pdf, metrics.json and the executed notebook."""
     started = _started_at()
@@ -145,6 +155,7 @@ def audit(
         step=step,
         progress_bar=not quiet,
         anonymize=anonymize,
+        compare=compare,
     )
     if not quiet:
         click.echo(
@@ -197,6 +208,40 @@ def check(client_dir: Path, locale: str | None) -> None:
     click.echo(printable(format_check(result, locale)))
     if result.errors:
         sys.exit(2)
+
+
+@main.group()
+def intake() -> None:
+    """The audit questionnaire: export it as an Excel workbook for the client, import the filled one."""
+
+
+@intake.command("export")
+@click.argument("client_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: CLIENT_DIR/intake.xlsx."
+)
+@click.option("--locale", type=click.Choice(["ru", "en"]), help="Language (default: client.yaml).")
+@click.option("--force", is_flag=True, help="Overwrite an existing workbook.")
+@_guarded
+def intake_export(client_dir: Path, out: Path | None, locale: str | None, force: bool) -> None:
+    """Write the questionnaire, with the answers so far, as an XLSX workbook: an instructions sheet, a
+    sheet per layer, drop-down answers, protected question cells."""
+    from workbench.app.intake_cmd import export_intake
+
+    click.echo(str(export_intake(client_dir, out, locale, force)))
+
+
+@intake.command("import")
+@click.argument("client_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Also apply answers that change existing ones.")
+@_guarded
+def intake_import(client_dir: Path, workbook: Path, yes: bool) -> None:
+    """Read a filled questionnaire WORKBOOK into CLIENT_DIR/intake.yaml. New answers are saved; answers
+    that change existing ones are listed and applied only with --yes."""
+    from workbench.app.intake_cmd import describe, import_intake
+
+    click.echo(describe(import_intake(client_dir, workbook, yes), client_dir))
 
 
 @main.command()

@@ -23,9 +23,11 @@ from pathlib import Path
 
 import nbformat
 
+from workbench.audit import previous_run
 from workbench.config import iter_sources, load_config, resolve_data_path
 from workbench.errors import DataError, RunError, WorkbenchError
 from workbench.io.atomic import write_bytes, write_text
+from workbench.io.previous_run import latest_run
 from workbench.limits import check_output_folder, pid_alive
 from workbench.parameters import parse_as_of
 from workbench.render.exporters import WorkbenchHTMLExporter, cell_label
@@ -75,6 +77,9 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+LATEST = "latest"  # --compare without a path: the client's latest earlier run
+
+
 def default_out_dir(client_dir: Path, as_of: dt.date) -> Path:
     return client_dir / "reports" / as_of.isoformat()
 
@@ -89,6 +94,7 @@ def run_audit(
     progress_bar: bool = False,
     kernel_name: str = "python3",
     anonymize: bool = False,
+    compare: Path | str | None = None,
 ) -> RunResult:
     """Audit ``client_dir`` and write report.html / report.pdf, metrics.json, the executed notebook and
     the quarantined rows into ``out`` (default ``<client>/reports/<date>/``). With ``anonymize``, manager
@@ -108,6 +114,11 @@ def run_audit(
     for _, source in iter_sources(config):
         inputs += [client_dir / source.file, resolve_data_path(client_dir, source.file)]
     check_output_folder(out_dir, inputs, client_dir)
+    if compare == LATEST:
+        compare = latest_run(client_dir, exclude=out_dir)
+    if compare:
+        compare = Path(compare).resolve()
+        previous_run(compare)  # refuse an unreadable metrics.json before the long part
     try:
         _refuse_unauditable(client_dir)
     except WorkbenchError as exc:
@@ -129,6 +140,7 @@ def run_audit(
         "locale": locale or "",
         "as_of": report_date.isoformat(),
         "anonymize": anonymize,
+        "compare": str(compare or ""),
     }
     try:
         step("execute")

@@ -786,10 +786,71 @@ def _client_yaml(name: str) -> str:
     )
 
 
-def _intake_yaml() -> str:
-    from workbench.intake.questionnaire import blank_intake
+# The demo's questionnaire answers. Its weak answers are the planted problems: monthly reviews without
+# a weekly meeting or daily targets, no stage targets, irregular activity without daily control, no ABC
+# and dependence on big customers. "weekly_plan: yes" is what the head of sales says and what the plans
+# contradict (they are monthly only). Reputation (layer 8) is left unanswered: not assessed.
+DEMO_ANSWERS: dict[str, tuple[object, str]] = {
+    "plan_exists": ("yes", ""),
+    "personal_plans": ("yes", ""),
+    "stage_plan": ("0", "План ставится только в рублях и сделках"),
+    "weekly_plan": ("yes", "Со слов руководителя отдела продаж"),
+    "kpis_defined": ("partly", ""),
+    "plan_approved": (dt.date(2025, 12, 22), ""),
+    "variable_pay": ("yes", ""),
+    "penalties": ("partly", ""),
+    "variable_share": (30.0, ""),
+    "non_money": ("2", ""),
+    "scheme_clear": ("yes", ""),
+    "managers_count": (6.0, ""),
+    "fulfilment": ("yes", ""),
+    "automation": ("2", ""),
+    "marketing_support": ("partly", ""),
+    "channels_known": ("yes", ""),
+    "selling_time": (55.0, ""),
+    "weekly_meeting": ("monthly", "Итоги подводятся на собрании в начале месяца"),
+    "reporting_cycle": ("monthly", ""),
+    "daily_kpi": ("no", ""),
+    "tote": ("partly", ""),
+    "analytics": ("2", ""),
+    "activity_norms": ("partly", "Норма есть только на звонки"),
+    "activity_control": ("monthly", ""),
+    "activity_steady": ("no", ""),
+    "training": ("monthly", ""),
+    "calls_per_day": (25.0, ""),
+    "funnel_defined": ("yes", ""),
+    "weakest_stage": ("yes", ""),
+    "scripts": ("2", ""),
+    "call_review": ("monthly", ""),
+    "crm_discipline": ("3", ""),
+    "ab_tests": ("partly", ""),
+    "competitor_monitoring": ("monthly", ""),
+    "value_proposition": ("yes", ""),
+    "lost_to_competitors": ("partly", ""),
+    "main_competitors": (4.0, ""),
+    "customer_records": ("yes", ""),
+    "abc": ("1", "Крупных клиентов знают, но классов нет"),
+    "target_audience": ("partly", ""),
+    "key_accounts": ("partly", ""),
+    "no_dependence": ("no", "Два-три клиента дают большую часть выручки"),
+    "d_class": ("partly", ""),
+    "roles": ("yes", ""),
+    "no_conflicts": ("2", ""),
+    "staff_feedback": ("partly", ""),
+    "turnover": (1.0, ""),
+    "call_fear": ("2", ""),
+    "price_fear": ("partly", ""),
+    "change_acceptance": ("yes", ""),
+    "owner_delegation": ("yes", ""),
+    "obstacles": ("Много времени уходит на крупных клиентов, новых ищут мало", ""),
+}
 
-    return blank_intake()
+
+def _intake_yaml() -> str:
+    from workbench.intake.answers import Answer, IntakeAnswers, dump_intake
+
+    answers = {key: Answer(value=value, comment=comment) for key, (value, comment) in DEMO_ANSWERS.items()}
+    return dump_intake(IntakeAnswers(answers=answers))
 
 
 def _readme(size: DemoSize, customers: list[str]) -> str:

@@ -36,6 +36,7 @@ class Section(StrEnum):
     ACTIVITY = "activity"
     DATA = "data"
     APPENDIX_DATA = "appendix-data"
+    INTAKE = "intake"
 
 
 class Layer(IntEnum):

@@ -3,8 +3,8 @@
 A detector reads the audit's analysis results and yields :class:`Hit` objects (severity, money, evidence);
 the registry turns them into findings. Adding a finding means one decorated function in the module of its
 domain (``findings/funnel.py``, ``customers.py``, ``plan.py``, ``motivation.py``, ``activity.py``,
-``data.py``) and its
-texts in the message files.
+``data.py``) and its texts in the message files. The questionnaire's rules (``findings/intake.py``) are
+declared from its data, one per question, with their texts in ``workbench/intake/questionnaire.yaml``.
 """
 
 from __future__ import annotations
@@ -88,4 +88,4 @@ def derive_findings(result: AuditResult) -> list[Finding]:
 
 def _load_rules() -> None:
     """Import the rule modules (each registers its rules once, on import)."""
-    from workbench.findings import activity, customers, data, funnel, motivation, plan  # noqa: F401
+    from workbench.findings import activity, customers, data, funnel, intake, motivation, plan  # noqa: F401

@@ -1,1 +1,1 @@
-"""The audit intake: the 11-layer questionnaire and its answers."""
+"""The audit intake: the 11-layer questionnaire (``questionnaire.yaml``), its answers and their files."""

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -16,6 +17,7 @@ from workbench.config import (
     TableSource,
     iter_sources,
     load_config,
+    load_yaml,
     resolve_data_path,
 )
 from workbench.frames import lookup
@@ -39,6 +41,8 @@ from workbench.io.quarantine import Quarantine, TableReport, empty_quarantine
 from workbench.io.read import RawTable, read_raw
 from workbench.tables import TABLES, column_names
 
+INTAKE_FILE = "intake.yaml"
+
 Progress = Callable[[str], None]
 ALL_ACTIONS = "total"  # action type of activities exported without a type column
 
@@ -53,6 +57,7 @@ class ClientData:
     reports: dict[str, TableReport]
     quarantine: pd.DataFrame = field(default_factory=empty_quarantine)
     anonymized: bool = False
+    intake: Any = None  # the contents of intake.yaml as read (validated by workbench.intake), None without it
 
     def get(self, table: str) -> pd.DataFrame | None:
         """The canonical table, or None when the client has no such file."""
@@ -136,7 +141,13 @@ def load_tables(config: ClientConfig, client_dir: Path, progress: Progress | Non
     reports = {t: _report(t, item, tables[t]) for t, item in loaded.items()}
     parts = [item.quarantine.frame() for item in loaded.values()]
     quarantine = pd.concat(parts, ignore_index=True) if parts else empty_quarantine()
-    return ClientData(config, client_dir, tables, reports, quarantine)
+    return ClientData(config, client_dir, tables, reports, quarantine, intake=read_intake(client_dir))
+
+
+def read_intake(client_dir: Path) -> Any:
+    """The contents of ``intake.yaml`` (questionnaire answers), or None when the client has none."""
+    path = client_dir / INTAKE_FILE
+    return load_yaml(path) if path.exists() else None
 
 
 STAGED = ("deals", "stage_events")  # tables whose stages are read through the funnel

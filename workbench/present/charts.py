@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib
@@ -525,3 +526,45 @@ def weekly_steps(rates: pd.DataFrame, left: pd.DataFrame, fmt: Formatter, min_ex
         ax.set_xticklabels(labels[::step_every], rotation=45, ha="right", fontsize=6)
     fig.tight_layout(h_pad=0.6, w_pad=1.0)
     return axes[0][0]
+
+
+def layer_radar(
+    names: Sequence[str],
+    scores: Sequence[float | None],
+    evidence: Sequence[float | None],
+    legend: tuple[str, str],
+    not_assessed: str,
+) -> Axes:
+    """The 11 layers' scores (0-100) on a radar. A layer without a score is a gap in the outline, its
+    name greyed and marked ``not_assessed``: unknown is not drawn as zero. ``evidence`` (the data's score,
+    where the data speaks to a layer) is drawn as points."""
+    use_report_style()
+    fig = plt.figure(figsize=(6.2, 4.6))
+    ax = fig.add_subplot(projection="polar")
+    n = len(names)
+    angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    values = np.array([np.nan if s is None else s for s in scores], dtype=float)
+    closed_a, closed_v = np.append(angles, angles[0]), np.append(values, values[0])
+    ax.plot(closed_a, closed_v, color=PRIMARY, linewidth=1.8, label=legend[0], zorder=3)
+    ax.fill(closed_a[~np.isnan(closed_v)], closed_v[~np.isnan(closed_v)], color=ACCENT, alpha=0.15)
+    ax.scatter(angles, values, color=PRIMARY, s=14, zorder=4)
+    data = np.array([np.nan if s is None else s for s in evidence], dtype=float)
+    if not np.isnan(data).all():
+        ax.scatter(angles, data, marker="D", color=WARN, s=18, zorder=5, label=legend[1])
+    ax.set_theta_offset(np.pi / 2)
+    ax.set_theta_direction(-1)
+    ax.set_ylim(0, 100)
+    ax.set_yticks([25, 50, 75, 100])
+    ax.set_yticklabels(["25", "50", "75", "100"], fontsize=6, color=MUTED)
+    ax.set_xticks(angles)
+    labels = [
+        "\n".join(textwrap.wrap(f"{i + 1}. {name}", 18)) + ("" if s is not None else f"\n({not_assessed})")
+        for i, (name, s) in enumerate(zip(names, scores, strict=True))
+    ]
+    ax.set_xticklabels(labels, fontsize=7)
+    for label, s in zip(ax.get_xticklabels(), scores, strict=True):
+        if s is None:
+            label.set_color(MUTED)
+    ax.tick_params(axis="x", pad=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, fontsize=7)
+    return ax

@@ -1,9 +1,17 @@
-"""A finding's title, evidence and recommendation in the report's language (no charts: metrics.json and
-the report both use it)."""
+"""A finding's title, evidence, recommendation, responsible role and KPI in the report's language (no
+charts: metrics.json and the report both use it).
+
+Texts of the data's findings are in the message files (``findings.<code>.*``); the questionnaire's
+findings (codes ``intake.<question>``) take theirs from the questionnaire.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from workbench.findings import Finding
+from workbench.intake.model import Question, questionnaire
 from workbench.present.amounts import amount_phrase
 from workbench.present.i18n import Messages
 
@@ -14,10 +22,29 @@ OPTIONAL_EVIDENCE = (
     ("evidence_stopped", "stopped"),
     ("evidence_share", "has_share"),
 )
+INTAKE_PREFIX = "intake."
+
+
+def answer_label(t: Messages, question: Question, value: Any) -> str:
+    """An answer as the respondent chose it: the option's text, the number with its unit, the date."""
+    if value is None:
+        return t("intake.not_answered")
+    option = question.option(str(value)) if question.options else None
+    if option is not None:
+        return option.text.get(t.locale)
+    if isinstance(value, dt.date):
+        return t.fmt.date(value)
+    if isinstance(value, float):
+        unit = question.unit.get(t.locale) if question.unit else ""
+        number = t.fmt.num(value)
+        return f"{number}{unit}" if unit == "%" else f"{number} {unit}".strip()
+    return str(value)
 
 
 def finding_texts(t: Messages, finding: Finding) -> dict[str, str]:
-    """Title, evidence and recommendation of a finding in the report's language."""
+    """Title, evidence, recommendation and, where known, responsible role and KPI of a finding."""
+    if finding.code.startswith(INTAKE_PREFIX):
+        return _intake_texts(t, finding)
     key = f"findings.{finding.code}"
     params = {**finding.params, "impact": finding.impact_per_month}
     if "amount_unknown" in params:  # a sum of known amounts with a count of unknown ones
@@ -28,8 +55,32 @@ def finding_texts(t: Messages, finding: Finding) -> dict[str, str]:
     for extra, flag in OPTIONAL_EVIDENCE:
         if t.has(f"{key}.{extra}") and params.get(flag):
             evidence += t(f"{key}.{extra}", **params)
-    return {
+    texts = {
         "title": t(f"{key}.title", **params),
         "evidence": evidence,
         "recommendation": t(f"{key}.recommendation", **params),
+    }
+    for extra in ("role", "kpi"):
+        if t.has(f"{key}.{extra}"):
+            texts[extra] = t(f"{key}.{extra}", **params)
+    return texts
+
+
+def _intake_texts(t: Messages, finding: Finding) -> dict[str, str]:
+    q = questionnaire()
+    question = q.question(finding.code.removeprefix(INTAKE_PREFIX))
+    if question is None or question.finding is None:
+        raise KeyError(f"finding {finding.code!r}: no such question with a finding in the questionnaire")
+    spec, locale = question.finding, t.locale
+    role = spec.role or q.layer(question.layer).role
+    return {
+        "title": spec.title.get(locale),
+        "evidence": t(
+            "intake.finding_evidence",
+            question=question.text.get(locale).rstrip("?"),
+            answer=answer_label(t, question, finding.params.get("answer")),
+        ),
+        "recommendation": spec.recommendation.get(locale),
+        "role": role.get(locale),
+        "kpi": spec.kpi.get(locale),
     }

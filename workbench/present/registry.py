@@ -30,6 +30,11 @@ class SectionSpec:
     result: str | None = None  # the audit attribute the section shows
     metrics: str | None = None  # its key in metrics.json
     in_contents: bool = True
+    optional: bool = False  # shown (and listed in the contents) only when the audit has its result
+
+    def shown(self, audit: Any) -> bool:
+        """Whether this audit has the section (an optional one needs its result)."""
+        return not self.optional or audit is None or getattr(audit, self.result or "", None) is not None
 
     @property
     def view_function(self) -> Callable[[Messages, Any], dict[str, Any]]:
@@ -42,6 +47,14 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "contents", "workbench.present.registry:contents_view", "contents.html.j2", in_contents=False
     ),
     SectionSpec("summary", "workbench.present.sections:summary", "summary.html.j2", "summary", "summary"),
+    SectionSpec(
+        "progress",
+        "workbench.present.progress_section:progress_section",
+        "progress.html.j2",
+        "progress",
+        "progress",
+        optional=True,
+    ),
     SectionSpec("data", "workbench.present.sections:data_overview", "data.html.j2", "data", "data_quality"),
     SectionSpec(
         "funnel", "workbench.present.funnel_section:funnel_section", "funnel.html.j2", "funnel", "funnel"
@@ -63,6 +76,9 @@ SECTIONS: tuple[SectionSpec, ...] = (
     ),
     SectionSpec(
         "activity", "workbench.present.sections:activity_section", "activity.html.j2", "activity", "activity"
+    ),
+    SectionSpec(
+        "intake", "workbench.present.intake_section:intake_section", "intake.html.j2", "intake", "intake"
     ),
     SectionSpec(
         "actions", "workbench.present.sections:actions_section", "actions.html.j2", "findings", "findings"
@@ -92,7 +108,7 @@ def spec(section_id: str) -> SectionSpec:
 
 def contents_view(t: Messages, audit: Any) -> dict[str, Any]:
     """The contents page: every section the contents list, in the report's order."""
-    return {"sections": [(s.id, t(f"sections.{s.id}")) for s in SECTIONS if s.in_contents]}
+    return {"sections": [(s.id, t(f"sections.{s.id}")) for s in SECTIONS if s.in_contents and s.shown(audit)]}
 
 
 def render_section(

@@ -42,6 +42,8 @@ def finding_rows(t: Messages, findings: list[Finding]) -> list[dict[str, Any]]:
                 "impact": t.fmt.money(finding.impact_per_month) if finding.impact_per_month else None,
                 "section": finding.section,
                 "horizon": finding.horizon,
+                "role": None,
+                "kpi": None,
                 **finding_texts(t, finding),
             }
         )
@@ -117,6 +119,7 @@ def summary(t: Messages, audit: Audit) -> View:
             "status": layer.status,
             "severity": layer.severity,
             "text": t(f"summary.layer_{layer.status}", count=layer.findings),
+            "score": None if layer.score is None else t.fmt.num(round(layer.score)),
         }
         for layer in audit.layers
     ]
@@ -135,7 +138,17 @@ def summary(t: Messages, audit: Audit) -> View:
         "revenues": revenues_sentence(t, audit),
         "findings": rows,
         "layers": layers,
+        "maturity": _maturity_sentence(t, audit),
     }
+
+
+def _maturity_sentence(t: Messages, audit: Audit) -> str | None:
+    """The maturity level in one sentence for the summary (None when the scorecard has none)."""
+    card = audit.intake
+    if card is None or card.maturity.level is None:
+        return None
+    level = card.maturity.level
+    return t("summary.maturity", level=level, name=t(f"intake.maturity_names.{level}"))
 
 
 def revenues_sentence(t: Messages, audit: Audit) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 from workbench import __version__
 from workbench.analysis.customers.abc import AbcResult
 from workbench.audit import Audit
+from workbench.findings.model import HORIZONS
 from workbench.present.finding_text import finding_texts
 from workbench.present.i18n import Messages
 from workbench.resources import schema_path
@@ -32,7 +33,7 @@ SCHEMA_VERSION = "1.3.0"
 # Audit fields placed by build_metrics; any other field goes to the top level under its name.
 AUDIT_PLACED = frozenset(
     {"data", "funnel", "funnel_time", "weekly", "velocity", "reasons", "cohorts", "abc", "customers"}
-    | {"plan", "activity", "findings", "as_of", "decomposition", "capacity", "forecast"}
+    | {"plan", "activity", "findings", "as_of", "decomposition", "capacity", "forecast", "intake"}
 )
 # CustomerBase fields placed by _abc (names, the customers file's names, on purpose nowhere); any other
 # field goes into ``abc`` under its name.
@@ -85,6 +86,8 @@ def build_metrics(audit: Audit, parameters: dict[str, Any], locale: str | None =
         "plan": _plan(audit),
         "activity": audit.activity,
         "findings": [{**encode(f, "finding"), **finding_texts(t, f)} for f in audit.findings],
+        "action_plan": action_plan(audit, t),
+        "intake": _intake(audit, t),
     }
     rest = {f.name: getattr(audit, f.name) for f in dataclasses.fields(audit) if f.name not in AUDIT_PLACED}
     return encode(document | rest, "metrics")
@@ -106,6 +109,40 @@ def _plan(audit: Audit) -> dict[str, Any]:
         "capacity": encode(audit.capacity, "capacity"),
         "forecast": encode(audit.forecast, "forecast"),
     }
+
+
+def action_plan(audit: Audit, t: Messages) -> list[dict[str, Any]]:
+    """The 30 / 60 / 90-day plan: per horizon, its actions in the findings' rank order (money a month
+    first, then severity), each with the responsible role and the KPI that shows progress."""
+    ranked = list(enumerate(audit.findings, start=1))
+    return [
+        {
+            "horizon": horizon,
+            "actions": [
+                {
+                    "rank": rank,
+                    "id": f.id,
+                    "layer": f.layer,
+                    "severity": f.severity,
+                    "impact_per_month": f.impact_per_month,
+                    **{k: v for k, v in finding_texts(t, f).items() if k != "evidence"},
+                }
+                for rank, f in ranked
+                if f.horizon == horizon
+            ],
+        }
+        for horizon in HORIZONS
+    ]
+
+
+def _intake(audit: Audit, t: Messages) -> dict[str, Any] | None:
+    """The scorecard, its layers named in the document's language."""
+    if audit.intake is None:
+        return None
+    card = encode(audit.intake, "intake")
+    for row in card["layers"]:
+        row["name"] = t(f"layers.{row['layer']}")
+    return card
 
 
 def _abc(audit: Audit) -> dict[str, Any]:

@@ -35,7 +35,13 @@ class Report:
 
     @classmethod
     def from_parameters(
-        cls, client_dir: str, locale: str = "", as_of: str = "", anonymize: bool = False, **extra: Any
+        cls,
+        client_dir: str,
+        locale: str = "",
+        as_of: str = "",
+        anonymize: bool = False,
+        compare: str = "",
+        **extra: Any,
     ) -> Report:
         """Build the report from the notebook's parameters (empty locale = the client's own)."""
         if not client_dir:
@@ -48,6 +54,7 @@ class Report:
             parse_as_of(as_of),
             anonymize=bool(anonymize),
             locale=locale or None,
+            compare=compare or None,
         )
         # Recorded in metrics.json: paths relative to the client folder, not this machine's.
         parameters = {
@@ -55,6 +62,7 @@ class Report:
             "locale": locale,
             "as_of": as_of,
             "anonymize": bool(anonymize),
+            **({"compare": compare} if compare else {}),
             **extra,
         }
         if "output_dir" in parameters:
