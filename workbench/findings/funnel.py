@@ -10,7 +10,6 @@ from workbench.findings.registry import Hit, rule
 
 SOURCE_VOLUME_SHARE = 0.10  # a source bringing 10% of deals or more is a channel that matters
 STALLED_SHARE_WARNING = 0.10  # stalled deals holding 10% of the open pipeline's money or more
-BEST_PRACTICE_WORTH = 0.05  # best practice is worth a sentence from 5% of the equal-effort gain
 
 
 @rule("funnel-bottleneck", "funnel_bottleneck", Layer.QUALITY_OF_ACTIONS, Section.FUNNEL, 30)
@@ -21,7 +20,6 @@ def bottleneck(result: AuditResult) -> Iterator[Hit]:
     if neck is None or neck.impact_equal_effort <= 0:
         return
     worst_rate = min(s.conversion for s in funnel.impacts)
-    best = neck.impact_best_practice or 0.0
     yield Hit(
         money_severity(neck.impact_equal_effort, result.summary.monthly_revenue),
         {
@@ -33,7 +31,10 @@ def bottleneck(result: AuditResult) -> Iterator[Hit]:
             "best": neck.best_practice,
             "impact_best": neck.impact_best_practice,
             "is_lowest": neck.conversion <= worst_rate + 1e-12,
-            "best_worth_mentioning": best >= BEST_PRACTICE_WORTH * neck.impact_equal_effort > 0,
+            "best_worth_mentioning": bool(neck.best_managers) and (neck.impact_best_practice or 0.0) > 0,
+            "best_managers": ", ".join(neck.best_managers),
+            "others_rate": neck.others_rate,
+            "no_better_manager": not neck.best_managers,
         },
         neck.impact_equal_effort,
     )
@@ -54,6 +55,7 @@ def manager_low(result: AuditResult) -> Iterator[Hit]:
                 "next_stage": funnel.stages[m.index + 1].stage,
                 "rate": m.conversion,
                 "department_rate": m.department_rate,
+                "rest_rate": m.rest_rate,
                 "low": m.ci_low,
                 "high": m.ci_high,
                 "deals": m.left,
@@ -63,17 +65,44 @@ def manager_low(result: AuditResult) -> Iterator[Hit]:
         )
 
 
+@rule("learn-from", "funnel_learn_from", Layer.QUALITY_OF_ACTIONS, Section.FUNNEL, 60)
+def learn_from(result: AuditResult) -> Iterator[Hit]:
+    """Steps other than the bottleneck where some managers are demonstrably better than the rest: the
+    others reaching their level is worth money (the bottleneck's finding names its own)."""
+    funnel = result.funnel
+    neck = funnel.bottleneck
+    for imp in funnel.impacts:
+        if imp is neck or not imp.best_managers or not imp.impact_best_practice:
+            continue
+        yield Hit(
+            money_severity(imp.impact_best_practice, result.summary.monthly_revenue),
+            {
+                "stage": imp.stage,
+                "next_stage": funnel.stages[imp.index + 1].stage,
+                "managers": ", ".join(imp.best_managers),
+                "count": len(imp.best_managers),
+                "best": imp.best_practice,
+                "others_rate": imp.others_rate,
+            },
+            imp.impact_best_practice,
+            key=str(imp.index),
+        )
+
+
 @rule("funnel-source", "funnel_source_no_sales", Layer.QUALITY_OF_ACTIONS, Section.FUNNEL, 30)
 def source_no_sales(result: AuditResult) -> Iterator[Hit]:
-    """Channels that bring a real share of the deals but convert clearly worse than the department."""
+    """Channels that bring a real share of the deals but convert clearly worse than the other channels,
+    with the step where they lose most (the step flagged low that costs most)."""
     funnel = result.funnel
     for source in funnel.sources:
-        if source.flag != "low" or source.share_of_deals < SOURCE_VOLUME_SHARE or funnel.win_rate is None:
+        if source.flag != "low" or source.share_of_deals < SOURCE_VOLUME_SHARE or source.rest_rate is None:
             continue
         closed_per_month = (source.won + source.lost) / funnel.months
         impact = None
         if funnel.avg_check and source.win_rate is not None:
-            impact = closed_per_month * (funnel.win_rate - source.win_rate) * funnel.avg_check
+            impact = closed_per_month * (source.rest_rate - source.win_rate) * funnel.avg_check
+        steps = [s for s in funnel.source_stages if s.name == source.name and s.flag == "low"]
+        step = max(steps, key=lambda s: (s.impact_per_month or 0.0, -s.index), default=None)
         yield Hit(
             money_severity(impact, result.summary.monthly_revenue),
             {
@@ -82,7 +111,14 @@ def source_no_sales(result: AuditResult) -> Iterator[Hit]:
                 "deals": source.deals,
                 "rate": source.win_rate,
                 "department_rate": funnel.win_rate,
+                "rest_rate": source.rest_rate,
                 "won": source.won,
+                "has_step": step is not None,
+                "stage": step.stage if step else None,
+                "next_stage": funnel.stages[step.index + 1].stage if step else None,
+                "stage_rate": step.conversion if step else None,
+                "stage_rest_rate": step.rest_rate if step else None,
+                "stage_impact": step.impact_per_month if step else None,
             },
             impact,
             key=slug(source.name),

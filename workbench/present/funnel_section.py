@@ -96,8 +96,9 @@ def _impact_rows(t: Messages, funnel: FunnelResult) -> list[dict[str, Any]]:
             "step": f"{imp.stage} → {funnel.stages[imp.index + 1].stage}",
             "conversion": f.pct(imp.conversion),
             "equal": f.money(imp.impact_equal_effort),
-            "best_rate": f.pct(imp.best_practice),
-            "best": f.money(imp.impact_best_practice),
+            "best_rate": f.pct(imp.best_practice) if imp.best_managers else "—",
+            "best": f.money(imp.impact_best_practice) if imp.best_managers else "—",
+            "best_managers": ", ".join(imp.best_managers) or t("funnel.best_none"),
             "is_bottleneck": i == 0,
         }
         for i, imp in enumerate(funnel.impacts)
@@ -112,7 +113,7 @@ def _flagged(t: Messages, funnel: FunnelResult, stages: list[GroupStage]) -> lis
             "step": f"{m.stage} → {funnel.stages[m.index + 1].stage}",
             "rate": f.pct(m.conversion),
             "ci": _interval(t, m.ci_low, m.ci_high),
-            "department": f.pct(m.department_rate),
+            "department": f.pct(m.rest_rate),
             "deals": f.num(m.left),
             "flag": t("funnel.flag_" + m.flag),
             "impact": f.money(m.impact_per_month) if m.impact_per_month else "—",
@@ -169,6 +170,7 @@ def win_rate_funnel_plot(t: Messages, funnel: FunnelResult) -> str | None:
         t("funnel.plot_x"),
         t("funnel.plot_y"),
         flags=[m.flag for m in rows],
+        limits=[(m.limit_low, m.limit_high) for m in rows],
     )
     return charts.to_data_uri(ax)
 
@@ -400,6 +402,7 @@ def _step_panels(funnel: FunnelResult, stages: list[GroupStage]) -> list[tuple]:
                     [m.left for m in rows],
                     step.conversion,
                     [m.flag for m in rows],
+                    [(m.limit_low, m.limit_high) for m in rows],
                 )
             )
     return panels
