@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from workbench.analysis.result import AuditResult
@@ -156,3 +157,71 @@ def step_declining(result: AuditResult) -> Iterator[Hit]:
             },
             key=str(step.index),
         )
+
+
+@rule("funnel-dip", "funnel_dip", Layer.MANAGEMENT_CYCLE, Section.FUNNEL, 30)
+def dip(result: AuditResult) -> Iterator[Hit]:
+    """Months in which a step converted clearly worse than in its other months (a dip, even recovered)."""
+    if result.dips is None:
+        return
+    for d in result.dips.dips:
+        months = len(d.months)
+        per_month = d.money_lost / months if d.money_lost is not None and months else None
+        yield Hit(
+            money_severity(per_month, result.summary.monthly_revenue),
+            {
+                "stage": d.stage,
+                "next_stage": result.funnel.stages[d.index + 1].stage,
+                "first": dt.date.fromisoformat(f"{d.months[0]}-01"),
+                "last": dt.date.fromisoformat(f"{d.months[-1]}-01"),
+                "months": months,
+                "rate": d.rate,
+                "others_rate": d.others_rate,
+                "drop": d.drop,
+                "left": d.left,
+                "deals_lost": d.deals_lost,
+                "money_lost": d.money_lost,
+                "recovered": d.recovered,
+                "ongoing": not d.recovered,
+                "priced": d.money_lost is not None,
+            },
+            key=f"{d.index}-{d.months[0]}",
+        )
+
+
+def _slow(result: AuditResult, grouping: str) -> Iterator[Hit]:
+    groups = result.time_by_group
+    if groups is None:
+        return
+    open_amount = result.funnel_time.open_amount
+    for r in groups.slow:
+        if r.grouping != grouping:
+            continue
+        share = r.open_amount / open_amount if open_amount else 0.0
+        yield Hit(
+            Severity.HIGH if share >= STALLED_SHARE_WARNING else Severity.MEDIUM,
+            {
+                "name": r.name,
+                "stage": r.stage,
+                "median": r.median_days,
+                "rest_median": r.rest_median_days,
+                "ratio": r.median_days / r.rest_median_days if r.rest_median_days else None,
+                "stays": r.stays,
+                "open_deals": r.open_deals,
+                "amount": r.open_amount,
+                "share": share,
+            },
+            key=f"{slug(r.name)}-{r.index}",
+        )
+
+
+@rule("funnel-slow-manager", "funnel_slow_manager", Layer.MANAGEMENT_CYCLE, Section.FUNNEL, 30)
+def slow_manager(result: AuditResult) -> Iterator[Hit]:
+    """Managers whose deals stay at a stage clearly longer than the rest of the department's."""
+    yield from _slow(result, "manager")
+
+
+@rule("funnel-slow-source", "funnel_slow_source", Layer.MANAGEMENT_CYCLE, Section.FUNNEL, 30)
+def slow_source(result: AuditResult) -> Iterator[Hit]:
+    """Lead sources whose deals stay at a stage clearly longer than the others'."""
+    yield from _slow(result, "source")

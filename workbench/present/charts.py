@@ -374,7 +374,9 @@ def funnel_plot(
         lows.append(low)
         highs.append(high)
     if limits is not None:
-        bars = [(x, lo, hi) for x, (lo, hi) in zip(n, limits, strict=True) if lo is not None and hi is not None]
+        bars = [
+            (x, lo, hi) for x, (lo, hi) in zip(n, limits, strict=True) if lo is not None and hi is not None
+        ]
         if bars:
             xs, lo, hi = (np.array(v, dtype=float) for v in zip(*bars, strict=True))
             ax.vlines(xs, lo, hi, color=MUTED, linewidth=2.2, alpha=0.55, zorder=2)

@@ -33,6 +33,7 @@ def customers_section(t: Messages, audit: Audit) -> dict[str, Any]:
     return dict(
         abc=abc,
         kpis=_kpis(t, base),
+        concentration=_concentration(t, base),
         chart=pareto_uri(t, abc),
         abc_rule=abc_rule(t, abc, t("customers.metric_" + abc.metric)),
         classes=class_rows(t, abc),
@@ -49,6 +50,20 @@ def customers_section(t: Messages, audit: Audit) -> dict[str, Any]:
         products=_products(t, base.products),
         profit=_profit(t, abc),
     )
+
+
+def _concentration(t: Messages, base: CustomerBase) -> str | None:
+    """Where the client stands against its dependence limits, said whether or not a finding is raised."""
+    c = base.abc.concentration
+    if not c.customers:
+        return None
+    params = {
+        "top1_share": c.top1_share,
+        "top3_share": c.top3_share,
+        "top1_limit": c.top1_limit,
+        "top3_limit": c.top3_limit,
+    }
+    return t("customers.concentration_over" if c.over_limit else "customers.concentration_within", **params)
 
 
 def _kpis(t: Messages, base: CustomerBase) -> list[tuple[str, str, str | None]]:

@@ -13,6 +13,9 @@ OPTIONAL_EVIDENCE = (
     ("evidence_step", "has_step"),
     ("evidence_time", "has_time"),
     ("evidence_stopped", "stopped"),
+    ("evidence_priced", "priced"),
+    ("evidence_recovered", "recovered"),
+    ("evidence_ongoing", "ongoing"),
 )
 
 

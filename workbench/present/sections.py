@@ -12,7 +12,6 @@ from workbench import __version__
 from workbench.analysis.summary import Revenue
 from workbench.audit import Audit
 from workbench.findings import Finding
-from workbench.findings import customers as customer_rules
 from workbench.findings import model as finding_model
 from workbench.present import charts, customer_section
 from workbench.present import data_quality as dq
@@ -333,8 +332,8 @@ def methodology_section(t: Messages, audit: Audit) -> View:
         "high": finding_model.HIGH_SHARE_OF_REVENUE,
         "a": config.abc.thresholds[0],
         "b": config.abc.thresholds[1],
-        "top1": customer_rules.TOP1_DEPENDENCE,
-        "top3": customer_rules.TOP3_DEPENDENCE,
+        "top1": config.abc.concentration.top1,
+        "top3": config.abc.concentration.top3,
         "customer_method": customer_section.method_paragraphs(t, audit),
         "basis": t(f"plan.basis_{config.plan.weekly_split}"),
         "threshold": config.activity.irregular_cv,

@@ -32,7 +32,7 @@ SCHEMA_VERSION = "1.2.0"
 # Audit fields placed by build_metrics; any other field goes to the top level under its name.
 AUDIT_PLACED = frozenset(
     {"data", "funnel", "funnel_time", "weekly", "velocity", "reasons", "cohorts", "abc", "customers"}
-    | {"plan", "activity", "findings", "as_of"}
+    | {"plan", "activity", "findings", "as_of", "dips", "time_by_group", "activity_quality"}
 )
 # CustomerBase fields placed by _abc (names, the customers file's names, on purpose nowhere); any other
 # field goes into ``abc`` under its name.
@@ -76,10 +76,12 @@ def build_metrics(audit: Audit, parameters: dict[str, Any], locale: str | None =
             "velocity": audit.velocity,
             "lost_reasons": audit.reasons,
             "cohorts": audit.cohorts,
+            "dips": audit.dips,
+            "time_by_group": audit.time_by_group,
         },
         "abc": _abc(audit),
         "plan": audit.plan,
-        "activity": audit.activity,
+        "activity": {**encode(audit.activity, "activity"), "quality": audit.activity_quality},
         "findings": [{**encode(f, "finding"), **finding_texts(t, f)} for f in audit.findings],
     }
     rest = {f.name: getattr(audit, f.name) for f in dataclasses.fields(audit) if f.name not in AUDIT_PLACED}

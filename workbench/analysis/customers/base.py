@@ -10,6 +10,7 @@ import pandas as pd
 from workbench.analysis.customers.abc import AbcResult, analyze_abc
 from workbench.analysis.customers.dclass import DClassResult, ManagerTime, analyze_d_class, analyze_time
 from workbench.analysis.customers.migration import Migration, analyze_migration
+from workbench.analysis.customers.stopped import StoppedCustomers, stopped_customers
 from workbench.analysis.customers.segments import SegmentResult, analyze_segments
 from workbench.config import AbcConfig, MotivationConfig, Period
 
@@ -27,6 +28,7 @@ class CustomerBase:
     segments: SegmentResult | None
     migration: Migration | None
     names: dict[str, str]  # customer id -> name, from the customers file
+    stopped: StoppedCustomers | None = None  # key customers who stopped buying
 
     def name(self, customer_id: str) -> str:
         """The customer's name when the customers file gives one, else its id."""
@@ -66,12 +68,17 @@ def analyze_customer_base(
     if customers is not None and "name" in customers and customers["name"].notna().any():
         named = customers[customers["name"].notna()]
         names = dict(zip(named["customer_id"].astype(str), named["name"].astype(str), strict=True))
+    migration = analyze_migration(transactions, config, period)
+    key = set(classes.index[classes == "A"])
+    if migration is not None:
+        key |= set(migration.classes.loc[migration.classes["previous"] == "A", "id"])
     return CustomerBase(
         abc=abc,
         products=products,
         d_class=d_class,
         time=time,
         segments=analyze_segments(transactions, config, period, abc.items, customers),
-        migration=analyze_migration(transactions, config, period),
+        migration=migration,
         names=names,
+        stopped=stopped_customers(transactions, period, sorted(key), config.migration.stopped_months),
     )
