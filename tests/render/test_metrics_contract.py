@@ -65,9 +65,9 @@ CHANGED_IN_1_2_0 = {
     r"\.findings": "one finding more, key customers who stopped buying told apart from the falling ones; "
     "the findings are compared one by one in FINDINGS_CHANGED_IN_1_2_0",
     r"\.funnel\.(manager|source)_stages\[n\]\.(limit_low|limit_high|shrunk_rate|flag|watch|impact_per_month)"
-    r"|\.funnel\.(managers|sources)\[n\]\.(limit_low|limit_high|shrunk_rate|flag)": "leave-one-out baselines: "
-    "each group judged against the rest of the department (limits, flags confirmed without the groups "
-    "deviating the other way, shrinkage towards the rest, impact to the rest's rate)",
+    r"|\.funnel\.(managers|sources)\[n\]\.(limit_low|limit_high|shrunk_rate|flag)": "leave-one-out "
+    "baselines: each group judged against the rest of the department (limits, flags confirmed without "
+    "the groups deviating the other way, shrinkage towards the rest, impact to the rest's rate)",
     r"\.funnel\.bottlenecks\[n\]\.(best_practice|impact_best_practice)": "best practice only from managers "
     "demonstrably better than the rest; in the demo nobody is, so none is estimated",
     r"\.funnel\.velocity\.levers\[n\]\.(target|gain_per_month)": "the win-rate lever's target is a quartile "

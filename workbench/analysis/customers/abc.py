@@ -11,7 +11,6 @@ exceeding sales) take no part in the ranking; they are counted apart.
 from __future__ import annotations
 
 import dataclasses
-
 from dataclasses import dataclass, field, replace
 
 import numpy as np

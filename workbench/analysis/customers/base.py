@@ -10,8 +10,8 @@ import pandas as pd
 from workbench.analysis.customers.abc import AbcResult, analyze_abc
 from workbench.analysis.customers.dclass import DClassResult, ManagerTime, analyze_d_class, analyze_time
 from workbench.analysis.customers.migration import Migration, analyze_migration
-from workbench.analysis.customers.stopped import StoppedCustomers, stopped_customers
 from workbench.analysis.customers.segments import SegmentResult, analyze_segments
+from workbench.analysis.customers.stopped import StoppedCustomers, stopped_customers
 from workbench.config import AbcConfig, MotivationConfig, Period
 
 WORKING_HOURS_A_MONTH = 164  # the average of a Russian 40-hour working month
