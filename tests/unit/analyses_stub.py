@@ -16,6 +16,9 @@ def analyses(
     weekly: Any = None,
     reports: dict | None = None,
     monthly_revenue: float | None = None,
+    dips: Any = None,
+    time_by_group: Any = None,
+    activity_quality: Any = None,
 ) -> SimpleNamespace:
     """An audit result for the finding rules; the company's monthly revenue follows the summary's rule
     (the larger of won-deals and sales-lines revenue a month) unless given."""
@@ -35,4 +38,7 @@ def analyses(
         weekly=weekly or SimpleNamespace(steps=[]),
         data=SimpleNamespace(reports=reports or {}),
         summary=SimpleNamespace(monthly_revenue=monthly_revenue),
+        dips=dips,
+        time_by_group=time_by_group,
+        activity_quality=activity_quality,
     )

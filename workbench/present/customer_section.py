@@ -13,7 +13,7 @@ from workbench.analysis.customers.dclass import TIME_CLASSES
 from workbench.analysis.customers.migration import CLASSES as MIGRATION_CLASSES
 from workbench.analysis.customers.xyz import XYZ
 from workbench.audit import Audit
-from workbench.present import charts
+from workbench.present import charts, diagnosis_views
 from workbench.present.i18n import Messages
 
 TOP_CUSTOMERS = 10
@@ -47,6 +47,7 @@ def customers_section(t: Messages, audit: Audit) -> dict[str, Any]:
         time=_time(t, base),
         segments=_segments(t, base),
         migration=_migration(t, base),
+        stopped=diagnosis_views.stopped_view(t, audit),
         products=_products(t, base.products),
         profit=_profit(t, abc),
     )

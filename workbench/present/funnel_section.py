@@ -12,7 +12,7 @@ from workbench.analysis.funnel.conversion import FunnelResult
 from workbench.analysis.funnel.groups import GroupRow, GroupStage
 from workbench.analysis.funnel.time_in_stage import StalledDeal
 from workbench.audit import Audit
-from workbench.present import charts
+from workbench.present import charts, diagnosis_views
 from workbench.present.html import Section, render
 from workbench.present.i18n import Messages
 
@@ -383,6 +383,8 @@ def funnel_section(t: Messages, audit: Audit) -> dict[str, Any]:
         cohorts=_cohort_rows(t, audit),
         weekly=_weekly_view(t, audit),
         velocity=_velocity_view(t, audit),
+        dips=diagnosis_views.dips_view(t, audit),
+        slow=diagnosis_views.slow_view(t, audit),
         lost_unknown=funnel.lost_stage_unknown,
         share=funnel.equal_effort_share,
         min_deals=min_deals,

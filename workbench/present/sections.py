@@ -13,7 +13,7 @@ from workbench.analysis.summary import Revenue
 from workbench.audit import Audit
 from workbench.findings import Finding
 from workbench.findings import model as finding_model
-from workbench.present import charts, customer_section
+from workbench.present import charts, customer_section, diagnosis_views
 from workbench.present import data_quality as dq
 from workbench.present.finding_text import finding_texts
 from workbench.present.funnel_section import rule_sentence
@@ -308,6 +308,7 @@ def activity_section(t: Messages, audit: Audit) -> View:
         "types": list(types.columns),
         "type_rows": type_rows,
         "threshold": activity.threshold,
+        "quality": diagnosis_views.quality_view(t, audit),
         "scale": (float(activity.weekly.min(axis=None)), float(activity.weekly.max(axis=None))),
     }
 
