@@ -98,7 +98,7 @@ def _impact_rows(t: Messages, funnel: FunnelResult) -> list[dict[str, Any]]:
             "equal": f.money(imp.impact_equal_effort),
             "best_rate": f.pct(imp.best_practice) if imp.best_managers else "—",
             "best": f.money(imp.impact_best_practice) if imp.best_managers else "—",
-            "best_managers": ", ".join(imp.best_managers) or t("funnel.best_none"),
+            "best_managers": ", ".join(imp.best_managers) or "—",
             "is_bottleneck": i == 0,
         }
         for i, imp in enumerate(funnel.impacts)

@@ -2,7 +2,8 @@
 
 Messages live in ``messages/<locale>.yaml`` as nested keys (``funnel.title``). Placeholders take a
 format spec naming the formatter: ``{impact:money}``, ``{rate:pct}``, ``{small:share}``, ``{count:num}``,
-``{days:days}``, ``{delta:pp}``, ``{when:date}``; a plain ``{name}`` is inserted as text.
+``{days:days}``, ``{delta:pp}``, ``{when:date}``, ``{ratio:num1}`` (one decimal); a plain ``{name}`` is
+inserted as text.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class _SpecFormatter(string.Formatter):
             return self.fmt.money(value, compact=True)
         if format_spec == "pct0":
             return self.fmt.pct(value, 0)
+        if format_spec == "num1":
+            return self.fmt.num(value, 1)
         return super().format_field(value, format_spec)
 
 
