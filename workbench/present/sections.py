@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from workbench import __version__
+from workbench.analysis import activity_quality
+from workbench.analysis.funnel import dips, time_by_group
 from workbench.analysis.summary import Revenue
 from workbench.audit import Audit
 from workbench.findings import Finding
@@ -338,6 +340,13 @@ def methodology_section(t: Messages, audit: Audit) -> View:
         "customer_method": customer_section.method_paragraphs(t, audit),
         "basis": t(f"plan.basis_{config.plan.weekly_split}"),
         "threshold": config.activity.irregular_cv,
+        "dip_p": dips.DIP_P,
+        "min_exits": dips.MIN_MONTH_EXITS,
+        "slow_p": time_by_group.SLOW_P,
+        "slow_ratio": time_by_group.SLOW_RATIO,
+        "min_stays": time_by_group.MIN_GROUP_STAYS,
+        "high_volume": activity_quality.HIGH_VOLUME,
+        "stopped_months": config.abc.migration.stopped_months,
     }
 
 
