@@ -85,11 +85,9 @@ def a_falling(result: AuditResult) -> Iterator[Hit]:
     m = base.migration if base is not None else None
     if m is None or not len(m.falling):
         return
-    stopped = set(base.stopped.ids) if base.stopped is not None else set()
-    falling = m.falling[~m.falling["id"].isin(stopped)]
+    falling, at_risk = base.falling()
     if not len(falling):
         return
-    at_risk = float((falling["previous_monthly"] - falling["current_monthly"]).sum())
     yield Hit(
         money_severity(at_risk, result.summary.monthly_revenue),
         {

@@ -325,6 +325,7 @@ def _migration(t: Messages, base: CustomerBase) -> dict[str, Any] | None:
     if m is None:
         return None
     f = t.fmt
+    falling_rows, at_risk = base.falling()
     intro = t(
         f"customers.migration_{m.split}",
         previous=f.period(m.previous.start, m.previous.end),
@@ -341,7 +342,7 @@ def _migration(t: Messages, base: CustomerBase) -> dict[str, Any] | None:
             "after": f.money(row.current_monthly),
             "change": f.pct(row.change, 0),
         }
-        for row in m.falling.head(TOP_FALLING).itertuples(index=False)
+        for row in falling_rows.head(TOP_FALLING).itertuples(index=False)
     ]
     summary = t(
         "customers.migration_summary",
@@ -355,12 +356,12 @@ def _migration(t: Messages, base: CustomerBase) -> dict[str, Any] | None:
         "matrix": matrix,
         "summary": summary,
         "falling_intro": t(
-            "customers.falling_intro", share=m.falling_share, count=len(m.falling), risk=m.revenue_at_risk
+            "customers.falling_intro", share=m.falling_share, count=len(falling_rows), risk=at_risk
         )
-        if len(m.falling)
+        if len(falling_rows)
         else t("customers.falling_none", share=m.falling_share),
         "falling": falling,
-        "more": max(0, len(m.falling) - TOP_FALLING),
+        "more": max(0, len(falling_rows) - TOP_FALLING),
     }
 
 

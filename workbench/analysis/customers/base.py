@@ -30,6 +30,17 @@ class CustomerBase:
     names: dict[str, str]  # customer id -> name, from the customers file
     stopped: StoppedCustomers | None = None  # key customers who stopped buying
 
+    def falling(self) -> tuple[pd.DataFrame, float]:
+        """The falling A customers who have not stopped buying altogether, and the revenue a month they no
+        longer bring (the stopped ones are told apart in ``stopped``)."""
+        m = self.migration
+        if m is None:
+            columns = ["id", "previous_monthly", "current_monthly", "change", "stopped"]
+            return pd.DataFrame(columns=columns), 0.0
+        stopped = set(self.stopped.ids) if self.stopped is not None else set()
+        rows = m.falling[~m.falling["id"].isin(stopped)].reset_index(drop=True)
+        return rows, float((rows["previous_monthly"] - rows["current_monthly"]).sum())
+
     def name(self, customer_id: str) -> str:
         """The customer's name when the customers file gives one, else its id."""
         return self.names.get(customer_id, customer_id)
