@@ -13,16 +13,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "unit"))
 
-from history_frames import FUNNEL as HISTORY_FUNNEL  # noqa: E402
-from history_frames import PERIOD as HISTORY_PERIOD  # noqa: E402
-from history_frames import department as history_department  # noqa: E402
-from test_funnel_null_simulation import FUNNEL, PERIOD, department, uneven_department  # noqa: E402
+from history_frames import FUNNEL as HISTORY_FUNNEL
+from history_frames import PERIOD as HISTORY_PERIOD
+from history_frames import department as history_department
+from test_funnel_null_simulation import FUNNEL, PERIOD, department, uneven_department
 
-from workbench.analysis.funnel.conversion import analyze_frame, analyze_funnel  # noqa: E402
-from workbench.analysis.funnel.dips import find_dips  # noqa: E402
-from workbench.analysis.funnel.position import prepare  # noqa: E402
-from workbench.analysis.funnel.time_by_group import analyze_time_by_group  # noqa: E402
-from workbench.analysis.funnel.weekly import weekly_funnel  # noqa: E402
+from workbench.analysis.funnel.conversion import analyze_frame, analyze_funnel
+from workbench.analysis.funnel.dips import find_dips
+from workbench.analysis.funnel.position import prepare
+from workbench.analysis.funnel.time_by_group import analyze_time_by_group
+from workbench.analysis.funnel.weekly import weekly_funnel
 
 
 def flag_rates(make, runs: int, seed: int) -> tuple[float, float, int]:
