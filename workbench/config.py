@@ -339,6 +339,20 @@ class MigrationConfig(_Model):
     falling_share: float = Field(
         0.3, gt=0, lt=1, description="an A customer whose typical month fell by this share or more is falling"
     )
+    stopped_months: int = Field(
+        3,
+        ge=1,
+        description="a key customer without purchases in this many last complete months has stopped buying",
+    )
+
+
+class ConcentrationConfig(_Model):
+    """When dependence on the largest customers becomes a finding."""
+
+    top1: float = Field(
+        0.20, gt=0, le=1, description="the largest customer's share of revenue that is a risk"
+    )
+    top3: float = Field(0.50, gt=0, le=1, description="the three largest customers' share that is a risk")
 
 
 class AbcConfig(_Model):
@@ -352,6 +366,7 @@ class AbcConfig(_Model):
     d_class: DClassConfig = DClassConfig()
     segments: SegmentsConfig = SegmentsConfig()
     migration: MigrationConfig = MigrationConfig()
+    concentration: ConcentrationConfig = ConcentrationConfig()
 
     @field_validator("thresholds")
     @classmethod
@@ -416,6 +431,13 @@ class ActivityConfig(_Model):
     )
     capacity_tolerance: float = Field(
         0.1, ge=0, lt=1, description="a manager is below what the plan needs when short by more than this"
+    )
+    feeds: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "action type -> the funnel stage whose step it feeds (calls, meetings, proposals); "
+            "empty: matched by their words"
+        ),
     )
 
 

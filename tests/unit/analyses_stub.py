@@ -20,6 +20,9 @@ def analyses(
     decomposition: Any = None,
     capacity: Any = None,
     forecast: Any = None,
+    dips: Any = None,
+    time_by_group: Any = None,
+    activity_quality: Any = None,
 ) -> SimpleNamespace:
     """An audit result for the finding rules; the company's monthly revenue follows the summary's rule
     (the larger of won-deals and sales-lines revenue a month) unless given."""
@@ -43,4 +46,7 @@ def analyses(
         decomposition=decomposition,
         capacity=capacity,
         forecast=forecast,
+        dips=dips,
+        time_by_group=time_by_group,
+        activity_quality=activity_quality,
     )

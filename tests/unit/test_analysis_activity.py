@@ -124,7 +124,9 @@ def test_period_ending_mid_week_does_not_make_steady_work_look_irregular():
 
 
 def test_the_section_explains_the_colour_scale_of_its_chart():
-    audit = SimpleNamespace(activity=analyze_activity(activities(), ActivityConfig(), PERIOD))
+    audit = SimpleNamespace(
+        activity=analyze_activity(activities(), ActivityConfig(), PERIOD), activity_quality=None
+    )
     t = Messages("ru")
     html = render_section("activity", t, audit).html
     # Weekly totals run from Boris's empty weeks to his 20 actions.

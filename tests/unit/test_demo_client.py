@@ -73,3 +73,23 @@ def test_broken_rows_are_quarantined_not_dropped(demo_audit):
         "duplicate_row": 1,
         "bad_field_count": 1,
     }
+
+
+def test_the_deeper_diagnosis_adds_no_spurious_finding_to_the_demo(demo_audit):
+    # Nothing of the kind is planted: no temporary dip, no slow manager or source, no manager whose
+    # activity is at odds with their conversion, no manager demonstrably better at the bottleneck.
+    codes = {f.code for f in demo_audit.findings}
+    assert not codes & {
+        "funnel_dip",
+        "funnel_slow_manager",
+        "funnel_slow_source",
+        "activity_busy_poor",
+        "activity_good_idle",
+        "funnel_learn_from",
+    }
+    assert demo_audit.dips.months and demo_audit.time_by_group.tests and demo_audit.activity_quality.rows
+    neck = next(f for f in demo_audit.findings if f.code == "funnel_bottleneck")
+    assert neck.params["no_better_manager"]
+    # The weak source's finding names the step where it loses: the first one, as planted.
+    source = next(f for f in demo_audit.findings if f.code == "funnel_source_no_sales")
+    assert source.params["stage"] == STAGES[0]

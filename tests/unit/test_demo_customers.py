@@ -52,7 +52,13 @@ def test_falling_and_stopped_a_customers_are_found(audit, names):
     assert falling.loc[planted_falling, "change"] < -0.5
     assert falling.loc[stopped, "change"] < -0.5
     f = next(f for f in audit.findings if f.code == "customers_a_falling")
-    assert f.impact_per_month == pytest.approx(audit.customers.migration.revenue_at_risk)
+    # The customers that stopped buying altogether have their own finding and leave this one.
+    falling_rows, at_risk = audit.customers.falling()
+    assert f.impact_per_month == pytest.approx(at_risk)
+    assert {planted_falling, stopped} <= set(falling_rows["id"])
+    stopped_finding = next(f for f in audit.findings if f.code == "customers_stopped")
+    assert stopped_finding.impact_per_month == pytest.approx(audit.customers.stopped.monthly_revenue)
+    assert not set(audit.customers.stopped.ids) & set(falling_rows["id"])
     # A real risk, but the funnel's bottleneck is still the first thing to fix.
     assert audit.findings[0].code == "funnel_bottleneck"
 

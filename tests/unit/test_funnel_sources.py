@@ -19,6 +19,8 @@ from workbench.analysis.funnel.time_in_stage import TimeResult
 from workbench.analysis.funnel.weekly import weekly_funnel
 from workbench.config import FunnelConfig, Period
 from workbench.findings import detect
+from workbench.present.finding_text import finding_texts
+from workbench.present.i18n import Messages
 
 PERIOD = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
 MONTHS = 90 / 30.4375
@@ -46,9 +48,11 @@ def source_deals(source: str, won: int, lost: int) -> list[dict]:
 # Site, Referral: P(X >= 60) is about 0.005 > 0.001: not flagged.
 # Wilson 95% for 20 / 100 (z = 1.95996): centre (0.2 + z^2/200) / (1 + z^2/100) = 0.21110,
 #   half z * sqrt(0.2 * 0.8 / 100 + z^2 / 40000) / (1 + z^2/100) = 0.07773 -> [0.1334, 0.2888].
-# Finding impact = closed per month x (department rate - source rate) x average check
-#   = 100 / MONTHS x (140/300 - 0.2) x 1000 = 33.819 x 0.26667 x 1000 = 9018.5 a month.
-# Monthly revenue 140 000 / MONTHS = 47 347.2: impact is 19% of it (>= 10%) -> "critical".
+# Finding impact = closed per month x (the other sources' rate - source rate) x average check
+#   = 100 / MONTHS x (120/200 - 0.2) x 1000 = 33.819 x 0.4 x 1000 = 13 527.8 a month.
+# Monthly revenue 140 000 / MONTHS = 47 347.2: impact is 29% of it (>= 10%) -> "critical".
+# The step where Ads loses: Lead, 20 of 100 move on against 120 of 200 for the other sources; every deal
+#   past Lead is won, so the step costs 100 / MONTHS x (0.6 - 0.2) x 1 x 1000 = 13 527.8 a month too.
 
 
 def three_sources() -> pd.DataFrame:
@@ -91,8 +95,8 @@ def test_low_source_with_enough_deals_gives_a_priced_finding():
     assert [f.id for f in findings] == ["funnel-source-ads"]
     (finding,) = findings
     assert finding.code == "funnel_source_no_sales"
-    assert finding.impact_per_month == pytest.approx(100 / MONTHS * (140 / 300 - 0.2) * 1000)
-    assert finding.impact_per_month == pytest.approx(9018.5, abs=0.1)
+    assert finding.impact_per_month == pytest.approx(100 / MONTHS * (120 / 200 - 0.2) * 1000)
+    assert finding.impact_per_month == pytest.approx(13_527.8, abs=0.1)
     assert finding.severity == "critical"
     assert (finding.layer, finding.section, finding.horizon) == (6, "funnel", 30)
     assert finding.params["source"] == "Ads"
@@ -101,6 +105,18 @@ def test_low_source_with_enough_deals_gives_a_priced_finding():
     assert finding.params["share"] == pytest.approx(1 / 3)
     assert finding.params["rate"] == pytest.approx(0.2)
     assert finding.params["department_rate"] == pytest.approx(140 / 300)
+    assert finding.params["rest_rate"] == pytest.approx(0.6)
+    # The finding names the step where the channel loses, with its money.
+    assert (finding.params["has_step"], finding.params["stage"], finding.params["next_stage"]) == (
+        True,
+        "Lead",
+        "Deal",
+    )
+    assert finding.params["stage_rate"] == pytest.approx(0.2)
+    assert finding.params["stage_rest_rate"] == pytest.approx(0.6)
+    assert finding.params["stage_impact"] == pytest.approx(13_527.8, abs=0.1)
+    text = finding_texts(Messages("ru"), finding)["evidence"]
+    assert "Больше всего канал теряет на шаге «Lead» → «Deal»" in text
 
 
 def test_low_source_with_a_small_share_of_deals_gives_no_finding():
@@ -125,11 +141,11 @@ def test_source_with_fewer_deals_than_the_threshold_is_not_flagged():
     result = analyze_funnel(deals, None, two_step(), PERIOD)
     assert next(s for s in result.sources if s.name == "Ads").flag is None
     assert detect("funnel_source_no_sales", analyses(result, monthly_revenue=72_000 / MONTHS)) == []
-    # With the threshold at 20 the same source is flagged and priced:
-    # 20 / MONTHS x (72/140 - 0) x 1000.
+    # With the threshold at 20 the same source is flagged and priced against the other sources:
+    # 20 / MONTHS x (72/120 - 0) x 1000.
     lowered = analyze_funnel(deals, None, two_step(min_deals_for_flag=20), PERIOD)
     (finding,) = detect("funnel_source_no_sales", analyses(lowered, monthly_revenue=72_000 / MONTHS))
-    assert finding.impact_per_month == pytest.approx(20 / MONTHS * (72 / 140) * 1000)
+    assert finding.impact_per_month == pytest.approx(20 / MONTHS * (72 / 120) * 1000)
 
 
 def test_deals_without_a_source_are_grouped_apart():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -123,6 +124,9 @@ def test_finding_texts_are_formatted():
             "best": 0.3,
             "impact_best": 120_000.0,
             "best_worth_mentioning": True,
+            "best_managers": "Анна Соколова",
+            "others_rate": 0.22,
+            "no_better_manager": False,
         },
     )
     texts = finding_texts(Messages("ru"), finding)
@@ -130,6 +134,20 @@ def test_finding_texts_are_formatted():
     assert f"560{NBSP}458{NBSP}₽" in texts["evidence"]
     assert f"24,2{NBSP}%" in texts["evidence"]
     assert f"120{NBSP}000{NBSP}₽" in texts["evidence"]
+    assert "Учиться у менеджеров: Анна Соколова" in texts["evidence"]
+    assert f"30,0{NBSP}% против 22,0{NBSP}%" in texts["evidence"]
+    nobody = dataclasses.replace(
+        finding,
+        params={
+            **finding.params,
+            "best_worth_mentioning": False,
+            "best_managers": "",
+            "no_better_manager": True,
+        },
+    )
+    evidence = finding_texts(Messages("en"), nobody)["evidence"]
+    assert "No manager is demonstrably better at this step" in evidence
+    assert "Learn from" not in evidence
 
 
 def test_client_text_is_escaped_in_sections():
@@ -141,8 +159,8 @@ def test_client_text_is_escaped_in_sections():
 @pytest.mark.parametrize(
     ("flag", "won", "lost", "expected"),
     [
-        ("low", 3, 40, "ниже отдела"),
-        ("high", 30, 10, "выше отдела"),
+        ("low", 3, 40, "ниже остальных"),
+        ("high", 30, 10, "выше остальных"),
         (None, 10, 20, "в пределах случайного"),  # 30 closed deals: enough to judge, and nothing to say
         (None, 5, 24, "мало сделок"),  # 29 closed deals: too few to call either way
     ],

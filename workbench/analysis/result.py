@@ -7,13 +7,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from workbench.analysis.activity import ActivityResult, analyze_activity
+from workbench.analysis.activity_quality import ActivityQuality, analyze_activity_quality
 from workbench.analysis.capacity import Capacity, analyze_capacity
 from workbench.analysis.customers.abc import AbcResult
 from workbench.analysis.customers.base import CustomerBase, analyze_customer_base
 from workbench.analysis.decomposition import Decomposition, decompose
 from workbench.analysis.funnel.breakdown import CohortRow, LostReasons, cohorts_by_month, lost_reasons
 from workbench.analysis.funnel.conversion import FunnelResult, analyze_frame
+from workbench.analysis.funnel.dips import Dips, find_dips
 from workbench.analysis.funnel.position import prepare
+from workbench.analysis.funnel.time_by_group import TimeByGroup, analyze_time_by_group
 from workbench.analysis.funnel.time_in_stage import TimeResult, analyze_time
 from workbench.analysis.funnel.velocity import Velocity, analyze_velocity
 from workbench.analysis.funnel.weekly import WeeklyFunnel, weekly_funnel
@@ -50,6 +53,9 @@ class AuditResult:
     forecast: MissVisibility | None = None  # how early the run-rate showed each missed monthly plan
     intake: IntakeResult | None = None  # the 11-layer scorecard (answers and data)
     contradictions: list[Contradiction] = field(default_factory=list)  # answers the data contradicts
+    dips: Dips | None = None  # months in which a step converted clearly worse than in its other months
+    time_by_group: TimeByGroup | None = None  # time in stage per manager and per source
+    activity_quality: ActivityQuality | None = None  # action volume against conversion at the fed step
 
     @property
     def config(self) -> ClientConfig:
@@ -62,6 +68,8 @@ def analyze(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
     frame = prepare(data.deals, data.get("stage_events"), config.funnel, config.period)
     funnel = analyze_frame(frame, config.funnel, total_deals=len(data.deals))
     velocity = analyze_velocity(frame, funnel, config.funnel.min_deals_for_flag)
+    weekly = weekly_funnel(frame)
+    activity = analyze_activity(data.get("activities"), config.activity, config.period)
     transactions = data.get("transactions")
     customers = None
     if transactions is not None:
@@ -76,7 +84,6 @@ def analyze(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
         )
     abc = customers.abc if customers else None
     plan = analyze_plan(data.deals, data.get("plans"), config.plan, config.period)
-    activity = analyze_activity(data.get("activities"), config.activity, config.period)
     reasons = lost_reasons(frame)
     as_of = as_of or dt.date.today()
     answers = parse_intake(data.intake, str(data.client_dir / INTAKE_FILE))
@@ -98,7 +105,7 @@ def analyze(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
         activity=activity,
         as_of=as_of,
         funnel_time=analyze_time(frame),
-        weekly=weekly_funnel(frame),
+        weekly=weekly,
         cohorts=cohorts_by_month(frame),
         reasons=reasons,
         velocity=velocity,
@@ -116,4 +123,7 @@ def analyze(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
         forecast=miss_visibility(data.deals, plan, config.period, config.plan.calendar),
         intake=intake,
         contradictions=contradictions,
+        dips=find_dips(weekly, [s.conversion for s in funnel.stages[:-1]], funnel.avg_check),
+        time_by_group=analyze_time_by_group(frame),
+        activity_quality=analyze_activity_quality(activity, funnel, config.activity.feeds),
     )

@@ -131,3 +131,118 @@ def chi_square_across(successes: np.ndarray, trials: np.ndarray) -> ChiSquare | 
     return ChiSquare(
         float(result.statistic), int(result.dof), float(result.pvalue), bool((result.expected_freq < 5).any())
     )
+
+
+def rest_of(successes: np.ndarray, trials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's leave-one-out baseline: the successes and trials of all the other units together."""
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    return k.sum() - k, n.sum() - n
+
+
+def _conditional_tails(x: np.ndarray, n: np.ndarray, k_rest: np.ndarray, n_rest: np.ndarray):
+    """P(X <= x) and P(X >= x) for a unit's successes given the total (the exact conditional test of the
+    unit against the rest, Fisher's with equal tails): X ~ Hypergeometric(n + n_rest, x + k_rest, n)."""
+    total = (n + n_rest).astype(np.int64)
+    good = (x + k_rest).astype(np.int64)
+    draws = n.astype(np.int64)
+    return stats.hypergeom.cdf(x, total, good, draws), stats.hypergeom.sf(x - 1, total, good, draws)
+
+
+def outside_rest(
+    successes: np.ndarray,
+    trials: np.ndarray,
+    rest_successes: np.ndarray,
+    rest_trials: np.ndarray,
+    level: float,
+) -> np.ndarray:
+    """-1 / +1 where a unit converts significantly worse / better than the rest of the units, else 0.
+
+    The exact conditional two-sided test at ``1 - level`` (equal tails), so chance flags a unit at most at
+    the nominal rate however large the unit is beside the rest; units or rests without trials are 0.
+    """
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    k_rest = np.asarray(rest_successes, dtype=float)
+    n_rest = np.asarray(rest_trials, dtype=float)
+    tail = (1 - level) / 2
+    usable = (n > 0) & (n_rest > 0)
+    out = np.zeros(k.shape, dtype=int)
+    if not usable.any():
+        return out
+    below, above = _conditional_tails(k[usable], n[usable], k_rest[usable], n_rest[usable])
+    signs = np.where(below <= tail, -1, np.where(above <= tail, 1, 0))
+    out[usable] = signs
+    return out
+
+
+def rest_limits(
+    trials: np.ndarray, rest_successes: np.ndarray, rest_trials: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Funnel-plot limits of each unit's own rate against the rest: the lowest and highest rates the
+    exact conditional test of :func:`outside_rest` does not flag (NaN without trials on either side).
+
+    P(X <= x) grows and P(X >= x) falls with the unit's successes x, so each limit is found by bisection,
+    for all units at once.
+    """
+    n = np.asarray(trials, dtype=float)
+    k_rest = np.asarray(rest_successes, dtype=float)
+    n_rest = np.asarray(rest_trials, dtype=float)
+    tail = (1 - level) / 2
+    usable = (n > 0) & (n_rest > 0)
+    low = np.full(n.shape, np.nan)
+    high = np.full(n.shape, np.nan)
+    if not usable.any():
+        return low, high
+    size, kr, nr = n[usable], k_rest[usable], n_rest[usable]
+
+    def below_ok(x: np.ndarray) -> np.ndarray:
+        return _conditional_tails(x, size, kr, nr)[0] > tail
+
+    def above_ok(x: np.ndarray) -> np.ndarray:
+        return _conditional_tails(x, size, kr, nr)[1] > tail
+
+    first = _first_true(below_ok, size)  # the smallest x not flagged low
+    last = size - _first_true(lambda y: above_ok(size - y), size)  # the largest x not flagged high
+    fine = first <= last
+    low[usable] = np.where(fine, first / size, np.nan)
+    high[usable] = np.where(fine, last / size, np.nan)
+    return low, high
+
+
+def _first_true(predicate, size: np.ndarray) -> np.ndarray:
+    """The smallest integer x in [0, size] where a predicate rising from False to True is True
+    (size + 1 where it never is), by bisection over all units at once."""
+    lo = np.zeros(size.shape)
+    hi = size + 1  # predicate(hi) is taken as True
+    while (lo < hi).any():
+        mid = np.floor((lo + hi) / 2)
+        active = lo < hi
+        ok = predicate(np.minimum(mid, size)) & (mid <= size)
+        hi = np.where(active & ok, mid, hi)
+        lo = np.where(active & ~ok, mid + 1, lo)
+    return lo
+
+
+def shrink_towards_rest(
+    successes: np.ndarray,
+    trials: np.ndarray,
+    rest: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Empirical-Bayes rates with each unit shrunk towards the rate of the *other* units: the prior's
+    strength (how alike the units are) is fitted across all of them, its mean is the rest's pooled rate, so
+    a unit's own results do not pull the target it is judged against (``rest``: each unit's baseline
+    successes and trials, by default all the other units). The raw rate where no prior can be
+    fitted (fewer than two units with trials) or the rest has no trials; NaN without trials."""
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    raw = np.where(n > 0, k / np.maximum(n, 1), np.nan)
+    prior = fit_beta_prior(k, n)
+    k_rest, n_rest = rest if rest is not None else rest_of(k, n)
+    if prior is None:
+        return raw
+    strength = prior.alpha + prior.beta
+    with np.errstate(divide="ignore", invalid="ignore"):
+        target = k_rest / n_rest
+        shrunk = (k + strength * target) / (n + strength)
+    return np.where((n > 0) & (n_rest > 0), shrunk, raw)

@@ -10,8 +10,6 @@ from workbench.analysis.result import AuditResult
 from workbench.findings.model import Layer, Section, Severity, money_severity
 from workbench.findings.registry import Hit, rule
 
-TOP1_DEPENDENCE = 0.20  # one customer bringing 20% or more of revenue is a dependency risk
-TOP3_DEPENDENCE = 0.50
 D_DEALS_HIGH = 0.20  # a fifth of the deals or more going to class D customers is a high-severity finding
 NAMES_IN_TEXT = 3
 
@@ -27,16 +25,18 @@ def dependence(result: AuditResult) -> Iterator[Hit]:
     if result.abc is None:
         return
     abc, c = result.abc, result.abc.concentration
-    if c.customers and (c.top1_share >= TOP1_DEPENDENCE or c.top3_share >= TOP3_DEPENDENCE):
+    if c.over_limit:
         monthly = c.total / abc.months if abc.months else 0.0
         yield Hit(
-            Severity.CRITICAL if c.top1_share >= 2 * TOP1_DEPENDENCE else Severity.HIGH,
+            Severity.CRITICAL if c.top1_share >= 2 * c.top1_limit else Severity.HIGH,
             {
                 "top1": c.top1_name,
                 "top1_share": c.top1_share,
                 "top3_share": c.top3_share,
                 "at_risk": c.top1_share * monthly,
                 "customers": c.customers,
+                "top1_limit": c.top1_limit,
+                "top3_limit": c.top3_limit,
             },
         )
 
@@ -79,22 +79,50 @@ def abc_class_a(result: AuditResult) -> Iterator[Hit]:
 
 @rule("customers-a-falling", "customers_a_falling", Layer.SEGMENTATION, Section.CUSTOMERS, 30)
 def a_falling(result: AuditResult) -> Iterator[Hit]:
-    """A customers whose typical month fell between the two halves of the period."""
+    """A customers whose typical month fell between the two halves of the period (those who stopped
+    buying altogether have their own finding)."""
     base = result.customers
     m = base.migration if base is not None else None
     if m is None or not len(m.falling):
         return
+    falling, at_risk = base.falling()
+    if not len(falling):
+        return
     yield Hit(
-        money_severity(m.revenue_at_risk, result.summary.monthly_revenue),
+        money_severity(at_risk, result.summary.monthly_revenue),
         {
-            "count": len(m.falling),
-            "stopped": int(m.falling["stopped"].sum()),
-            "names": _names(base, m.falling["id"].tolist()),
+            "count": len(falling),
+            "stopped": int(falling["stopped"].sum()),
+            "names": _names(base, falling["id"].tolist()),
             "share": m.falling_share,
             "before": m.previous.end,
             "after": m.current.start,
         },
-        m.revenue_at_risk,
+        at_risk,
+    )
+
+
+@rule("customers-stopped", "customers_stopped", Layer.SEGMENTATION, Section.CUSTOMERS, 30)
+def stopped(result: AuditResult) -> Iterator[Hit]:
+    """Key customers who bought regularly and then nothing in the last months: stopped, not falling."""
+    base = result.customers
+    s = base.stopped if base is not None else None
+    if s is None or not s.customers:
+        return
+    first = s.customers[0]
+    yield Hit(
+        money_severity(s.monthly_revenue, result.summary.monthly_revenue),
+        {
+            "count": len(s.customers),
+            "names": _names(base, s.ids),
+            "name": base.name(first.id),
+            "since": first.since,
+            "last": first.last_purchase,
+            "monthly": first.monthly_revenue,
+            "months": s.min_empty_months,
+            "total_monthly": s.monthly_revenue,
+        },
+        s.monthly_revenue,
     )
 
 

@@ -316,19 +316,18 @@ def activity_heatmap(weekly: pd.DataFrame, fmt: Formatter, ax: Axes | None = Non
 
 
 def funnel_plot_grid(
-    panels: Sequence[
-        tuple[str, Sequence[str], Sequence[float], Sequence[float], float, Sequence[str | None]]
-    ],
+    panels: Sequence[tuple],
     fmt: Formatter,
     x_label: str,
     y_label: str,
 ) -> Axes:
-    """Small multiples of funnel plots: one panel per (title, names, successes, trials, rate, flags)."""
+    """Small multiples of funnel plots: one panel per (title, names, successes, trials, rate, flags) and,
+    optionally, each group's own limits against the rest as a seventh element."""
     use_report_style()
     cols = 2
     rows = int(np.ceil(len(panels) / cols)) or 1
     fig, axes = plt.subplots(rows, cols, figsize=(FULL_WIDTH, 2.3 * rows), squeeze=False)
-    for i, (title, names, successes, trials, rate, flags) in enumerate(panels):
+    for i, (title, names, successes, trials, rate, flags, *own) in enumerate(panels):
         ax = axes[i // cols][i % cols]
         funnel_plot(
             names,
@@ -341,13 +340,14 @@ def funnel_plot_grid(
             ax=ax,
             label=False,
             flags=flags,
+            limits=own[0] if own else None,
         )
         ax.set_title(title, fontsize=7.5, loc="left")
         ax.tick_params(labelsize=6.5)
     for j in range(len(panels), rows * cols):
         axes[j // cols][j % cols].set_visible(False)
     fig.tight_layout(h_pad=0.8, w_pad=1.0)
-    for i, (_, names, successes, trials, rate, flags) in enumerate(panels):
+    for i, (_, names, successes, trials, *_) in enumerate(panels):
         _, n, own = _rates(successes, trials)
         label_points(axes[i // cols][i % cols], *_named(names, n, own, flags), fontsize=6.5, avoid=[rate])
     return axes[0][0]
@@ -372,12 +372,14 @@ def funnel_plot(
     ax: Axes | None = None,
     label: bool = True,
     flags: Sequence[str | None] | None = None,
+    limits: Sequence[tuple[float | None, float | None]] | None = None,
 ) -> Axes:
     """Rate against volume with exact binomial limits (95% and 99.8%) around the department's rate.
 
     Points are coloured by the analysis's ``flags`` ("low", "high" or None), which also apply its
-    minimum-deals rule; the chart draws the limits but decides nothing. ``label=False`` leaves the points
-    unnamed, for a caller that names them once its layout is final.
+    minimum-deals rule; the chart draws the limits but decides nothing. ``limits``: each group's own 99.8%
+    limits against the rest of the department, drawn as a bar through its point in place of the 99.8%
+    curves. ``label=False`` leaves the points unnamed, for a caller that names them once its layout is final.
     """
     from workbench.analysis import stats
 
@@ -388,12 +390,22 @@ def funnel_plot(
     right = max(float(n.max()) * 1.1, left + 10)
     grid = np.unique(np.linspace(left, right, 160).round())
     lows, highs = [], []
-    for level, style in ((stats.ALERT, ":"), (stats.ALARM, "--")):
+    levels = ((stats.ALERT, ":"),) if limits is not None else ((stats.ALERT, ":"), (stats.ALARM, "--"))
+    for level, style in levels:
         low, high = stats.funnel_limits(grid, rate, level)
         ax.plot(grid, low, color=MUTED, linestyle=style, linewidth=1)
         ax.plot(grid, high, color=MUTED, linestyle=style, linewidth=1)
         lows.append(low)
         highs.append(high)
+    if limits is not None:
+        bars = [
+            (x, lo, hi) for x, (lo, hi) in zip(n, limits, strict=True) if lo is not None and hi is not None
+        ]
+        if bars:
+            xs, lo, hi = (np.array(v, dtype=float) for v in zip(*bars, strict=True))
+            ax.vlines(xs, lo, hi, color=MUTED, linewidth=2.2, alpha=0.55, zorder=2)
+            lows.append(lo)
+            highs.append(hi)
     ax.axhline(rate, color=INK, linewidth=1)
     colours = [{"low": ALERT, "high": GOOD}.get(flag or "", PRIMARY) for flag in (flags or [None] * len(n))]
     ax.scatter(n, own, s=36, color=colours, zorder=3)

@@ -13,7 +13,7 @@ from workbench.analysis.customers.dclass import TIME_CLASSES
 from workbench.analysis.customers.migration import CLASSES as MIGRATION_CLASSES
 from workbench.analysis.customers.xyz import XYZ
 from workbench.audit import Audit
-from workbench.present import charts
+from workbench.present import charts, diagnosis_views
 from workbench.present.d_class_list import D_CLASS_XLSX
 from workbench.present.i18n import Messages
 
@@ -34,6 +34,7 @@ def customers_section(t: Messages, audit: Audit) -> dict[str, Any]:
     return dict(
         abc=abc,
         kpis=_kpis(t, base),
+        concentration=_concentration(t, base),
         chart=pareto_uri(t, abc),
         chart_title=pareto_title(t, abc),
         abc_rule=abc_rule(t, abc, t("customers.metric_" + abc.metric)),
@@ -49,9 +50,24 @@ def customers_section(t: Messages, audit: Audit) -> dict[str, Any]:
         time=_time(t, base),
         segments=_segments(t, base),
         migration=_migration(t, base),
+        stopped=diagnosis_views.stopped_view(t, audit),
         products=_products(t, base.products),
         profit=_profit(t, abc),
     )
+
+
+def _concentration(t: Messages, base: CustomerBase) -> str | None:
+    """Where the client stands against its dependence limits, said whether or not a finding is raised."""
+    c = base.abc.concentration
+    if not c.customers:
+        return None
+    params = {
+        "top1_share": c.top1_share,
+        "top3_share": c.top3_share,
+        "top1_limit": c.top1_limit,
+        "top3_limit": c.top3_limit,
+    }
+    return t("customers.concentration_over" if c.over_limit else "customers.concentration_within", **params)
 
 
 def _kpis(t: Messages, base: CustomerBase) -> list[tuple[str, str, str | None]]:
@@ -324,6 +340,7 @@ def _migration(t: Messages, base: CustomerBase) -> dict[str, Any] | None:
     if m is None:
         return None
     f = t.fmt
+    falling_rows, at_risk = base.falling()
     intro = t(
         f"customers.migration_{m.split}",
         previous=f.period(m.previous.start, m.previous.end),
@@ -340,7 +357,7 @@ def _migration(t: Messages, base: CustomerBase) -> dict[str, Any] | None:
             "after": f.money(row.current_monthly),
             "change": f.pct(row.change, 0),
         }
-        for row in m.falling.head(TOP_FALLING).itertuples(index=False)
+        for row in falling_rows.head(TOP_FALLING).itertuples(index=False)
     ]
     summary = t(
         "customers.migration_summary",
@@ -354,12 +371,12 @@ def _migration(t: Messages, base: CustomerBase) -> dict[str, Any] | None:
         "matrix": matrix,
         "summary": summary,
         "falling_intro": t(
-            "customers.falling_intro", share=m.falling_share, count=len(m.falling), risk=m.revenue_at_risk
+            "customers.falling_intro", share=m.falling_share, count=len(falling_rows), risk=at_risk
         )
-        if len(m.falling)
+        if len(falling_rows)
         else t("customers.falling_none", share=m.falling_share),
         "falling": falling,
-        "more": max(0, len(m.falling) - TOP_FALLING),
+        "more": max(0, len(falling_rows) - TOP_FALLING),
     }
 
 

@@ -18,9 +18,14 @@ from workbench.present.i18n import Messages
 # Optional sentences of the evidence, each added when the finding's parameter says so.
 OPTIONAL_EVIDENCE = (
     ("evidence_best", "best_worth_mentioning"),
+    ("evidence_no_best", "no_better_manager"),
+    ("evidence_step", "has_step"),
     ("evidence_time", "has_time"),
     ("evidence_stopped", "stopped"),
     ("evidence_share", "has_share"),
+    ("evidence_priced", "priced"),
+    ("evidence_recovered", "recovered"),
+    ("evidence_ongoing", "ongoing"),
 )
 INTAKE_PREFIX = "intake."
 
@@ -54,7 +59,7 @@ def finding_texts(t: Messages, finding: Finding) -> dict[str, str]:
     evidence = t(f"{key}.evidence", **params)
     for extra, flag in OPTIONAL_EVIDENCE:
         if t.has(f"{key}.{extra}") and params.get(flag):
-            evidence += t(f"{key}.{extra}", **params)
+            evidence = f"{evidence.rstrip()} {t(f'{key}.{extra}', **params).lstrip()}"
     texts = {
         "title": t(f"{key}.title", **params),
         "evidence": evidence,

@@ -12,7 +12,7 @@ from workbench.analysis.funnel.conversion import FunnelResult
 from workbench.analysis.funnel.groups import GroupRow, GroupStage
 from workbench.analysis.funnel.time_in_stage import StageTime, StalledDeal
 from workbench.audit import Audit
-from workbench.present import charts
+from workbench.present import charts, diagnosis_views
 from workbench.present.amounts import amount_phrase
 from workbench.present.html import Section, render
 from workbench.present.i18n import Messages
@@ -119,8 +119,9 @@ def _impact_rows(t: Messages, funnel: FunnelResult) -> list[dict[str, Any]]:
             "step": f"{imp.stage} → {funnel.stages[imp.index + 1].stage}",
             "conversion": f.pct(imp.conversion),
             "equal": f.money(imp.impact_equal_effort),
-            "best_rate": f.pct(imp.best_practice),
-            "best": f.money(imp.impact_best_practice),
+            "best_rate": f.pct(imp.best_practice) if imp.best_managers else "—",
+            "best": f.money(imp.impact_best_practice) if imp.best_managers else "—",
+            "best_managers": ", ".join(imp.best_managers) or "—",
             "is_bottleneck": i == 0,
         }
         for i, imp in enumerate(funnel.impacts)
@@ -135,7 +136,7 @@ def _flagged(t: Messages, funnel: FunnelResult, stages: list[GroupStage]) -> lis
             "step": f"{m.stage} → {funnel.stages[m.index + 1].stage}",
             "rate": f.pct(m.conversion),
             "ci": _interval(t, m.ci_low, m.ci_high),
-            "department": f.pct(m.department_rate),
+            "department": f.pct(m.rest_rate),
             "deals": f.num(m.left),
             "flag": t("funnel.flag_" + m.flag),
             "impact": f.money(m.impact_per_month) if m.impact_per_month else "—",
@@ -194,6 +195,7 @@ def win_rate_funnel_plot(t: Messages, funnel: FunnelResult) -> str | None:
         t("funnel.plot_x"),
         t("funnel.plot_y"),
         flags=[m.flag for m in rows],
+        limits=[(m.limit_low, m.limit_high) for m in rows],
     )
     return charts.to_data_uri(ax)
 
@@ -433,6 +435,8 @@ def funnel_section(t: Messages, audit: Audit) -> dict[str, Any]:
         cohorts=_cohort_rows(t, audit),
         weekly=_weekly_view(t, audit),
         velocity=_velocity_view(t, audit),
+        dips=diagnosis_views.dips_view(t, audit),
+        slow=diagnosis_views.slow_view(t, audit),
         lost_unknown=funnel.lost_stage_unknown,
         share=funnel.equal_effort_share,
         min_deals=min_deals,
@@ -452,6 +456,7 @@ def _step_panels(funnel: FunnelResult, stages: list[GroupStage]) -> list[tuple]:
                     [m.left for m in rows],
                     step.conversion,
                     [m.flag for m in rows],
+                    [(m.limit_low, m.limit_high) for m in rows],
                 )
             )
     return panels

@@ -2,7 +2,8 @@
 
 Messages live in ``messages/<locale>.yaml`` as nested keys (``funnel.title``). Placeholders take a
 format spec naming the formatter: ``{impact:money}``, ``{rate:pct}``, ``{small:share}``, ``{count:num}``,
-``{days:days}``, ``{delta:pp}``, ``{when:date}``; a plain ``{name}`` is inserted as text.
+``{days:days}``, ``{delta:pp}``, ``{when:date}``, ``{ratio:num1}`` (one decimal); a plain ``{name}``
+is inserted as text.
 
 A count that a noun follows names the noun's forms, so that they agree by the locale's CLDR plural rule:
 ``{count:plural(клиент|клиента|клиентов)}`` prints ``1 клиент``, ``3 клиента``, ``51 клиентов`` (en:
@@ -54,6 +55,8 @@ class _SpecFormatter(string.Formatter):
             if forms.group(1) == "plural":
                 return self.fmt.plural(value, words)
             return self.fmt.plural_form(round(float(value)), words)
+        if format_spec == "num1":
+            return self.fmt.num(value, 1)
         return super().format_field(value, format_spec)
 
 

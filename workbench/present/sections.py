@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from workbench import __version__
+from workbench.analysis import activity_quality
+from workbench.analysis.funnel import dips, time_by_group
 from workbench.analysis.summary import Revenue
 from workbench.audit import Audit
 from workbench.findings import Finding
-from workbench.findings import customers as customer_rules
 from workbench.findings import model as finding_model
-from workbench.present import charts, customer_section
+from workbench.present import charts, customer_section, diagnosis_views
 from workbench.present import data_quality as dq
 from workbench.present.finding_text import finding_texts
 from workbench.present.funnel_section import rule_sentence
@@ -339,6 +340,7 @@ def activity_section(t: Messages, audit: Audit) -> View:
         "types": list(types.columns),
         "type_rows": type_rows,
         "threshold": activity.threshold,
+        "quality": diagnosis_views.quality_view(t, audit),
         "scale": (float(activity.weekly.min(axis=None)), float(activity.weekly.max(axis=None))),
     }
 
@@ -363,11 +365,18 @@ def methodology_section(t: Messages, audit: Audit) -> View:
         "high": finding_model.HIGH_SHARE_OF_REVENUE,
         "a": config.abc.thresholds[0],
         "b": config.abc.thresholds[1],
-        "top1": customer_rules.TOP1_DEPENDENCE,
-        "top3": customer_rules.TOP3_DEPENDENCE,
+        "top1": config.abc.concentration.top1,
+        "top3": config.abc.concentration.top3,
         "customer_method": customer_section.method_paragraphs(t, audit),
         "basis": t(f"plan.basis_{config.plan.weekly_split}"),
         "threshold": config.activity.irregular_cv,
+        "dip_p": dips.DIP_P,
+        "min_exits": dips.MIN_MONTH_EXITS,
+        "slow_p": time_by_group.SLOW_P,
+        "slow_ratio": time_by_group.SLOW_RATIO,
+        "min_stays": time_by_group.MIN_GROUP_STAYS,
+        "high_volume": activity_quality.HIGH_VOLUME,
+        "stopped_months": config.abc.migration.stopped_months,
     }
 
 

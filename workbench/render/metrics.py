@@ -34,6 +34,7 @@ SCHEMA_VERSION = "1.3.0"
 AUDIT_PLACED = frozenset(
     {"data", "funnel", "funnel_time", "weekly", "velocity", "reasons", "cohorts", "abc", "customers"}
     | {"plan", "activity", "findings", "as_of", "decomposition", "capacity", "forecast", "intake"}
+    | {"dips", "time_by_group", "activity_quality"}
 )
 # CustomerBase fields placed by _abc (names, the customers file's names, on purpose nowhere); any other
 # field goes into ``abc`` under its name.
@@ -81,10 +82,12 @@ def build_metrics(audit: Audit, parameters: dict[str, Any], locale: str | None =
             "velocity": audit.velocity,
             "lost_reasons": audit.reasons,
             "cohorts": audit.cohorts,
+            "dips": audit.dips,
+            "time_by_group": audit.time_by_group,
         },
         "abc": _abc(audit),
         "plan": _plan(audit),
-        "activity": audit.activity,
+        "activity": {**encode(audit.activity, "activity"), "quality": audit.activity_quality},
         "findings": [{**encode(f, "finding"), **finding_texts(t, f)} for f in audit.findings],
         "action_plan": action_plan(audit, t),
         "intake": _intake(audit, t),

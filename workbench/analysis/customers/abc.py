@@ -10,6 +10,7 @@ exceeding sales) take no part in the ranking; they are counted apart.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -53,6 +54,15 @@ class Concentration:
     gini: float
     hhi: float  # Herfindahl-Hirschman index on shares, 0..1
     total: float  # the positive revenue the shares are of
+    top1_limit: float = 0.20  # the client's limits (abc.concentration): above them dependence is a risk
+    top3_limit: float = 0.50
+
+    @property
+    def over_limit(self) -> bool:
+        """The largest customer, or the three largest, bring at least their limit's share of revenue."""
+        return bool(self.customers) and (
+            self.top1_share >= self.top1_limit or self.top3_share >= self.top3_limit
+        )
 
 
 @dataclass(frozen=True)
@@ -224,7 +234,11 @@ def analyze_abc(
         excluded_count=len(excluded),
         excluded_value=float(excluded.sum()),
         total=float(items["value"].sum()),
-        concentration=concentration(groups.sum(lines["amount"])),
+        concentration=dataclasses.replace(
+            concentration(groups.sum(lines["amount"])),
+            top1_limit=config.concentration.top1,
+            top3_limit=config.concentration.top3,
+        ),
         profitability=profitability(lines, groups),
         months=period.months,
         computed=computed,

@@ -11,6 +11,7 @@ from workbench.analysis.customers.abc import AbcResult, analyze_abc
 from workbench.analysis.customers.dclass import DClassResult, ManagerTime, analyze_d_class, analyze_time
 from workbench.analysis.customers.migration import Migration, analyze_migration
 from workbench.analysis.customers.segments import SegmentResult, analyze_segments
+from workbench.analysis.customers.stopped import StoppedCustomers, stopped_customers
 from workbench.config import AbcConfig, MotivationConfig, Period
 
 WORKING_HOURS_A_MONTH = 164  # the average of a Russian 40-hour working month
@@ -27,6 +28,18 @@ class CustomerBase:
     segments: SegmentResult | None
     migration: Migration | None
     names: dict[str, str]  # customer id -> name, from the customers file
+    stopped: StoppedCustomers | None = None  # key customers who stopped buying
+
+    def falling(self) -> tuple[pd.DataFrame, float]:
+        """The falling A customers who have not stopped buying altogether, and the revenue a month they no
+        longer bring (the stopped ones are told apart in ``stopped``)."""
+        m = self.migration
+        if m is None:
+            columns = ["id", "previous_monthly", "current_monthly", "change", "stopped"]
+            return pd.DataFrame(columns=columns), 0.0
+        stopped = set(self.stopped.ids) if self.stopped is not None else set()
+        rows = m.falling[~m.falling["id"].isin(stopped)].reset_index(drop=True)
+        return rows, float((rows["previous_monthly"] - rows["current_monthly"]).sum())
 
     def name(self, customer_id: str) -> str:
         """The customer's name when the customers file gives one, else its id."""
@@ -66,12 +79,17 @@ def analyze_customer_base(
     if customers is not None and "name" in customers and customers["name"].notna().any():
         named = customers[customers["name"].notna()]
         names = dict(zip(named["customer_id"].astype(str), named["name"].astype(str), strict=True))
+    migration = analyze_migration(transactions, config, period)
+    key = set(classes.index[classes == "A"])
+    if migration is not None:
+        key |= set(migration.classes.loc[migration.classes["previous"] == "A", "id"])
     return CustomerBase(
         abc=abc,
         products=products,
         d_class=d_class,
         time=time,
         segments=analyze_segments(transactions, config, period, abc.items, customers),
-        migration=analyze_migration(transactions, config, period),
+        migration=migration,
         names=names,
+        stopped=stopped_customers(transactions, period, sorted(key), config.migration.stopped_months),
     )

@@ -21,7 +21,6 @@ from workbench.frames import manager_only_on_won
 from workbench.serialize import json_key, json_omit
 
 EQUAL_EFFORT_SHARE = 0.10  # the loss rate of a stage falls by this share in the "equal effort" scenario
-BEST_PRACTICE_QUANTILE = 0.75  # best practice = the top-quartile manager's shrunk rate
 
 # Managers and sources share one comparison; the old names stay for readability where managers are meant.
 ManagerRow = GroupRow
@@ -61,14 +60,21 @@ class StageRow:
 
 @dataclass(frozen=True)
 class StageImpact:
-    """What improving one step is worth, in revenue a month."""
+    """What improving one step is worth, in revenue a month.
+
+    Best practice is the level of the managers demonstrably better at the step (flagged "high": above the
+    99.8% limits against the rest, with enough deals); its worth is the other managers reaching it. None
+    when no manager is demonstrably better: then the quartile of a noisy ranking would only show chance.
+    """
 
     stage: str
     index: int
     conversion: float
-    best_practice: float | None
+    best_practice: float | None  # the better managers' shrunk rate, weighted by their deals
     impact_equal_effort: float
-    impact_best_practice: float | None
+    impact_best_practice: float | None  # the other managers reaching that rate, revenue a month
+    best_managers: list[str] = field(default_factory=list)  # whom to learn from ("learn from ...")
+    others_rate: float | None = None  # the conversion of the other managers, who would reach best practice
 
 
 @dataclass(frozen=True)
@@ -199,7 +205,7 @@ def analyze_frame(frame: FunnelFrame, funnel: FunnelConfig, total_deals: int | N
     sources = None
     if "source" in base and base["source"].notna().any():
         sources = compare(frame, base["source"], conversions, funnel.min_deals_for_flag, avg_check)
-    impacts = _impacts(frame, left_n, conversions, managers.stages, avg_check, funnel.min_deals_for_flag)
+    impacts = _impacts(frame, left_n, conversions, managers.stages, avg_check)
     return FunnelResult(
         rule=frame.rule,
         basis=frame.basis,
@@ -248,9 +254,9 @@ def _impacts(
     conversions: list[float | None],
     manager_stages: list[GroupStage],
     avg_check: float | None,
-    min_deals: int,
 ) -> list[StageImpact]:
-    """Revenue a month from (a) cutting each step's losses by a share and (b) reaching best practice."""
+    """Revenue a month from (a) cutting each step's losses by a share and (b) the other managers reaching
+    the level of those demonstrably better."""
     if not avg_check:
         return []
     after = downstream(conversions)
@@ -261,12 +267,27 @@ def _impacts(
             continue
         flow = left_n[k] / frame.months
         equal = flow * EQUAL_EFFORT_SHARE * (1 - rate) * after[k] * avg_check
-        shrunk = [
-            m.shrunk_rate
-            for m in manager_stages
-            if m.index == k and m.left >= min_deals and m.shrunk_rate is not None
-        ]
-        best = float(np.quantile(shrunk, BEST_PRACTICE_QUANTILE)) if len(shrunk) >= 2 else None
-        best_gain = flow * max(0.0, best - rate) * after[k] * avg_check if best is not None else None
-        out.append(StageImpact(label, k, rate, best, float(equal), _opt(best_gain)))
+        at_step = [m for m in manager_stages if m.index == k]
+        better = [m for m in at_step if m.flag == "high" and m.shrunk_rate is not None]
+        others = [m for m in at_step if m not in better]
+        best = best_gain = others_rate = None
+        if better and others:
+            best = sum(m.shrunk_rate * m.left for m in better) / sum(m.left for m in better)
+            others_left = sum(m.left for m in others)
+            others_rate = sum(m.advanced for m in others) / others_left if others_left else None
+            if others_rate is not None:
+                gain = others_left / frame.months * max(0.0, best - others_rate) * after[k] * avg_check
+                best_gain = float(gain)
+        out.append(
+            StageImpact(
+                label,
+                k,
+                rate,
+                _opt(best),
+                float(equal),
+                _opt(best_gain),
+                [m.name for m in sorted(better, key=lambda m: -m.conversion)],
+                _opt(others_rate),
+            )
+        )
     return sorted(out, key=lambda s: (-s.impact_equal_effort, s.index))

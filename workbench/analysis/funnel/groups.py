@@ -1,8 +1,11 @@
 """Compare groups of deals (managers, lead sources) honestly: intervals, shrinkage, funnel-plot limits.
 
-A group is flagged only when its rate lies outside the exact binomial 99.8% control limits around the
-department's rate *and* it has at least ``min_deals`` deals at that step; 95% limits give a softer
-"watch" mark. No league table: ranks of small samples mostly show chance.
+Each group is judged against the rest of the department (leave-one-out): a weak group does not pull down
+the baseline it is judged against, nor lift its equals above it. A group is flagged only when its rate lies
+outside the 99.8% limits of the exact conditional test against the rest (Fisher's, equal tails) *and* it
+has at least ``min_deals`` deals at that step; 95% limits give a softer "watch" mark (see :func:`judge`).
+Shrunk rates are pulled towards the rate of the other groups. No league table: ranks of small samples
+mostly show chance.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class GroupRow:
     limit_high: float | None = None
     flag: str | None = None  # "low" / "high": win rate outside the 99.8% limits with enough deals
     share_of_deals: float = 0.0
+    rest_rate: float | None = None  # the win rate of all the other groups together (the baseline)
 
     @property
     def manager(self) -> str:
@@ -55,7 +59,7 @@ class GroupRow:
 
 @dataclass(frozen=True)
 class GroupStage:
-    """A group's conversion at one step, against the department's funnel-plot limits."""
+    """A group's conversion at one step, against the rest of the department (leave-one-out)."""
 
     name: str
     stage: str
@@ -67,11 +71,12 @@ class GroupStage:
     ci_high: float | None
     shrunk_rate: float | None
     department_rate: float | None
-    limit_low: float | None
+    limit_low: float | None  # 99.8% limits of the group's own rate against the rest
     limit_high: float | None
     flag: str | None  # "low" / "high" outside the 99.8% limits with enough deals, else None
     watch: str | None  # "low" / "high" outside the 95% limits only
-    impact_per_month: float | None  # revenue a month if a "low" group reached the department rate
+    impact_per_month: float | None  # revenue a month if a "low" group reached the rest's rate
+    rest_rate: float | None = None  # the step conversion of all the other groups together (the baseline)
 
     @property
     def manager(self) -> str:
@@ -106,13 +111,83 @@ class Comparison:
     unassigned: GroupRow | None = None  # the deals without a label, summed: no group of their own
 
 
-def _flags(successes: np.ndarray, trials: np.ndarray, rate: float | None, enough: np.ndarray):
-    if rate is None:
-        none = np.zeros(len(trials), dtype=int)
-        return none, none
-    alarm = np.where(enough, stats.outside_limits(successes, trials, rate, stats.ALARM), 0)
-    alert = np.where(enough & (alarm == 0), stats.outside_limits(successes, trials, rate, stats.ALERT), 0)
-    return alarm, alert
+@dataclass(frozen=True)
+class Baseline:
+    """Each group's baseline at one step: the successes and trials of the rest it is compared with."""
+
+    successes: np.ndarray
+    trials: np.ndarray
+
+    @property
+    def rates(self) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.trials > 0, self.successes / self.trials, np.nan)
+
+
+def _signs(k: np.ndarray, n: np.ndarray, rest: Baseline, enough: np.ndarray, level: float) -> np.ndarray:
+    return np.where(enough, stats.outside_rest(k, n, rest.successes, rest.trials, level), 0)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Each group's baselines at one step and its flags against them."""
+
+    rest: Baseline  # all the other groups: the shrinkage target and the rate shown
+    below: Baseline  # confirms a "low" verdict: the rest without the groups clearly above it
+    above: Baseline  # confirms a "high" verdict: the rest without the groups clearly below it
+    alarm: np.ndarray  # -1 / 0 / +1 outside the 99.8% limits
+    alert: np.ndarray  # -1 / 0 / +1 outside only the 95% limits
+
+
+def judge(successes: np.ndarray, trials: np.ndarray, enough: np.ndarray) -> Judgement:
+    """Compare each group with the rest of the department (leave-one-out), and confirm each verdict.
+
+    First every group is tested against all the other groups together. A "low" verdict is then kept only
+    if the group is also clearly worse than the others less those found clearly *above*, and a "high"
+    verdict only if it is also clearly better than the others less those found clearly *below*: a weak
+    group does not make its equals look strong, nor a strong one make them look weak. The confirmed flags
+    are a subset of the leave-one-out ones, so chance flags a group at most at the nominal rate.
+    """
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    rest = Baseline(*stats.rest_of(k, n))
+    first = _signs(k, n, rest, enough, stats.ALARM)
+    below, above = _rest_without(k, n, first > 0), _rest_without(k, n, first < 0)
+    alarm = _confirmed(first, k, n, below, above, enough, stats.ALARM)
+    watch = _confirmed(_signs(k, n, rest, enough, stats.ALERT), k, n, below, above, enough, stats.ALERT)
+    return Judgement(rest, below, above, alarm, np.where(alarm != 0, 0, watch))
+
+
+def _confirmed(first, k, n, below: Baseline, above: Baseline, enough, level: float) -> np.ndarray:
+    low = (first < 0) & (_signs(k, n, below, enough, level) < 0)
+    high = (first > 0) & (_signs(k, n, above, enough, level) > 0)
+    return np.where(low, -1, np.where(high, 1, 0))
+
+
+def _rest_without(k: np.ndarray, n: np.ndarray, excluded: np.ndarray) -> Baseline:
+    """All the other groups, less the excluded ones (all the others when that would leave nobody)."""
+    keep_k, keep_n = np.where(excluded, 0.0, k), np.where(excluded, 0.0, n)
+    succ, trials = keep_k.sum() - keep_k, keep_n.sum() - keep_n
+    all_k, all_n = stats.rest_of(k, n)
+    empty = trials <= 0
+    return Baseline(np.where(empty, all_k, succ), np.where(empty, all_n, trials))
+
+
+def _limits(trials: np.ndarray, judged: Judgement) -> tuple[np.ndarray, np.ndarray]:
+    """The 99.8% limits of each group's own rate: the lower one against the baseline of a "low" verdict,
+    the upper one against the baseline of a "high" verdict."""
+    low, _ = stats.rest_limits(trials, judged.below.successes, judged.below.trials, stats.ALARM)
+    _, high = stats.rest_limits(trials, judged.above.successes, judged.above.trials, stats.ALARM)
+    return low, high
+
+
+def _baseline_rates(judged: Judgement) -> np.ndarray:
+    """The rate each group is shown against: the baseline of its verdict, else the whole rest."""
+    return np.where(
+        judged.alarm < 0,
+        judged.below.rates,
+        np.where(judged.alarm > 0, judged.above.rates, judged.rest.rates),
+    )
 
 
 def _word(sign: int) -> str | None:
@@ -142,10 +217,10 @@ def compare(
     """Compare the groups given by ``names`` (one label per deal of the cohort).
 
     Deals without a label (missing, or already "—") are no group: they stay out of the comparison, the
-    intervals, the shrinkage prior, the tests and the flags, and are summed as ``Comparison.unassigned``.
-    The centre of the limits is then the rate of the labelled deals alone (a bucket of unassigned, mostly
-    lost deals would otherwise put every named group "above the department"); the money of a step still
-    follows the whole department's conversions.
+    intervals, the baselines, the tests and the flags, and are summed as ``Comparison.unassigned``. Each
+    labelled group is judged against the rest of the labelled groups (leave-one-out), so that a weak group
+    cannot make its equals look better than the department; the money of a step still follows the whole
+    department's conversions downstream.
     """
     code, groups = factorize(names)
     size = len(groups)
@@ -160,7 +235,6 @@ def compare(
     deals = np.bincount(code, minlength=size)
     closed = won + lost
     labelled = groups != UNASSIGNED
-    department = _rate(won[labelled].sum(), closed[labelled].sum())
     unassigned = None
     if not labelled.all():
         i = int(np.flatnonzero(~labelled)[0])
@@ -178,19 +252,13 @@ def compare(
             share_of_deals=float(deals[i] / max(len(code), 1)),
         )
     keep = np.flatnonzero(labelled)
-    low, high = stats.wilson_interval(won[keep], closed[keep])
-    prior = stats.fit_beta_prior(won[keep], closed[keep])
-    shrunk = (
-        prior.shrink(won[keep], closed[keep])
-        if prior
-        else np.where(closed[keep] > 0, won[keep] / np.maximum(closed[keep], 1), np.nan)
-    )
-    lim_low, lim_high = (
-        stats.funnel_limits(closed[keep], department, stats.ALARM)
-        if department is not None
-        else (closed[keep] * np.nan,) * 2
-    )
-    alarm, _ = _flags(won[keep], closed[keep], department, closed[keep] >= min_deals)
+    k_won, k_closed = won[keep], closed[keep]
+    low, high = stats.wilson_interval(k_won, k_closed)
+    win = judge(k_won, k_closed, k_closed >= min_deals)
+    alarm = win.alarm
+    shrunk = stats.shrink_towards_rest(k_won, k_closed, (win.rest.successes, win.rest.trials))
+    rest = _baseline_rates(win)
+    lim_low, lim_high = _limits(k_closed, win)
     rows = [
         GroupRow(
             str(groups[i]),
@@ -208,14 +276,15 @@ def compare(
             _opt(lim_high[j]),
             _word(alarm[j]),
             float(deals[i] / max(len(code), 1)),
+            _opt(rest[j]),
         )
         for j, i in enumerate(keep)
     ]
-    win_test = stats.chi_square_across(won[keep], closed[keep])
+    win_test = stats.chi_square_across(k_won, k_closed)
     win_rate_test = (
         StageTest(
             "win",
-            int((closed[keep] > 0).sum()),
+            int((k_closed > 0).sum()),
             win_test.statistic,
             win_test.dof,
             win_test.p_value,
@@ -232,15 +301,11 @@ def compare(
         left = adv + np.bincount(code, weights=frame.lost_here[:, k], minlength=size)[keep]
         rate = conversions[k] if labelled.all() else _rate(adv.sum(), left.sum())
         s_low, s_high = stats.wilson_interval(adv, left)
-        s_prior = stats.fit_beta_prior(adv, left)
-        s_shrunk = (
-            s_prior.shrink(adv, left) if s_prior else np.where(left > 0, adv / np.maximum(left, 1), np.nan)
-        )
-        if rate is not None:
-            l_low, l_high = stats.funnel_limits(left, rate, stats.ALARM)
-        else:
-            l_low = l_high = np.full(len(keep), np.nan)
-        alarm, alert = _flags(adv, left, rate, left >= min_deals)
+        judged = judge(adv, left, left >= min_deals)
+        alarm, alert = judged.alarm, judged.alert
+        s_shrunk = stats.shrink_towards_rest(adv, left, (judged.rest.successes, judged.rest.trials))
+        s_rest = _baseline_rates(judged)
+        l_low, l_high = _limits(left, judged)
         test = stats.chi_square_across(adv, left)
         if test is not None:
             tests.append(
@@ -254,8 +319,9 @@ def compare(
             own = adv[i] / left[i]
             flag = _word(alarm[i])
             impact = None
-            if flag == "low" and rate is not None and avg_check:
-                impact = float(left[i] / frame.months * (rate - own) * after[k] * avg_check)
+            baseline = _opt(s_rest[i])
+            if flag == "low" and baseline is not None and avg_check:
+                impact = float(left[i] / frame.months * (baseline - own) * after[k] * avg_check)
             stage_rows.append(
                 GroupStage(
                     str(groups[keep[i]]),
@@ -273,6 +339,7 @@ def compare(
                     flag,
                     _word(alert[i]),
                     impact,
+                    baseline,
                 )
             )
     return Comparison(rows, stage_rows, tests, win_rate_test, unassigned)
