@@ -47,7 +47,8 @@ def row_view(t: Messages, row: PortfolioRow, page_dir: Path | None = None) -> di
     if not row.ok:
         return {"ok": False, "name": row.name, "error": row.error, "link": _link(row.report, page_dir)}
     period = (
-        f.period(dt.date.fromisoformat(row.period_start), dt.date.fromisoformat(row.period_end))
+        f"{f.date(dt.date.fromisoformat(row.period_start), 'short')} – "
+        f"{f.date(dt.date.fromisoformat(row.period_end), 'short')}"
         if row.period_start and row.period_end
         else f.date(None)
     )
