@@ -44,9 +44,9 @@ def serial_times(clients: list[Path], out: Path) -> list[float]:
     times = []
     for client in clients:
         started = time.perf_counter()
+        command = [sys.executable, "-m", "workbench.app.cli", "audit", str(client), "--as-of", AS_OF]
         subprocess.run(
-            [sys.executable, "-m", "workbench.app.cli", "audit", str(client), "--as-of", AS_OF, "--quiet"]
-            + ["--out", str(out / client.name)],
+            [*command, "--quiet", "--out", str(out / client.name)],
             cwd=REPO,
             check=True,
             stdout=subprocess.DEVNULL,
@@ -95,7 +95,8 @@ def main() -> int:
         peak = max(o.worker_peak_mb or 0 for o in outcomes)
         kernel = max(o.kernel_peak_mb or 0 for o in outcomes)
         print(
-            f"  worker {worker:<24} {len(outcomes):3d} clients, peak {peak:5.0f} MB, largest kernel {kernel:5.0f} MB"
+            f"  worker {worker:<24} {len(outcomes):3d} clients, "
+            f"peak {peak:5.0f} MB, largest kernel {kernel:5.0f} MB"
         )
     return 1 if failed else 0
 

@@ -58,6 +58,8 @@ def test_portfolio_folder(tmp_path):
     clients = [tmp_path / "clients" / "a", tmp_path / "clients" / "b"]
     assert portfolio_dir(clients, AS_OF, None) == tmp_path / "clients" / "portfolio" / "2026-11-23"
     assert portfolio_dir(clients, AS_OF, tmp_path / "out") == tmp_path / "out"
+    with pytest.raises(ConfigError, match="--out"):
+        portfolio_dir([*clients, tmp_path / "elsewhere" / "c"], AS_OF, None)
 
 
 def test_a_failing_job_returns_its_reason(tmp_path):

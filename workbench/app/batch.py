@@ -20,6 +20,7 @@ import resource
 import socket
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -232,7 +233,7 @@ def run_dask(
     try:
         slots = max(1, sum(client.nthreads().values()))
         futures = {
-            client.submit(run_job, job, key=f"audit-{job.slug}-{os.getpid()}", pure=False): job
+            client.submit(run_job, job, key=f"audit-{job.slug}-{uuid.uuid4().hex[:12]}", pure=False): job
             for job in jobs
         }
         finished = ((futures[f], _call(f.result)) for f in dask_completed(futures))
@@ -281,8 +282,16 @@ def portfolio_dir(client_dirs: Sequence[Path], as_of: dt.date, out: Path | None)
     """Where the portfolio goes: ``out``, else ``<folder of the clients>/portfolio/<date>/``."""
     if out:
         return Path(out).resolve()
-    parents = {Path(c).resolve().parent for c in client_dirs}
-    base = Path(os.path.commonpath([str(p) for p in parents])) if parents else Path.cwd()
+    parents = sorted({Path(c).resolve().parent for c in client_dirs})
+    if len(parents) > 1:
+        raise ConfigError(
+            "batch",
+            [
+                f"--out: the client folders are in {len(parents)} different folders "
+                f"({', '.join(map(str, parents[:3]))}); say where the portfolio goes with --out DIR"
+            ],
+        )
+    base = parents[0] if parents else Path.cwd()
     return base / PORTFOLIO_FOLDER / as_of.isoformat()
 
 
