@@ -467,6 +467,10 @@ def load_yaml(path: Path) -> Any:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
         raise ConfigError(str(path), [f"YAML syntax error at {where}: {exc.problem}"]) from None
+    except ValueError as exc:  # a date-like value that is no date (2026-13-01): YAML's date reader
+        raise ConfigError(
+            str(path), [f"a date that does not exist ({exc}): expected YYYY-MM-DD, e.g. 2026-01-31"]
+        ) from None
 
 
 def load_config(client_dir: Path | str) -> ClientConfig:

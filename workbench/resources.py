@@ -41,5 +41,7 @@ def notebook_path(name: str = "audit.ipynb") -> Path:
 
 
 def preset_names() -> list[str]:
-    """The export presets shipped with the package (one YAML file each, named as the preset), sorted."""
-    return sorted(path.stem for path in (PACKAGE_DIR / "io" / "presets").glob("*.yaml"))
+    """The export presets shipped with the package (one YAML file each, named as the preset), sorted, the
+    generic one last (as :func:`workbench.io.presets.presets` tries them)."""
+    names = sorted(path.stem for path in (PACKAGE_DIR / "io" / "presets").glob("*.yaml"))
+    return sorted(names, key=lambda name: name == "generic")

@@ -48,7 +48,7 @@ def test_plan_jobs_outputs_and_duplicate_names(tmp_path):
     assert [(j.slug, j.out) for j in jobs] == [("a", tmp_path / "out" / "a"), ("b", tmp_path / "out" / "b")]
     assert all(j.anonymize and j.formats == ("html",) and j.as_of == AS_OF for j in jobs)
     assert plan_jobs([a], AS_OF)[0].out is None  # the client's own reports/<date>/
-    with pytest.raises(ConfigError, match="two client folders are named 'a'"):
+    with pytest.raises(ConfigError, match="two clients have the slug 'a'"):
         plan_jobs([a, _broken(tmp_path / "z" / "a")], AS_OF, out=tmp_path / "out")
     with pytest.raises(ConfigError, match="at least one client"):
         plan_jobs([], AS_OF)
@@ -123,6 +123,11 @@ def test_scheduler_without_distributed_names_the_extra(tmp_path, monkeypatch):
         run_dask(plan_jobs([_broken(tmp_path / "a")], AS_OF), "local")
 
 
-def test_demo_copies_are_found(tmp_path, repo):
-    shutil.copytree(repo / "clients" / "demo", tmp_path / "demo", ignore=shutil.ignore_patterns("reports"))
-    assert find_clients(tmp_path) == [tmp_path / "demo"]
+def test_the_slug_of_client_yaml_names_the_output_folder(tmp_path, repo):
+    folder = tmp_path / "clients" / "folder-name"
+    shutil.copytree(repo / "clients" / "demo", folder, ignore=shutil.ignore_patterns("reports"))
+    with open(folder / "client.yaml", "a", encoding="utf-8") as fh:
+        fh.write("\nslug: romashka\n")
+    assert find_clients(tmp_path / "clients") == [folder]
+    job = plan_jobs([folder], AS_OF, out=tmp_path / "out")[0]
+    assert (job.slug, job.out) == ("romashka", tmp_path / "out" / "romashka")

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.analysis.portfolio import PortfolioRow, failed_row, portfolio_row
+from workbench.config import load_config
 from workbench.errors import ConfigError, DataError, RunError, WorkbenchError
 from workbench.io.reports import previous_metrics, read_metrics
 
@@ -106,18 +107,19 @@ def plan_jobs(
 ) -> list[BatchJob]:
     """One job per client folder; with ``out`` each client's reports go to ``out/<slug>/``.
 
-    The slug is the folder's name, so that a client whose client.yaml does not load still gets its own
-    output folder and a row in the table. Two folders with the same name cannot share ``out``.
+    The slug is client.yaml's ``slug`` (by default the folder's name); a client whose client.yaml does
+    not load keeps its folder's name, so that it still gets its own output folder and a row in the table.
+    Two clients with the same slug cannot share a batch.
     """
     jobs: list[BatchJob] = []
     seen: dict[str, Path] = {}
     for raw in client_dirs:
         client_dir = Path(raw).resolve()
-        slug = client_dir.name
+        slug = _slug(client_dir)
         if slug in seen:
             raise ConfigError(
                 str(client_dir),
-                [f"two client folders are named {slug!r} ({seen[slug]} and {client_dir}); rename one"],
+                [f"two clients have the slug {slug!r} ({seen[slug]} and {client_dir}); change one"],
             )
         seen[slug] = client_dir
         target = Path(out).resolve() / slug if out else None
@@ -125,6 +127,15 @@ def plan_jobs(
     if not jobs:
         raise ConfigError("batch", ["expected at least one client folder (CLIENT_DIR ... or --all FOLDER)"])
     return jobs
+
+
+def _slug(client_dir: Path) -> str:
+    """client.yaml's slug, or the folder's name when client.yaml does not load (the audit then fails
+    with the reason)."""
+    try:
+        return load_config(client_dir).slug or client_dir.name
+    except Exception:  # any reason is reported by the client's audit, in the table
+        return client_dir.name
 
 
 def run_job(job: BatchJob) -> JobOutcome:
