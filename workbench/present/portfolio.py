@@ -46,12 +46,10 @@ def row_view(t: Messages, row: PortfolioRow, page_dir: Path | None = None) -> di
     f = Formatter(t.locale, row.currency)
     if not row.ok:
         return {"ok": False, "name": row.name, "error": row.error, "link": _link(row.report, page_dir)}
-    period = (
-        f"{f.date(dt.date.fromisoformat(row.period_start), 'short')} – "
-        f"{f.date(dt.date.fromisoformat(row.period_end), 'short')}"
-        if row.period_start and row.period_end
-        else f.date(None)
-    )
+    period = [
+        f.date(dt.date.fromisoformat(day), "short") if day else f.date(None)
+        for day in (row.period_start, row.period_end)
+    ]
     change = None
     if row.change is not None:
         change = {
