@@ -1,6 +1,6 @@
 """Time one audit of the demo client, step by step, and its peak memory.
 
-    .venv/bin/python benchmarks/audit_demo.py [CLIENT_DIR] [--repeat N]
+    .venv/bin/python benchmarks/audit_demo.py [CLIENT_DIR] [--repeat N (default 3)]
 
 Prints the wall time of: kernel start (papermill's total minus the cells), each notebook cell group
 (imports + data + analyses, the report sections), HTML rendering, PDF rendering, the whole run, and the
@@ -72,7 +72,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("client", nargs="?", default=str(REPO / "clients" / "demo"))
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     runs = [one_run(Path(args.client)) for _ in range(args.repeat)]
     print(
