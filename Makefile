@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lab lint format bench bench-abc bench-import demo-data clean
+.PHONY: install demo test lab lint format bench bench-batch bench-abc bench-import demo-data clean
 
 install: $(STAMP)
 
@@ -40,6 +40,9 @@ format: install
 
 bench: install
 	$(BIN)/python benchmarks/audit_demo.py
+
+bench-batch: install
+	$(BIN)/python benchmarks/batch.py
 
 bench-abc: install
 	$(BIN)/python benchmarks/abc_5m.py

@@ -683,6 +683,10 @@ def load_yaml(path: Path, limit: int = MAX_CONFIG_BYTES) -> Any:
         raise ConfigError(str(path), [f"{kind} at {where}: {exc.problem}"]) from None
     except yaml.YAMLError as exc:
         raise ConfigError(str(path), [f"YAML error: {exc}"]) from None
+    except ValueError as exc:  # a date-like value that is no date (2026-13-01): YAML's date reader
+        raise ConfigError(
+            str(path), [f"a date that does not exist ({exc}): expected YYYY-MM-DD, e.g. 2026-01-31"]
+        ) from None
 
 
 def load_config(client_dir: Path | str) -> ClientConfig:

@@ -272,6 +272,14 @@ def test_yaml_unclosed_quote_names_the_line(tmp_path):
         load_config(client_folder(tmp_path, text))
 
 
+def test_a_date_that_does_not_exist_is_a_config_error(tmp_path):
+    text = "name: Тест\nperiod:\n  start: 2026-13-01\n  end: 2026-09-30\n"
+    with pytest.raises(ConfigError) as info:
+        load_config(client_folder(tmp_path, text))
+    assert info.value.path.endswith("client.yaml")
+    assert "a date that does not exist (month must be in 1..12)" in str(info.value)
+
+
 def test_config_not_utf8(tmp_path):
     root = client_folder(tmp_path)
     (root / "client.yaml").write_bytes(yaml.safe_dump(BASE, allow_unicode=True).encode("cp1251"))

@@ -25,6 +25,7 @@ Monday 29 December 2025 is the first week of January 2026.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -188,13 +189,19 @@ class PlanResult:
 
 def split_month_into_weeks(month_start: pd.Timestamp, value: float, basis: str) -> pd.Series:
     """A month's plan spread over the weeks (keyed by Monday) by the month's working or calendar days."""
+    return _week_shares(pd.Timestamp(month_start), basis) * value
+
+
+@lru_cache(maxsize=256)
+def _week_shares(month_start: pd.Timestamp, basis: str) -> pd.Series:
+    """Each week's share of a month (keyed by Monday); computed once per month, as every manager's plan
+    of that month is split the same way. Callers multiply it and never change it in place."""
     days = pd.date_range(month_start, month_start + pd.offsets.MonthEnd(0), freq="D")
     weights = (days.day_of_week < 5).astype(float) if basis == "working_days" else np.ones(len(days))
     if weights.sum() == 0:
         weights = np.ones(len(days))
     mondays = days - pd.to_timedelta(days.day_of_week, unit="D")
-    shares = pd.Series(weights, index=mondays).groupby(level=0).sum() / weights.sum()
-    return shares * value
+    return pd.Series(weights, index=mondays).groupby(level=0).sum() / weights.sum()
 
 
 def analyze_plan(

@@ -166,6 +166,89 @@ def audit(
             click.echo(str(result.files[name]))
 
 
+@main.command()
+@click.argument("client_dirs", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--all",
+    "all_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Audit every client folder (one with a client.yaml) directly under this folder.",
+)
+@click.option("--jobs", type=click.IntRange(min=1), help="Clients audited at once (default: one per core).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder: reports into OUT/<client folder>/ and the portfolio into OUT "
+    "(default: each CLIENT_DIR/reports/<date>, the portfolio into <clients>/portfolio/<date>).",
+)
+@click.option(
+    "--scheduler",
+    help="Run on a Dask cluster: tcp://HOST:8786, or 'local' to start one on this machine "
+    '(needs pip install ".[cluster]").',
+)
+@click.option("--format", "formats", default="html,pdf", show_default=True, help="html, pdf or both.")
+@click.option(
+    "--locale", type=click.Choice(["ru", "en"]), help="Report language (default: each client.yaml)."
+)
+@click.option("--as-of", help="Report date YYYY-MM-DD (default: today).")
+@click.option("--anonymize", is_flag=True, help="Pseudonyms for manager and customer names, as in audit.")
+@click.option("--quiet", is_flag=True, help="No progress lines; print the table only.")
+@_guarded
+def batch(
+    client_dirs: tuple[Path, ...],
+    all_dir: Path | None,
+    jobs: int | None,
+    out: Path | None,
+    scheduler: str | None,
+    formats: str,
+    locale: str | None,
+    as_of: str | None,
+    anonymize: bool,
+    quiet: bool,
+) -> None:
+    """Audit many clients at once, each in its own kernel, and write a portfolio page over them.
+    Exit 1 when any client failed (the others are audited all the same)."""
+    import datetime as dt
+
+    from workbench.app.batch import find_clients, plan_jobs, portfolio_dir, run_batch
+    from workbench.app.batch_view import format_progress, format_table
+    from workbench.parameters import parse_as_of
+
+    folders = list(client_dirs) + (find_clients(all_dir) if all_dir else [])
+    report_date = parse_as_of(as_of) or dt.date.today()
+    planned = plan_jobs(
+        folders,
+        report_date,
+        out=out,
+        formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
+        locale=locale,
+        anonymize=anonymize,
+    )
+    target = portfolio_dir(folders, report_date, out)
+    if not quiet:
+        where = f"Dask scheduler {scheduler}" if scheduler else f"{jobs} jobs" if jobs else "one job per core"
+        click.echo(f"Auditing {len(planned)} clients ({where}) …", err=True)
+    result = run_batch(
+        planned,
+        target,
+        workers=jobs,
+        scheduler=scheduler,
+        locale=locale,
+        on_done=None if quiet else lambda progress: click.echo(format_progress(progress), err=True),
+    )
+    click.echo(format_table(result.outcomes))
+    for path in result.portfolio.values():
+        click.echo(str(path))
+    if not quiet:
+        click.echo(
+            f"Done in {result.seconds:.1f} s: {len(result.outcomes) - len(result.failed)} audited, "
+            f"{len(result.failed)} failed.",
+            err=True,
+        )
+    if result.failed:
+        sys.exit(1)
+
+
 @main.command("new-client")
 @click.argument("name")
 @click.option(
