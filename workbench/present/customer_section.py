@@ -14,7 +14,7 @@ from workbench.analysis.customers.migration import CLASSES as MIGRATION_CLASSES
 from workbench.analysis.customers.xyz import XYZ
 from workbench.audit import Audit
 from workbench.present import charts, diagnosis_views
-from workbench.present.d_class_list import D_CLASS_XLSX
+from workbench.present.d_class_list import D_CLASS_XLSX, formatted_rows
 from workbench.present.i18n import Messages
 
 TOP_CUSTOMERS = 10
@@ -222,7 +222,7 @@ def _margin_part(t: Messages, margin: float | None) -> str:
 
 
 def _d_class(t: Messages, base: CustomerBase) -> dict[str, Any]:
-    f, d = t.fmt, base.d_class
+    d = base.d_class
     rules = [
         t(
             f"customers.d_rule_{rule}",
@@ -233,17 +233,7 @@ def _d_class(t: Messages, base: CustomerBase) -> dict[str, Any]:
         )
         for rule in d.rules
     ]
-    rows = [
-        {
-            "customer": base.name(row["id"]),
-            "revenue": f.money(row["revenue"]),
-            "margin": f.money(row["margin"]),
-            "last": f.date(row["last_purchase"], "short"),
-            "abc": row["abc"],
-            "why": ", ".join(t(f"customers.d_reason_{r}") for r in d.rules if row[f"rule_{r}"]),
-        }
-        for _, row in d.customers.head(TOP_D).iterrows()
-    ]
+    rows = formatted_rows(t, base, TOP_D)
     summary = t(
         "customers.d_summary",
         count=d.count,

@@ -22,6 +22,23 @@ def _reasons(t: Messages, rules: list[str], row: pd.Series) -> str:
     return ", ".join(t(f"customers.d_reason_{rule}") for rule in rules if row[f"rule_{rule}"])
 
 
+def formatted_rows(t: Messages, base: CustomerBase, limit: int | None = None) -> list[dict[str, str]]:
+    """Class D customers as table rows in the locale of ``t``, the first ``limit`` of them or all."""
+    d, f = base.d_class, t.fmt
+    customers = d.customers if limit is None else d.customers.head(limit)
+    return [
+        {
+            "customer": base.name(row["id"]),
+            "revenue": f.money(row["revenue"]),
+            "margin": f.money(row["margin"]),
+            "last": f.date(row["last_purchase"], "short"),
+            "abc": row["abc"],
+            "why": _reasons(t, d.rules, row),
+        }
+        for _, row in customers.iterrows()
+    ]
+
+
 def d_class_frame(t: Messages, base: CustomerBase | None) -> pd.DataFrame | None:
     """Every class D customer with its revenue, margin, last purchase, ABC class and the reasons, with the
     column headings in the locale of ``t``; None when the audit has no customer base."""
@@ -55,17 +72,7 @@ def d_class_appendix(t: Messages, audit: Any) -> dict[str, Any]:
     base = audit.customers
     if base is None or base.d_class is None:
         return {"rows": [], "empty": t("appendix_d_class.no_customers"), "intro": None}
-    d, f = base.d_class, t.fmt
-    rows = [
-        {
-            "customer": base.name(row["id"]),
-            "revenue": f.money(row["revenue"]),
-            "margin": f.money(row["margin"]),
-            "last": f.date(row["last_purchase"], "short"),
-            "abc": row["abc"],
-            "why": _reasons(t, d.rules, row),
-        }
-        for _, row in d.customers.iterrows()
-    ]
+    d = base.d_class
+    rows = formatted_rows(t, base)
     intro = t("appendix_d_class.intro", count=d.count, file=D_CLASS_XLSX) if rows else None
     return {"rows": rows, "intro": intro, "empty": None if rows else t("customers.d_none")}
