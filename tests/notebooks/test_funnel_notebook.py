@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import json
 
-import nbformat
-import papermill
 import pytest
+from notebook_run import run_notebook
 
 pytestmark = pytest.mark.slow
 
 
 def test_funnel_notebook_runs_with_parameters(repo, small_client, tmp_path):
     out = tmp_path / "funnel.ipynb"
-    papermill.execute_notebook(
-        str(repo / "notebooks" / "funnel.ipynb"),
-        str(out),
-        parameters={"client_dir": str(small_client), "as_of": "2026-11-23", "locale": "en"},
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(repo),
+    nb, outputs = run_notebook(
+        repo, "funnel.ipynb", out, client_dir=str(small_client), as_of="2026-11-23", locale="en"
     )
-    nb = nbformat.read(out, as_version=4)
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    assert not [o for o in outputs if o.get("output_type") == "error"]
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     for text in (
         "Sales funnel",

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-import nbformat
-import papermill
 import pytest
+from notebook_run import run_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -17,17 +16,9 @@ def test_intake_notebook_runs_with_parameters(repo, small_client, tmp_path):
     shutil.copy(repo / "clients" / "demo" / "intake.yaml", client / "intake.yaml")
     before = (client / "intake.yaml").read_bytes()
     out = tmp_path / "intake.ipynb"
-    papermill.execute_notebook(
-        str(repo / "notebooks" / "intake.ipynb"),
-        str(out),
-        parameters={"client_dir": str(client), "as_of": "2026-11-23", "locale": "en"},
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(repo),
+    nb, outputs = run_notebook(
+        repo, "intake.ipynb", out, client_dir=str(client), as_of="2026-11-23", locale="en"
     )
-    nb = nbformat.read(out, as_version=4)
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    assert not [o for o in outputs if o.get("output_type") == "error"]
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     tabs = [m for m in state.values() if m["model_name"] == "TabModel"]
     assert len(tabs) == 1 and len(tabs[0]["state"]["titles"]) == 11

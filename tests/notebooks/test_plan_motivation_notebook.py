@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import nbformat
-import papermill
 import pytest
+from notebook_run import run_notebook
 
 pytestmark = pytest.mark.slow
 
 
 def test_plan_motivation_notebook_runs_with_parameters(repo, small_client, tmp_path):
     out = tmp_path / "plan_motivation.ipynb"
-    papermill.execute_notebook(
-        str(repo / "notebooks" / "plan_motivation.ipynb"),
-        str(out),
-        parameters={"client_dir": str(small_client), "as_of": "2026-11-23", "locale": "en", "author": "QA"},
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(repo),
+    nb, outputs = run_notebook(
+        repo,
+        "plan_motivation.ipynb",
+        out,
+        client_dir=str(small_client),
+        as_of="2026-11-23",
+        locale="en",
+        author="QA",
     )
-    nb = nbformat.read(out, as_version=4)
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    assert not [o for o in outputs if o.get("output_type") == "error"]
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     for text in ("Plan, funnel and pay", "The current pay scheme", "No scenarios saved."):
         assert text in html, text
