@@ -13,6 +13,7 @@ from pathlib import Path
 from workbench.analysis.progress import Progress, Snapshot, compare, snapshot_from_metrics
 from workbench.analysis.result import AuditResult, analyze
 from workbench.analysis.scenario import ScenarioResult, compare_scenarios
+from workbench.analysis.whatif_model import Preset, WhatIfModel, build_model, presets
 from workbench.findings import Finding, derive_findings
 from workbench.findings.layers import LayerStatus, layer_statuses
 from workbench.io.load import ClientData, load_client
@@ -30,6 +31,8 @@ class Audit(AuditResult):
     layers: list[LayerStatus] = field(default_factory=list)
     scenarios: list[ScenarioResult] = field(default_factory=list)  # today and the saved what-if scenarios
     progress: Progress | None = None  # the comparison with an earlier run (a re-audit)
+    whatif: WhatIfModel | None = None  # the report's what-if: its sliders and formulas
+    whatif_presets: list[Preset] = field(default_factory=list)  # today and the saved scenarios that fit
 
 
 def conclude(result: AuditResult, previous: tuple[Snapshot, str] | None = None) -> Audit:
@@ -93,19 +96,52 @@ def build_audit(
 
         data = anonymize_client(data, locale or data.config.locale)
     audit = run_analyses(data, as_of, previous)
-    audit.scenarios = saved_scenarios(audit, Path(client_dir))
+    from workbench.io.scenarios import read_scenarios
+
+    saved = read_scenarios(Path(client_dir))
+    audit.scenarios = saved_scenarios(audit, saved)
+    audit.whatif = whatif_model(audit)
+    if audit.whatif is not None:
+        audit.whatif_presets = presets(audit.whatif, saved)
     return audit
 
 
-def saved_scenarios(audit: Audit, client_dir: Path) -> list[ScenarioResult]:
-    """Today and the scenarios saved in ``client_dir/scenarios.yaml``, on the current scheme (empty
-    without saved scenarios, a scheme or a target)."""
-    from workbench.io.scenarios import read_scenarios
+def scenario_managers(audit: AuditResult) -> int:
+    """The number of managers a scenario splits the department's revenue and target between: those paid
+    by the scheme, else those the plan is decomposed over, else one."""
+    m, d = audit.motivation, audit.decomposition
+    if m is not None and m.current is not None and m.current.managers:
+        return len(m.current.managers)
+    return max(1, len(d.managers) if d is not None else 1)
 
-    saved = read_scenarios(client_dir)
+
+def _target(audit: AuditResult) -> float | None:
+    return audit.decomposition.target if audit.decomposition is not None else None
+
+
+def saved_scenarios(audit: Audit, saved: list) -> list[ScenarioResult]:
+    """Today and the ``saved`` scenarios (of ``scenarios.yaml``) on the current scheme (empty without
+    saved scenarios, a scheme or a target)."""
     if not saved:
         return []
-    d, m = audit.decomposition, audit.motivation
-    managers = len(m.current.managers) if m is not None and m.current is not None else 1
-    target = d.target if d is not None else None
-    return compare_scenarios(saved, audit.funnel, target, audit.config.motivation, max(1, managers))
+    target = _target(audit)
+    return compare_scenarios(saved, audit.funnel, target, audit.config.motivation, scenario_managers(audit))
+
+
+def whatif_model(audit: Audit) -> WhatIfModel | None:
+    """The report's what-if over today's funnel, the month's target and the pay schemes (None without a
+    funnel)."""
+    if not audit.data.has_deals:
+        return None
+    scheme = audit.config.motivation
+    margin = audit.motivation.margin_rate if audit.motivation is not None else None
+    actual = audit.summary.revenue_won.per_month if audit.summary is not None else None
+    return build_model(
+        audit.funnel,
+        _target(audit),
+        scheme,
+        list(scheme.proposed) if scheme is not None else [],
+        scenario_managers(audit),
+        margin,
+        actual,
+    )

@@ -25,10 +25,10 @@ and bonus, accelerators, penalties and attainment contests are not applied.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from workbench.analysis.expr import Steps, Value, kopecks, maximum, minimum, where
 from workbench.config import PayScheme
 
 KOPECK = Decimal("0.01")
@@ -69,6 +69,123 @@ class Pay:
         return float(self.variable / self.total) if self.total > 0 else None
 
 
+@dataclass(frozen=True)
+class SchemeTerms:
+    """The parameters of a pay scheme as the pay formula reads them: numbers, or symbolic inputs when the
+    formula is written out for the report's live what-if. Lists are in rising order of their thresholds
+    (attainment shares: 1 = 100 % of plan)."""
+
+    base_salary: Value
+    tiers: tuple[tuple[Value, Value], ...]  # (from attainment, rate)
+    tier_mode: str  # "whole" or "marginal"
+    accelerators: tuple[tuple[Value, Value], ...]  # (from attainment, multiplier)
+    plan_bonus: Value
+    bonus_threshold: Value
+    cap: Value | None
+    contests: tuple[tuple[Value, Value], ...]  # attainment contests: (threshold, amount)
+    best_manager_prizes: tuple[Value, ...]  # best-manager contests: amount
+    penalties: tuple[tuple[Value, Value], ...]  # (below attainment, amount)
+
+
+def scheme_terms(scheme: PayScheme) -> SchemeTerms:
+    """The terms of a configured scheme in exact numbers (money to the kopeck)."""
+    return SchemeTerms(
+        money(scheme.base_salary),
+        tuple((_dec(t.from_attainment), _dec(t.rate)) for t in scheme.tiers),
+        scheme.tier_mode,
+        tuple((_dec(a.from_attainment), _dec(a.multiplier)) for a in scheme.accelerators),
+        money(scheme.plan_bonus),
+        _dec(scheme.bonus_threshold),
+        money(scheme.cap) if scheme.cap is not None else None,
+        tuple((_dec(c.threshold or 0), money(c.amount)) for c in scheme.spif if c.kind != "best_manager"),
+        tuple(money(c.amount) for c in scheme.spif if c.kind == "best_manager"),
+        tuple((_dec(p.below_attainment), money(p.amount)) for p in scheme.penalties),
+    )
+
+
+def _steps(values: tuple[Value, ...], start: Value) -> list[Value]:
+    """Each value's rise over the one before it (the first over ``start``)."""
+    return [v - p for p, v in zip((start, *values), values, strict=False)]
+
+
+def commission_formula(
+    terms: SchemeTerms, sales: Value, plan: Value, share: Value, steps: Steps
+) -> tuple[Value, Value]:
+    """Commission on ``sales`` against a positive ``plan`` and the part of it due to accelerators.
+
+    Written in closed form so that it runs on numbers and as a page expression alike: the rate is a sum
+    of rises at the tier thresholds, the multiplier a sum of rises at the accelerator thresholds, and the
+    commission the integral of their product over the base sold."""
+    rate_rises = _steps(tuple(r for _, r in terms.tiers), ZERO)
+    multiplier_rises = _steps(tuple(m for _, m in terms.accelerators), Decimal(1))
+    above = [
+        (rise, maximum(ZERO, sales - start * plan))
+        for (start, _), rise in zip(terms.accelerators, multiplier_rises, strict=True)
+    ]
+    if terms.tier_mode == "whole":
+        rate = steps.let(
+            "rate",
+            sum(
+                (
+                    where(share >= start, rise, ZERO)
+                    for (start, _), rise in zip(terms.tiers, rate_rises, strict=True)
+                ),
+                ZERO,
+            ),
+        )
+        plain = rate * sales
+        extra = rate * sum((rise * part for rise, part in above), ZERO)
+    else:
+        plain = sum(
+            (
+                rise * maximum(ZERO, sales - start * plan)
+                for (start, _), rise in zip(terms.tiers, rate_rises, strict=True)
+            ),
+            ZERO,
+        )
+        extra = sum(
+            (
+                r_rise * m_rise * maximum(ZERO, sales - maximum(t_start, a_start) * plan)
+                for (t_start, _), r_rise in zip(terms.tiers, rate_rises, strict=True)
+                for (a_start, _), m_rise in zip(terms.accelerators, multiplier_rises, strict=True)
+            ),
+            ZERO,
+        )
+    plain_total = steps.let("commission_plain", kopecks(plain))
+    total = steps.let("commission", kopecks(plain + extra)) if terms.accelerators else plain_total
+    return total, total - plain_total
+
+
+def pay_formula(
+    terms: SchemeTerms, sales: Value, plan: Value, steps: Steps, *, best_manager: bool = False
+) -> dict[str, Value]:
+    """One month's pay by component for ``sales`` (the commission base) against a positive ``plan``, in the
+    order of the module docstring; the keys are the fields of :class:`Pay`."""
+    sales = maximum(sales, ZERO)
+    share = steps.let("share", sales / plan)
+    earned, accelerator = commission_formula(terms, sales, plan, share, steps)
+    bonus = steps.let("bonus", where(share >= terms.bonus_threshold, terms.plan_bonus, ZERO))
+    capped: Value = ZERO
+    if terms.cap is not None:
+        capped = steps.let("capped", maximum(ZERO, earned + bonus - terms.cap))
+    contests = sum((where(share >= start, amount, ZERO) for start, amount in terms.contests), ZERO)
+    if best_manager:
+        contests = contests + sum(terms.best_manager_prizes, ZERO)
+    penalty = maximum(ZERO, *(where(share < below, amount, ZERO) for below, amount in terms.penalties))
+    before = steps.let("before_penalty", terms.base_salary + earned + bonus - capped + contests)
+    deduction = minimum(penalty, before)
+    return {
+        "base": terms.base_salary,
+        "commission": earned,
+        "accelerator": accelerator,
+        "bonus": bonus,
+        "capped": capped,
+        "spif": contests,
+        "penalty": deduction,
+        "total": steps.let("total", before - deduction),
+    }
+
+
 def attainment(base_amount: Decimal, plan: Decimal | None) -> Decimal | None:
     """Fact / plan, exact; None without a positive plan."""
     if plan is None or plan <= 0:
@@ -76,79 +193,34 @@ def attainment(base_amount: Decimal, plan: Decimal | None) -> Decimal | None:
     return base_amount / plan
 
 
-def _tier_rate(scheme: PayScheme, share: Decimal | None) -> Decimal:
-    """The rate of the last tier starting at or below ``share`` (None: a tier starting at 0)."""
-    rate = ZERO
-    for tier in scheme.tiers:
-        if _dec(tier.from_attainment) <= (share if share is not None else ZERO):
-            rate = _dec(tier.rate)
-    return rate
+def _rate_without_plan(scheme: PayScheme) -> Decimal:
+    """Without a plan only a tier starting at 0 applies."""
+    return max((_dec(t.rate) for t in scheme.tiers if t.from_attainment <= 0), default=ZERO)
 
 
 def commission(scheme: PayScheme, base_amount: Decimal, plan: Decimal | None) -> tuple[Decimal, Decimal]:
     """Commission on ``base_amount`` and the part of it due to accelerators, both to the kopeck."""
     if base_amount <= 0:
         return ZERO.quantize(KOPECK), ZERO.quantize(KOPECK)
-    share = attainment(base_amount, plan)
-    if share is None:
-        value = money(base_amount * _tier_rate(scheme, None))
-        return value, ZERO.quantize(KOPECK)
-    assert plan is not None
-    points = {ZERO, base_amount}
-    points |= {_dec(t.from_attainment) * plan for t in scheme.tiers}
-    points |= {_dec(a.from_attainment) * plan for a in scheme.accelerators}
-    cuts = sorted(p for p in points if ZERO <= p <= base_amount)
-    plain = accelerated = ZERO
-    for low, high in itertools.pairwise(cuts):
-        if high <= low:
-            continue
-        rate = _tier_rate(scheme, share if scheme.tier_mode == "whole" else low / plan)
-        multiplier = Decimal(1)
-        for acc in scheme.accelerators:
-            if _dec(acc.from_attainment) * plan <= low:
-                multiplier = _dec(acc.multiplier)
-        plain += rate * (high - low)
-        accelerated += rate * multiplier * (high - low)
-    total = money(accelerated)
-    return total, total - money(plain)
-
-
-def penalty(scheme: PayScheme, share: Decimal | None) -> Decimal:
-    """The largest penalty whose threshold the attainment is below (none without a plan)."""
-    if share is None:
-        return ZERO.quantize(KOPECK)
-    due = [money(p.amount) for p in scheme.penalties if share < _dec(p.below_attainment)]
-    return max(due, default=ZERO.quantize(KOPECK))
-
-
-def spif(scheme: PayScheme, share: Decimal | None, best_manager: bool = False) -> Decimal:
-    """Contests won in the month: attainment contests by threshold, the best-manager contest by flag."""
-    total = ZERO
-    for contest in scheme.spif:
-        if contest.kind == "best_manager":
-            won = best_manager
-        else:
-            won = share is not None and share >= _dec(contest.threshold or 0)
-        if won:
-            total += money(contest.amount)
-    return total.quantize(KOPECK)
+    if attainment(base_amount, plan) is None:
+        return money(base_amount * _rate_without_plan(scheme)), ZERO.quantize(KOPECK)
+    pay = pay_formula(scheme_terms(scheme), base_amount, plan, Steps())
+    return pay["commission"], pay["accelerator"]  # type: ignore[return-value]
 
 
 def monthly_pay(
     scheme: PayScheme, base_amount: Decimal, plan: Decimal | None, *, best_manager: bool = False
 ) -> Pay:
-    """One month's pay of one manager whose commission base (revenue or margin) was ``base_amount``
+    """One manager's pay for a month in which the commission base (revenue or margin) was ``base_amount``
     against a plan of ``plan`` in the same unit (see the module docstring for the order)."""
     base_amount = max(base_amount, ZERO)
-    share = attainment(base_amount, plan)
-    salary = money(scheme.base_salary)
-    earned, accelerator = commission(scheme, base_amount, plan)
-    bonus = money(scheme.plan_bonus) if share is not None and share >= _dec(scheme.bonus_threshold) else ZERO
-    bonus = bonus.quantize(KOPECK)
-    capped = ZERO.quantize(KOPECK)
-    if scheme.cap is not None and earned + bonus > money(scheme.cap):
-        capped = earned + bonus - money(scheme.cap)
-    contests = spif(scheme, share, best_manager)
-    before = salary + earned + bonus - capped + contests
-    deduction = min(penalty(scheme, share), before)
-    return Pay(salary, earned, accelerator, bonus, capped, contests, deduction, before - deduction)
+    if attainment(base_amount, plan) is not None:
+        parts = pay_formula(scheme_terms(scheme), base_amount, plan, Steps(), best_manager=best_manager)
+        return Pay(**{k: Decimal(v).quantize(KOPECK) for k, v in parts.items()})  # type: ignore[arg-type]
+    terms = scheme_terms(scheme)
+    salary = terms.base_salary
+    earned, _ = commission(scheme, base_amount, None)
+    capped = max(ZERO, earned - terms.cap) if terms.cap is not None else ZERO
+    prizes = sum(terms.best_manager_prizes, ZERO) if best_manager else ZERO
+    total = salary + earned - capped + prizes
+    return Pay(*(Decimal(v).quantize(KOPECK) for v in (salary, earned, 0, 0, capped, prizes, 0, total)))

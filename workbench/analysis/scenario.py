@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from workbench.analysis.expr import KOPECK, Steps, Value, kopecks, maximum
 from workbench.analysis.funnel.conversion import FunnelResult
-from workbench.analysis.funnel.whatif import FunnelScenario, baseline, forecast
-from workbench.analysis.pay import Pay, money, monthly_pay
+from workbench.analysis.funnel.whatif import FunnelScenario, baseline, forecast, funnel_reached
+from workbench.analysis.pay import Pay, SchemeTerms, monthly_pay, pay_formula, scheme_terms
 from workbench.config import PayScheme
 
 
@@ -59,24 +60,83 @@ def scheme_with(scheme: PayScheme, scenario: PlanScenario) -> PayScheme:
     )
 
 
+@dataclass(frozen=True)
+class SchemeInScenario:
+    """A pay scheme as the scenario formula reads it: its terms and, for a scheme paid on margin, the
+    margin rate that turns revenue into its commission base (None: paid on revenue)."""
+
+    terms: SchemeTerms
+    margin_rate: Value | None = None
+
+
+def scenario_formula(
+    lead_flow: Value,
+    conversions: tuple[Value, ...],
+    avg_check: Value,
+    target: Value,
+    managers: int,
+    schemes: dict[str, SchemeInScenario],
+    steps: Steps,
+) -> dict[str, Value]:
+    """What a scenario gives a month, as one formula for Python and the report's page.
+
+    The department's revenue is the funnel's (lead flow × step conversions × average check, to the
+    kopeck); each of ``managers`` sells an equal part of it against an equal part of ``target`` and is paid
+    by each scheme. Keys: ``won``, ``revenue``, ``attainment``, ``sales``, ``plan`` and, per scheme
+    ``<key>_total`` (one manager's pay), ``<key>_payroll`` and ``<key>_cost`` (payroll / revenue, which
+    means nothing without revenue)."""
+    won = steps.let("won", funnel_reached(lead_flow, conversions)[-1])
+    revenue = steps.let("revenue", kopecks(won * avg_check))
+    out: dict[str, Value] = {
+        "won": won,
+        "revenue": revenue,
+        "attainment": steps.let("attainment", revenue / target),
+    }
+    sales = out["sales"] = steps.let("sales", kopecks(revenue / managers))
+    plan = out["plan"] = steps.let("plan", kopecks(target / managers))
+    for key, scheme in schemes.items():
+        own = steps.scoped(f"{key}_")
+        base, plan_base = sales, plan
+        if scheme.margin_rate is not None:
+            base = own.let("sales_base", kopecks(sales * scheme.margin_rate))
+            plan_base = own.let("plan_base", kopecks(plan * scheme.margin_rate))
+        pay = pay_formula(scheme.terms, base, plan_base, own)
+        out[f"{key}_total"] = pay["total"]
+        payroll = out[f"{key}_payroll"] = own.let("payroll", pay["total"] * managers)
+        out[f"{key}_cost"] = own.let("cost", payroll / maximum(revenue, KOPECK))  # shown only with revenue
+    return out
+
+
+def _exact(value: float) -> Decimal:
+    return Decimal(str(value))
+
+
 def evaluate(scenario: PlanScenario, scheme: PayScheme, managers: int) -> ScenarioOutcome:
     """Revenue, attainment, one manager's pay, the payroll and the cost of sales of a scenario."""
     if managers < 1:
         raise ValueError("expected at least one manager")
     if not scenario.target > 0:
         raise ValueError("the monthly target must be above zero")
-    result = forecast(scenario.funnel)
+    forecast(scenario.funnel)  # refuses impossible funnel values
     own = scheme_with(scheme, scenario)
-    revenue = money(result.revenue)
-    pay = monthly_pay(own, money(revenue / managers), money(Decimal(str(scenario.target)) / managers))
-    payroll = pay.total * managers
+    out = scenario_formula(
+        _exact(scenario.lead_flow),
+        tuple(_exact(c) for c in scenario.conversions),
+        _exact(scenario.avg_check),
+        _exact(scenario.target),
+        managers,
+        {"now": SchemeInScenario(scheme_terms(own))},
+        Steps(),
+    )
+    pay = monthly_pay(own, out["sales"], out["plan"])  # type: ignore[arg-type]
+    revenue = Decimal(out["revenue"])
     return ScenarioOutcome(
         float(revenue),
-        result.won,
-        float(revenue) / scenario.target,
+        float(out["won"]),
+        float(out["attainment"]),
         pay,
-        payroll,
-        float(payroll / revenue) if revenue > 0 else None,
+        pay.total * managers,
+        float(pay.total * managers / revenue) if revenue > 0 else None,
     )
 
 

@@ -46,6 +46,7 @@ class BatchJob:
     formats: tuple[str, ...] = ("html", "pdf")
     locale: str | None = None
     anonymize: bool = False
+    interactive: bool = True
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def plan_jobs(
     formats: tuple[str, ...] = ("html", "pdf"),
     locale: str | None = None,
     anonymize: bool = False,
+    interactive: bool = True,
 ) -> list[BatchJob]:
     """One job per client folder; with ``out`` each client's reports go to ``out/<slug>/``.
 
@@ -123,7 +125,7 @@ def plan_jobs(
             )
         seen[slug] = client_dir
         target = Path(out).resolve() / slug if out else None
-        jobs.append(BatchJob(client_dir, slug, target, as_of, tuple(formats), locale, anonymize))
+        jobs.append(BatchJob(client_dir, slug, target, as_of, tuple(formats), locale, anonymize, interactive))
     if not jobs:
         raise ConfigError("batch", ["expected at least one client folder (CLIENT_DIR ... or --all FOLDER)"])
     return jobs
@@ -152,6 +154,7 @@ def run_job(job: BatchJob) -> JobOutcome:
             locale=job.locale,
             as_of=job.as_of,
             anonymize=job.anonymize,
+            interactive=job.interactive,
         )
     except Exception as error:
         out_dir = job.out or default_out_dir(job.client_dir, job.as_of)

@@ -125,6 +125,13 @@ def main() -> None:
     help="Re-audit: add a progress section comparing this run with an earlier run's metrics.json "
     "(without a path: the client's latest earlier run under CLIENT_DIR/reports).",
 )
+@click.option(
+    "--interactive/--no-interactive",
+    default=True,
+    show_default=True,
+    help="The live what-if in report.html (sliders that run in the browser, offline). --no-interactive: "
+    "a report with no script at all, for mail filters that strip scripts; the section keeps its static view.",
+)
 @_guarded
 def audit(
     client_dir: Path,
@@ -135,6 +142,7 @@ def audit(
     quiet: bool,
     anonymize: bool,
     compare: str | None,
+    interactive: bool,
 ) -> None:
     """Audit CLIENT_DIR and write report.html, report.pdf, metrics.json and the executed notebook."""
     started = _started_at()
@@ -156,6 +164,7 @@ def audit(
         progress_bar=not quiet,
         anonymize=anonymize,
         compare=compare,
+        interactive=interactive,
     )
     if not quiet:
         click.echo(
@@ -192,6 +201,9 @@ def audit(
 )
 @click.option("--as-of", help="Report date YYYY-MM-DD (default: today).")
 @click.option("--anonymize", is_flag=True, help="Pseudonyms for manager and customer names, as in audit.")
+@click.option(
+    "--interactive/--no-interactive", default=True, show_default=True, help="The live what-if, as in audit."
+)
 @click.option("--quiet", is_flag=True, help="No progress lines; print the table only.")
 @_guarded
 def batch(
@@ -204,6 +216,7 @@ def batch(
     locale: str | None,
     as_of: str | None,
     anonymize: bool,
+    interactive: bool,
     quiet: bool,
 ) -> None:
     """Audit many clients at once, each in its own kernel, and write a portfolio page over them.
@@ -223,6 +236,7 @@ def batch(
         formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
         locale=locale,
         anonymize=anonymize,
+        interactive=interactive,
     )
     target = portfolio_dir(folders, report_date, out)
     if not quiet:

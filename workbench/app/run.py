@@ -107,10 +107,12 @@ def run_audit(
     kernel_name: str = "python3",
     anonymize: bool = False,
     compare: Path | str | None = None,
+    interactive: bool = True,
 ) -> RunResult:
     """Audit ``client_dir`` and write report.html / report.pdf, metrics.json, the executed notebook and
     the quarantined rows into ``out`` (default ``<client>/reports/<date>/``). With ``anonymize``, manager
-    and customer names are pseudonyms in every output; the key stays in the client folder."""
+    and customer names are pseudonyms in every output; the key stays in the client folder. Without
+    ``interactive`` the HTML has no live what-if and no script at all."""
     from papermill.exceptions import PapermillExecutionError
 
     step = step or (lambda _message: None)
@@ -153,6 +155,7 @@ def run_audit(
         "as_of": report_date.isoformat(),
         "anonymize": anonymize,
         "compare": str(compare or ""),
+        "interactive": interactive,
     }
     stopping: list[threading.Thread] = []
     try:

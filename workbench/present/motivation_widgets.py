@@ -19,6 +19,7 @@ from workbench.analysis.scenario import (
     compare_scenarios,
     evaluate,
 )
+from workbench.audit import scenario_managers
 from workbench.config import PayScheme
 from workbench.errors import ConfigError
 from workbench.io.scenarios import make_scenario, save_scenario
@@ -36,10 +37,7 @@ def baseline_of(audit: Any) -> PlanScenario | None:
 
 def managers_of(audit: Any) -> int:
     """The number of managers a scenario splits the department's revenue and target between."""
-    current = audit.motivation.current if audit.motivation is not None else None
-    if current is not None:
-        return max(1, len(current.managers))
-    return max(1, len(audit.decomposition.managers) if audit.decomposition is not None else 1)
+    return scenario_managers(audit)
 
 
 def readout(t: Messages, base: ScenarioOutcome, now: ScenarioOutcome) -> str:

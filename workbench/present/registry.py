@@ -31,13 +31,14 @@ class SectionSpec:
     metrics: str | None = None  # its key in metrics.json
     in_contents: bool = True
     optional: bool = False  # shown (and listed in the contents) only when the audit has its result
+    options: tuple[str, ...] = ()  # report options the view takes as keyword arguments
 
     def shown(self, audit: Any) -> bool:
         """Whether this audit has the section (an optional one needs its result)."""
         return not self.optional or audit is None or getattr(audit, self.result or "", None) is not None
 
     @property
-    def view_function(self) -> Callable[[Messages, Any], dict[str, Any]]:
+    def view_function(self) -> Callable[..., dict[str, Any]]:
         return _load(self.view)
 
 
@@ -75,6 +76,14 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "motivation",
     ),
     SectionSpec(
+        "whatif",
+        "workbench.present.whatif_section:whatif_section",
+        "whatif.html.j2",
+        "whatif",
+        optional=True,
+        options=("interactive",),
+    ),
+    SectionSpec(
         "activity", "workbench.present.sections:activity_section", "activity.html.j2", "activity", "activity"
     ),
     SectionSpec(
@@ -93,7 +102,7 @@ BY_ID = {spec.id: spec for spec in SECTIONS}
 
 
 @cache
-def _load(path: str) -> Callable[[Messages, Any], dict[str, Any]]:
+def _load(path: str) -> Callable[..., dict[str, Any]]:
     module, name = path.split(":")
     return getattr(import_module(module), name)
 
@@ -112,10 +121,16 @@ def contents_view(t: Messages, audit: Any) -> dict[str, Any]:
 
 
 def render_section(
-    section_id: str, t: Messages, audit: Any, metadata: dict[str, Any] | None = None
+    section_id: str,
+    t: Messages,
+    audit: Any,
+    metadata: dict[str, Any] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> Section:
-    """Render one declared section of ``audit`` in the locale of ``t``."""
+    """Render one declared section of ``audit`` in the locale of ``t``; the section's declared
+    ``options`` are taken from ``options`` when given there."""
     declared = spec(section_id)
-    section = render(declared.template, t, **declared.view_function(t, audit))
+    chosen = {k: v for k, v in (options or {}).items() if k in declared.options}
+    section = render(declared.template, t, **declared.view_function(t, audit, **chosen))
     section.metadata = metadata
     return section

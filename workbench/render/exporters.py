@@ -11,9 +11,10 @@ from typing import Any
 
 from nbconvert.exporters import Exporter, HTMLExporter
 from nbformat import NotebookNode
-from traitlets import default
+from traitlets import Bool, default
 
 from workbench.errors import RunError, WorkbenchError
+from workbench.render.page_scripts import finish_page
 from workbench.render.pdf import html_to_pdf
 from workbench.resources import nbconvert_templates_dir
 
@@ -91,6 +92,9 @@ class WorkbenchHTMLExporter(HTMLExporter):
     """Self-contained HTML report: no code, prompts, streams or tracebacks; A4 print CSS inline."""
 
     export_from_notebook = "Workbench report (HTML)"
+    live_scripts = Bool(True, help="run the live what-if in the page (False: a page with no script)").tag(
+        config=True
+    )
 
     @default("template_name")
     def _template_name_default(self) -> str:
@@ -123,7 +127,8 @@ class WorkbenchHTMLExporter(HTMLExporter):
             nb.metadata["title"] = title
         if lang:
             self.language_code = lang
-        return super().from_notebook_node(nb, resources, **kw)
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        return finish_page(html, live=self.live_scripts), resources
 
 
 class WorkbenchPDFExporter(Exporter):
@@ -139,7 +144,7 @@ class WorkbenchPDFExporter(Exporter):
     def from_notebook_node(
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[bytes, dict[str, Any]]:
-        html_exporter = WorkbenchHTMLExporter(config=self.config, parent=self)
+        html_exporter = WorkbenchHTMLExporter(config=self.config, parent=self, live_scripts=False)
         html, resources = html_exporter.from_notebook_node(nb, resources, **kw)
         resources["output_extension"] = ".pdf"
         return html_to_pdf(html), resources

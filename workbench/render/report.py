@@ -25,12 +25,15 @@ from workbench.render.paths import relative_to_client
 class Report:
     """One client's audit report, section by section."""
 
-    def __init__(self, audit: Audit, locale: str, parameters: dict[str, Any] | None = None):
+    def __init__(
+        self, audit: Audit, locale: str, parameters: dict[str, Any] | None = None, interactive: bool = True
+    ):
         if locale not in LOCALES:
             raise ConfigError("parameters", [f"locale: expected one of {', '.join(LOCALES)}, got {locale!r}"])
         self.audit = audit
         self.locale = locale
         self.parameters = parameters or {}
+        self.interactive = interactive  # the live what-if in the HTML (False: no script in the report)
         self.t = Messages(locale, audit.config.currency)
 
     @classmethod
@@ -41,6 +44,7 @@ class Report:
         as_of: str = "",
         anonymize: bool = False,
         compare: str = "",
+        interactive: bool = True,
         **extra: Any,
     ) -> Report:
         """Build the report from the notebook's parameters (empty locale = the client's own)."""
@@ -62,12 +66,13 @@ class Report:
             "locale": locale,
             "as_of": as_of,
             "anonymize": bool(anonymize),
+            "interactive": bool(interactive),
             **({"compare": compare} if compare else {}),
             **extra,
         }
         if "output_dir" in parameters:
             parameters["output_dir"] = relative_to_client(parameters["output_dir"], folder)
-        return cls(audit, locale or audit.config.locale, parameters)
+        return cls(audit, locale or audit.config.locale, parameters, bool(interactive))
 
     @property
     def title(self) -> str:
@@ -82,7 +87,7 @@ class Report:
         metadata = (
             {"workbench": {"title": self.title, "lang": self.locale}} if section_id == "cover" else None
         )
-        return render_section(section_id, self.t, self.audit, metadata)
+        return render_section(section_id, self.t, self.audit, metadata, {"interactive": self.interactive})
 
     def all(self) -> list[Section]:
         """The whole report in order."""

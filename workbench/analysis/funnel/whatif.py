@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from workbench.analysis.expr import Value
 from workbench.analysis.funnel.conversion import FunnelResult
 
 
@@ -35,15 +36,21 @@ class Forecast:
     revenue: float
 
 
+def funnel_reached(lead_flow: Value, conversions: tuple[Value, ...]) -> list[Value]:
+    """Deals reaching each stage a month, the won step last: one formula for Python and the page."""
+    reached = [lead_flow]
+    for rate in conversions:
+        reached.append(reached[-1] * rate)
+    return reached
+
+
 def forecast(scenario: FunnelScenario) -> Forecast:
     """Deals reaching each stage, won deals and revenue a month."""
     if not (scenario.lead_flow >= 0 and scenario.avg_check >= 0):  # also refuses NaN
         raise ValueError("lead flow and average check must be numbers, not negative or missing")
     if any(not 0 <= c <= 1 for c in scenario.conversions):
         raise ValueError("a conversion is a share between 0 and 1")
-    reached = [scenario.lead_flow]
-    for rate in scenario.conversions:
-        reached.append(reached[-1] * rate)
+    reached = funnel_reached(scenario.lead_flow, scenario.conversions)
     won = reached[-1]
     return Forecast(tuple(reached), won, won * scenario.avg_check)
 
