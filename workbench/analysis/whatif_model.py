@@ -275,13 +275,13 @@ def build_model(
             "count",
         ),
     ]
+    inputs.append(_money_input("avg_check", "funnel", "avg_check", now.avg_check, 1000))
     for k, rate in enumerate(now.conversions):
         inputs.append(
             _pct_input(
                 f"conv_{k}", "conversion", "conversion", rate, 0, 1, 0.1, stage=stages[k], next=stages[k + 1]
             )
         )
-    inputs.append(_money_input("avg_check", "funnel", "avg_check", now.avg_check, 1000))
     slots: list[SchemeSlot] = []
     if target and target > 0 and current is not None:
         inputs.append(

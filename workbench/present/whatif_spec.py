@@ -108,6 +108,7 @@ def whatif_spec(t: Messages, model: WhatIfModel, locale: dict[str, Any]) -> dict
     params += [alt.param(name=name, expr=to_vega(e)) for name, e in steps.recorded]
     spec = alt.vconcat(*charts, spacing=24).add_params(*params).resolve_legend(color="independent")
     spec = spec.to_dict()
+    spec.pop("$schema", None)  # a URL the page never needs
     spec["config"] = {
         "locale": {"number": locale},
         "font": "DejaVu Sans, Arial, sans-serif",
