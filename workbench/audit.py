@@ -19,6 +19,7 @@ from workbench.findings.layers import LayerStatus, layer_statuses
 from workbench.io.load import ClientData, load_client
 from workbench.io.load import Progress as LoadProgress
 from workbench.io.previous_run import read_metrics
+from workbench.serialize import json_omit
 
 FUNNEL_DATA_CODES = frozenset({"data_no_history", "data_lost_stage_unknown"})
 
@@ -31,8 +32,12 @@ class Audit(AuditResult):
     layers: list[LayerStatus] = field(default_factory=list)
     scenarios: list[ScenarioResult] = field(default_factory=list)  # today and the saved what-if scenarios
     progress: Progress | None = None  # the comparison with an earlier run (a re-audit)
-    whatif: WhatIfModel | None = None  # the report's what-if: its sliders and formulas
-    whatif_presets: list[Preset] = field(default_factory=list)  # today and the saved scenarios that fit
+    # the report's what-if (its sliders and formulas) and its presets: today and the saved scenarios that fit;
+    # metrics.json says what the section holds (render.metrics), not the model's objects
+    whatif: WhatIfModel | None = field(default=None, metadata=json_omit("laid out as metrics 'whatif'"))
+    whatif_presets: list[Preset] = field(
+        default_factory=list, metadata=json_omit("their names are in metrics 'whatif.presets'")
+    )
 
 
 def conclude(result: AuditResult, previous: tuple[Snapshot, str] | None = None) -> Audit:

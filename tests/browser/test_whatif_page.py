@@ -30,10 +30,8 @@ READY = "document.documentElement.dataset.wbWhatif === 'ready'"
 def number(text: str, locale: str = "ru") -> float:
     """A figure as the page writes it (``1 856 418 ₽``, ``91,0 %``, ``₽1,856,418``) as a number."""
     kept = re.sub(r"[^0-9,.\-−]", "", text).replace("−", "-")
-    if locale == "ru":
-        kept = kept.replace(".", "").replace(",", ".")
-    else:
-        kept = kept.replace(",", "")
+    decimal_comma = locale == "ru"
+    kept = kept.replace(".", "").replace(",", ".") if decimal_comma else kept.replace(",", "")
     return float(kept)
 
 
@@ -104,7 +102,9 @@ def test_the_page_runs_offline_with_no_request_error_or_policy_violation(report,
         assert page.evaluate("document.documentElement.className") == "js"
         assert page.evaluate("getComputedStyle(document.querySelector('.wb-live')).display") == "block"
         assert page.evaluate("getComputedStyle(document.querySelector('.wb-static')).display") == "none"
-        sliders = page.evaluate("[...document.querySelectorAll('.wb-live input[type=range]')].map(i => i.name)")
+        sliders = page.evaluate(
+            "[...document.querySelectorAll('.wb-live input[type=range]')].map(i => i.name)"
+        )
         assert sorted(sliders) == sorted(i.name for i in model.inputs)
         assert_agrees(page, model)
 
@@ -120,12 +120,16 @@ def test_every_slider_dragged_gives_the_python_models_numbers(report, open_page,
             selector = f'.wb-live input[name="{i.name}"]'
             start = page.evaluate(f"wbWhatIf.signal({i.name!r})")
             here = (start - i.low) / (i.high - i.low)
-            page.drag_range(selector, next(f for f in iter(lambda: rng.uniform(0.05, 0.95), None) if abs(f - here) > 0.15))
+            page.drag_range(
+                selector, next(f for f in iter(lambda: rng.uniform(0.05, 0.95), None) if abs(f - here) > 0.15)
+            )
             moved = page.evaluate(f"wbWhatIf.signal({i.name!r})")
             assert moved != start, f"dragging {i.name} moved nothing"
             assert moved == pytest.approx(float(page.evaluate(f"document.querySelector('{selector}').value")))
             readout = page.evaluate(f"document.querySelector('output[data-name=\"{i.name}\"]').textContent")
-            assert readout and not re.search(r"\d{5}", readout), f"{i.name}: readout {readout!r} not formatted"
+            assert readout and not re.search(r"\d{5}", readout), (
+                f"{i.name}: readout {readout!r} not formatted"
+            )
             assert_agrees(page, model)
         after = page.evaluate(OUTPUTS_JS)
         page.screenshot(tmp_path / "after.png", ".wb-live")
@@ -155,7 +159,7 @@ def test_saved_scenarios_are_presets_and_reset_brings_back_today(report, open_pa
         options = page.evaluate("[...document.querySelectorAll('#wb-wi-preset option')].map(o => o.text)")
         assert options == ["Сегодня", "Больше лидов"]
         page.set_input("#wb-wi-preset", "1")
-        page.wait_for(f"wbWhatIf.signal('now_base_salary') === 40000")
+        page.wait_for("wbWhatIf.signal('now_base_salary') === 40000")
         assert page.evaluate("wbWhatIf.signal('lead_flow')") == pytest.approx(
             round(model.baseline()["lead_flow"] * 1.2, 1)
         )
@@ -216,4 +220,3 @@ def test_without_the_live_part_the_report_has_no_script_and_shows_the_static_twi
         shown = "getComputedStyle(document.querySelector('.wb-static img')).display"
         assert page.evaluate(shown) != "none"
         assert page.evaluate("document.querySelector('.wb-static img').naturalWidth") > 300
-

@@ -148,7 +148,7 @@ def test_the_comparison_sees_a_lost_key_and_a_changed_value():
 
 
 def test_the_demo_document_follows_the_schema(document):
-    assert document["schema_version"] == SCHEMA_VERSION == "1.3.0"
+    assert document["schema_version"] == SCHEMA_VERSION == "1.4.0"
     assert schema()["properties"]["schema_version"]["examples"] == [SCHEMA_VERSION]
     validate_metrics(json.loads(json.dumps(document)))
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from workbench import __version__
 from workbench.analysis.customers.abc import AbcResult
+from workbench.analysis.whatif_model import MODEL_VERSION
 from workbench.audit import Audit
 from workbench.findings.model import HORIZONS
 from workbench.present.finding_text import finding_texts
@@ -28,13 +29,13 @@ from workbench.present.i18n import Messages
 from workbench.resources import schema_path
 from workbench.serialize import encode
 
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 
 # Audit fields placed by build_metrics; any other field goes to the top level under its name.
 AUDIT_PLACED = frozenset(
     {"data", "funnel", "funnel_time", "weekly", "velocity", "reasons", "cohorts", "abc", "customers"}
     | {"plan", "activity", "findings", "as_of", "decomposition", "capacity", "forecast", "intake"}
-    | {"dips", "time_by_group", "activity_quality"}
+    | {"dips", "time_by_group", "activity_quality", "whatif", "whatif_presets"}
 )
 # CustomerBase fields placed by _abc (names, the customers file's names, on purpose nowhere); any other
 # field goes into ``abc`` under its name.
@@ -91,6 +92,7 @@ def build_metrics(audit: Audit, parameters: dict[str, Any], locale: str | None =
         "findings": [{**encode(f, "finding"), **finding_texts(t, f)} for f in audit.findings],
         "action_plan": action_plan(audit, t),
         "intake": _intake(audit, t),
+        "whatif": _whatif(audit, parameters),
     }
     rest = {f.name: getattr(audit, f.name) for f in dataclasses.fields(audit) if f.name not in AUDIT_PLACED}
     return encode(document | rest, "metrics")
@@ -111,6 +113,28 @@ def _plan(audit: Audit) -> dict[str, Any]:
         "decomposition": decomposition,
         "capacity": encode(audit.capacity, "capacity"),
         "forecast": encode(audit.forecast, "forecast"),
+    }
+
+
+def _whatif(audit: Audit, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The report's what-if: whether the section is there and live, the model's version, its sliders at
+    today's values with their ranges, today's figures, and the saved scenarios offered as presets."""
+    model = audit.whatif
+    if model is None:
+        return {"present": False, "interactive": False, "model_version": None}
+    today = model.evaluate(model.baseline())
+    return {
+        "present": True,
+        "interactive": bool(parameters.get("interactive", True)),
+        "model_version": MODEL_VERSION,
+        "managers": model.managers,
+        "schemes": [s.name for s in model.schemes],
+        "inputs": [
+            {"name": i.name, "group": i.group, "unit": i.unit, "value": i.value, "min": i.low, "max": i.high}
+            for i in model.inputs
+        ],
+        "today": {k: float(v) for k, v in today.items()},
+        "presets": [p.name for p in audit.whatif_presets if p.name],
     }
 
 
