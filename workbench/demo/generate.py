@@ -14,7 +14,8 @@ Files it writes, in the formats real exports come in:
 - ``data/customers.csv``: the CRM's companies with the consultant's estimate of their potential;
 - ``data/activities.csv``: weekly calls, meetings and proposals per manager (wide form, ';');
 - ``data/plans.xlsx``: monthly revenue and deal plans per manager (monthly only);
-- ``client.yaml``, ``intake.yaml`` and ``README.md``.
+- ``client.yaml``, ``intake.yaml`` (the questionnaire's answers), ``scenarios.yaml`` (two saved what-if
+  scenarios) and ``README.md``.
 """
 
 from __future__ import annotations
@@ -768,6 +769,8 @@ def generate_demo(
     )
     (dest / "client.yaml").write_text(_client_yaml(name), encoding="utf-8")
     (dest / "intake.yaml").write_text(_intake_yaml(), encoding="utf-8")
+    scenarios = (Path(__file__).parent / "templates" / "scenarios.yaml").read_text(encoding="utf-8")
+    (dest / "scenarios.yaml").write_text(scenarios, encoding="utf-8")
     (dest / "README.md").write_text(_readme(size, customers), encoding="utf-8")
     return dest
 
