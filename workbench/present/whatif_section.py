@@ -20,7 +20,7 @@ from workbench.analysis.whatif_model import MODEL_VERSION, Input, Preset, WhatIf
 from workbench.present.i18n import Messages
 from workbench.present.whatif_spec import VEGA_LOCALES, input_label, scheme_label, whatif_spec
 
-VEGA_LITE_VERSION = "6.4"
+VEGA_LITE_VERSION = "6.4"  # of the specifications, the renderer's SVG and the page's runtime alike
 
 
 def script_json(value: Any) -> str:
@@ -36,6 +36,14 @@ def vega_number_locale(lang: str) -> dict[str, Any]:
     import vl_convert
 
     return vl_convert.get_format_locale(VEGA_LOCALES.get(lang, "en-US"))
+
+
+def warm_up() -> None:
+    """Start the renderer (its first drawing takes a few seconds): called in a background thread while
+    the audit is computed, so that the section's drawing does not wait for it."""
+    import vl_convert
+
+    vl_convert.vegalite_to_svg({"mark": "point"}, vl_version=VEGA_LITE_VERSION)
 
 
 def static_svg(spec: dict[str, Any]) -> str:

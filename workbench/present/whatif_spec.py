@@ -1,5 +1,5 @@
-"""The report's live what-if as a Vega-Lite specification: sliders bound to the page's own fieldsets,
-every figure of the scenario as a named signal, the funnel and the payout curves.
+"""The report's live what-if as a Vega-Lite specification, built as plain data: sliders bound to the
+page's own fieldsets, every figure of the scenario as a named signal, the funnel and the payout curves.
 
 Every figure is an expression generated from the Python model
 (:class:`workbench.analysis.whatif_model.WhatIfModel`); nothing here computes.
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-
-import altair as alt
 
 from workbench.analysis.expr import Steps, Value, field, to_vega, var
 from workbench.analysis.funnel.whatif import funnel_reached
@@ -33,61 +31,79 @@ def scheme_label(t: Messages, name: str | None) -> str:
     return t("live_whatif.current_scheme") if name is None else name
 
 
-def _param(t: Messages, i: Input) -> alt.Parameter:
-    return alt.param(
-        name=i.name,
-        value=i.value,
-        bind=alt.binding_range(
-            min=i.low, max=i.high, step=i.step, name=input_label(t, i), element=f"#wb-wi-{i.group}"
-        ),
-    )
+def _param(t: Messages, i: Input) -> dict[str, Any]:
+    bind = {"input": "range", "min": i.low, "max": i.high, "step": i.step, "name": input_label(t, i)}
+    return {"name": i.name, "value": i.value, "bind": bind | {"element": f"#wb-wi-{i.group}"}}
 
 
-def _funnel(t: Messages, model: WhatIfModel, reached: list[Value], today: list[Value]) -> alt.Chart:
+def _quantity(name: str, **extra: Any) -> dict[str, Any]:
+    return {"field": name, "type": "quantitative", **extra}
+
+
+def _funnel(t: Messages, model: WhatIfModel, reached: list[Value], today: list[Value]) -> dict[str, Any]:
+    """Deals a month reaching each stage in the scenario (bars) and today (marks)."""
     stages = model.stages
-    values = [{"k": k, "stage": s, "today": float(today[k])} for k, s in enumerate(stages)]
     pick = "0"
     for k in reversed(range(len(stages))):
         pick = f"(datum.k === {k} ? {to_vega(reached[k])} : {pick})"
-    base = alt.Chart(alt.Data(values=values, name="funnel")).transform_calculate(reached=pick)
-    y = alt.Y("stage:N", sort=alt.SortField("k"), title=None, axis=alt.Axis(labelLimit=220))
-    x = alt.X("reached:Q", title=t("live_whatif.funnel_axis"), axis=alt.Axis(tickCount=5))
-    bars = base.mark_bar(color="#1f4e79", height=ROW - 5).encode(y=y, x=x)
-    ticks = base.mark_tick(color="#d9822b", thickness=2, size=ROW - 2).encode(y=y, x="today:Q")
-    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(
-        y=y, x=x, text=alt.Text("reached:Q", format=",.1f")
-    )
-    return (bars + ticks + labels).properties(
-        width=WIDTH - 230, height=ROW * len(stages), title=t("live_whatif.funnel_title")
-    )
+    x = _quantity("reached", title=t("live_whatif.funnel_axis"), axis={"tickCount": 5})
+    return {
+        "title": t("live_whatif.funnel_title"),
+        "width": WIDTH - 230,
+        "height": ROW * len(stages),
+        "data": {"values": [{"k": k, "stage": s, "today": float(today[k])} for k, s in enumerate(stages)]},
+        "transform": [{"calculate": pick, "as": "reached"}],
+        "encoding": {
+            "y": {"field": "stage", "type": "nominal", "sort": {"field": "k"}, "title": None},
+        },
+        "layer": [
+            {"mark": {"type": "bar", "color": "#1f4e79", "height": ROW - 5}, "encoding": {"x": x}},
+            {
+                "mark": {"type": "tick", "color": "#d9822b", "thickness": 2, "size": ROW - 2},
+                "encoding": {"x": _quantity("today")},
+            },
+            {
+                "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 11},
+                "encoding": {"x": _quantity("reached"), "text": _quantity("reached", format=",.1f")},
+            },
+        ],
+    }
 
 
-def _curve(t: Messages, model: WhatIfModel) -> alt.Chart:
+def _curve(t: Messages, model: WhatIfModel) -> dict[str, Any]:
     """Each scheme's pay of one manager over attainment 0-150 % of the scenario's plan."""
     steps = Steps(as_fields=True)
     pays = model.curve({i.name: var(i.name) for i in model.inputs}, field("a") / 100, var("plan"), steps)
-    chart = alt.Chart(alt.sequence(0, 150 + CURVE_STEP, CURVE_STEP, as_="a"))
-    for name, e in steps.recorded:
-        chart = chart.transform_calculate(**{name: to_vega(e)})
     names = {f"pay_{s.key}": scheme_label(t, s.name) for s in model.schemes}
-    chart = chart.transform_calculate(**{f"pay_{k}": to_vega(e) for k, e in pays.items()})
     label = "''"
     for key, name in reversed(list(names.items())):
         label = f"(datum.key === {json.dumps(key)} ? {json.dumps(name)} : {label})"
-    chart = chart.transform_fold(list(names), as_=["key", "pay"]).transform_calculate(scheme=label)
-    colours = alt.Scale(domain=list(names.values()), range=SCHEME_COLOURS[: len(names)])
-    lines = chart.mark_line().encode(
-        x=alt.X("a:Q", title=t("live_whatif.curve_x"), scale=alt.Scale(domain=[0, 150], nice=False)),
-        y=alt.Y("pay:Q", title=t("live_whatif.curve_y"), axis=alt.Axis(format=",.0f")),
-        color=alt.Color("scheme:N", scale=colours, legend=alt.Legend(orient="top", title=None)),
-    )
-    now = (
-        alt.Chart(alt.Data(values=[{}]))
-        .transform_calculate(x="min(attainment * 100, 150)")
-        .mark_rule(color="#999", strokeDash=[4, 3])
-        .encode(x="x:Q")
-    )
-    return (lines + now).properties(width=WIDTH - 60, height=220, title=t("live_whatif.curve_title"))
+    transform = [{"calculate": to_vega(e), "as": name} for name, e in steps.recorded]
+    transform += [{"calculate": to_vega(e), "as": f"pay_{k}"} for k, e in pays.items()]
+    transform += [{"fold": list(names), "as": ["key", "pay"]}, {"calculate": label, "as": "scheme"}]
+    colours = {"domain": list(names.values()), "range": SCHEME_COLOURS[: len(names)]}
+    lines = {
+        "data": {"sequence": {"start": 0, "stop": 150 + CURVE_STEP, "step": CURVE_STEP, "as": "a"}},
+        "transform": transform,
+        "mark": "line",
+        "encoding": {
+            "x": _quantity("a", title=t("live_whatif.curve_x"), scale={"domain": [0, 150], "nice": False}),
+            "y": _quantity("pay", title=t("live_whatif.curve_y"), axis={"format": ",.0f"}),
+            "color": {
+                "field": "scheme",
+                "type": "nominal",
+                "scale": colours,
+                "legend": {"orient": "top", "title": None},
+            },
+        },
+    }
+    now = {
+        "data": {"values": [{}]},
+        "transform": [{"calculate": "min(attainment * 100, 150)", "as": "x"}],
+        "mark": {"type": "rule", "color": "#999", "strokeDash": [4, 3]},
+        "encoding": {"x": _quantity("x")},
+    }
+    return {"title": t("live_whatif.curve_title"), "width": WIDTH - 60, "height": 220, "layer": [lines, now]}
 
 
 def whatif_spec(t: Messages, model: WhatIfModel, locale: dict[str, Any]) -> dict[str, Any]:
@@ -105,14 +121,16 @@ def whatif_spec(t: Messages, model: WhatIfModel, locale: dict[str, Any]) -> dict
     if model.schemes:
         charts.append(_curve(t, model))
     params = [_param(t, i) for i in model.inputs]
-    params += [alt.param(name=name, expr=to_vega(e)) for name, e in steps.recorded]
-    spec = alt.vconcat(*charts, spacing=24).add_params(*params).resolve_legend(color="independent")
-    spec = spec.to_dict()
-    spec.pop("$schema", None)  # a URL the page never needs
-    spec["config"] = {
-        "locale": {"number": locale},
-        "font": "DejaVu Sans, Arial, sans-serif",
-        "view": {"stroke": None},
-        "axis": {"labelFontSize": 11, "titleFontSize": 11},
+    params += [{"name": name, "expr": to_vega(e)} for name, e in steps.recorded]
+    return {
+        "params": params,
+        "vconcat": charts,
+        "spacing": 24,
+        "resolve": {"legend": {"color": "independent"}},
+        "config": {
+            "locale": {"number": locale},
+            "font": "DejaVu Sans, Arial, sans-serif",
+            "view": {"stroke": None},
+            "axis": {"labelFontSize": 11, "titleFontSize": 11, "labelLimit": 220},
+        },
     }
-    return spec

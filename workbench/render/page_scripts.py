@@ -17,8 +17,8 @@ from functools import cache
 from pathlib import Path
 
 from workbench.io.atomic import write_text
+from workbench.present.whatif_section import VEGA_LITE_VERSION
 
-VEGA_LITE_VERSION = "6.4"  # the Vega-Lite version of the specifications (Altair's)
 LIVE_MARKER = "data-wb-live"
 PAGE_SCRIPT = Path(__file__).with_name("page") / "whatif.js"
 # The bundle needs only what the page calls: vegaEmbed (which brings Vega, Vega-Lite and the expression

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from workbench.errors import ConfigError
 from workbench.io.atomic import write_csv, write_text, write_xlsx
 from workbench.limits import check_output_folder
 from workbench.parameters import parse_as_of, resolve_client_dir
-from workbench.present import funnel_section
+from workbench.present import funnel_section, whatif_section
 from workbench.present.d_class_list import d_class_frame
 from workbench.present.html import Section
 from workbench.present.i18n import LOCALES, Messages
@@ -53,6 +54,7 @@ class Report:
         if locale and locale not in LOCALES:
             raise ConfigError("parameters", [f"locale: expected one of {', '.join(LOCALES)}, got {locale!r}"])
         folder = resolve_client_dir(client_dir)
+        threading.Thread(target=whatif_section.warm_up, daemon=True).start()  # the what-if's drawing
         audit = build_audit(
             folder,
             parse_as_of(as_of),
