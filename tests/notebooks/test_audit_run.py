@@ -94,6 +94,9 @@ def test_metrics_follow_the_schema_and_the_report(audited):
     reached = [s["reached"] for s in funnel["stages"]]
     assert reached == sorted(reached, reverse=True)
     html = (result.out_dir / "report.html").read_text(encoding="utf-8")
+    # the live what-if runs in the page: its runtime and page script, allowed by hash and nothing else
+    assert metrics["whatif"]["present"] and metrics["whatif"]["interactive"]
+    assert "data-wb-live" in html and html.count("<script>") == 2 and "'unsafe-eval'" not in html
     assert metrics["findings"], "the small demo client has planted problems"
     for finding in metrics["findings"]:
         title = finding["title"].replace("«", "&laquo;").replace("»", "&raquo;")
@@ -172,7 +175,7 @@ def test_data_that_check_refuses_stops_before_the_notebook(small_client, tmp_pat
 
 def test_a_re_audit_compares_with_the_latest_earlier_run(audited):
     client, first, _ = audited
-    second = run_audit(client, as_of="2026-12-23", formats=("html",), compare="latest")
+    second = run_audit(client, as_of="2026-12-23", formats=("html",), compare="latest", interactive=False)
     assert second.out_dir == client / "reports" / "2026-12-23"
     metrics = json.loads((second.out_dir / "metrics.json").read_text(encoding="utf-8"))
     validate_metrics(metrics)
@@ -183,6 +186,9 @@ def test_a_re_audit_compares_with_the_latest_earlier_run(audited):
     assert metrics["run"]["parameters"]["compare"] == progress["source"]
     html = (second.out_dir / "report.html").read_text(encoding="utf-8")
     assert 'id="progress"' in html and "Динамика после прошлого аудита" in html
+    # --no-interactive: the what-if keeps its static twin and the page has no script at all
+    assert "<script" not in html and 'id="whatif"' in html and "script-src 'none'" in html
+    assert metrics["whatif"]["present"] and not metrics["whatif"]["interactive"]
     first_metrics = json.loads((first.out_dir / "metrics.json").read_text(encoding="utf-8"))
     assert first_metrics["progress"] is None
 

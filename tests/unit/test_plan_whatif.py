@@ -45,9 +45,10 @@ def test_scenario_refuses_impossible_values():
 
 @pytest.fixture
 def client(tmp_path, repo):
-    """A writable copy of the demo's client.yaml folder (the scenarios file goes there)."""
+    """A writable copy of the demo client without its saved scenarios (the tests save their own)."""
     target = tmp_path / "demo"
     shutil.copytree(repo / "clients" / "demo", target)
+    (target / "scenarios.yaml").unlink()
     return target
 
 
