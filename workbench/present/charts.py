@@ -19,6 +19,7 @@ from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import FuncFormatter
+from PIL import Image
 
 from workbench.present.fmt import Formatter
 
@@ -32,6 +33,8 @@ MUTED = "#9aa5b1"
 LIGHT = "#dde3ea"
 FULL_WIDTH = 7.0  # inches: the printable width of an A4 page at the report's margins
 DPI = 150
+# Colours of a chart's PNG: 128 keep every flat colour of the report's charts exact (measured on the demo)
+PALETTE_COLOURS = 128
 
 CONVERSION_CMAP = LinearSegmentedColormap.from_list("conversion", ["#f4d6d2", "#f7f4ea", "#d3e6d9"])
 
@@ -73,15 +76,40 @@ def to_data_uri(ax: Axes, crop: bool = True) -> str:
     """Render the Axes' figure to a PNG data URI and close it.
 
     ``crop`` trims the figure to its content (a second drawing pass); small multiples laid out with
-    ``tight_layout`` do not need it.
+    ``tight_layout`` do not need it. The PNG is at :data:`DPI` (the print resolution: a chart prints at the
+    page's width) with a palette of :data:`PALETTE_COLOURS` colours, see :func:`palette_png`.
     """
     fig = ax.figure
     buffer = io.BytesIO()
     fig.savefig(
-        buffer, format="png", dpi=DPI, bbox_inches="tight" if crop else None, metadata={"Software": None}
+        buffer,
+        format="png",
+        dpi=DPI,
+        bbox_inches="tight" if crop else None,
+        metadata={"Software": None},
+        pil_kwargs={"compress_level": 1},  # decoded again at once: compressing it hard is wasted time
     )
     plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    buffer.seek(0)
+    return "data:image/png;base64," + base64.b64encode(palette_png(Image.open(buffer))).decode("ascii")
+
+
+def palette_png(image: Image.Image) -> bytes:
+    """``image`` flattened on white and re-encoded as a palette PNG: a third of the size of the full-colour
+    PNG for the report's charts, which are a few flat colours and their anti-aliased edges.
+
+    The palette comes from a median cut without dithering, which keeps every flat colour (backgrounds,
+    bars, heatmap cells) exact; only the shades of anti-aliased edges are merged.
+    """
+    if image.mode != "RGB":
+        image = image.convert("RGBA")
+        image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image).convert("RGB")
+    palette = image.quantize(
+        colors=PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
+    out = io.BytesIO()
+    palette.save(out, format="png", optimize=True, dpi=(DPI, DPI))
+    return out.getvalue()
 
 
 def funnel_chart(
