@@ -183,7 +183,7 @@ def test_a_client_string_cannot_break_out_of_the_page(demo_audit, open_page, tmp
     )
     audit.whatif_presets = presets(audit.whatif, [])
     path = export_html(audit, "ru", tmp_path / "report.html")
-    assert path.read_text(encoding="utf-8").count("<script") == 4  # two data blocks and two scripts
+    assert path.read_text(encoding="utf-8").count("<script") == 5  # two data blocks and three scripts
     with open_page(path) as page:
         page.wait_for(READY)
         legends = page.evaluate("[...document.querySelectorAll('.wb-live legend')].map(l => l.textContent)")
@@ -217,6 +217,6 @@ def test_without_the_live_part_the_report_has_no_script_and_shows_the_static_twi
         assert page.problems == []
         assert page.external_requests == []
         assert page.evaluate("document.querySelector('.wb-live')") is None
-        shown = "getComputedStyle(document.querySelector('.wb-static img')).display"
+        shown = "getComputedStyle(document.querySelector('.wb-static svg')).display"
         assert page.evaluate(shown) != "none"
-        assert page.evaluate("document.querySelector('.wb-static img').naturalWidth") > 300
+        assert page.evaluate("document.querySelector('.wb-static svg').getBoundingClientRect().width") > 300

@@ -96,7 +96,7 @@ def test_metrics_follow_the_schema_and_the_report(audited):
     html = (result.out_dir / "report.html").read_text(encoding="utf-8")
     # the live what-if runs in the page: its runtime and page script, allowed by hash and nothing else
     assert metrics["whatif"]["present"] and metrics["whatif"]["interactive"]
-    assert "data-wb-live" in html and html.count("<script>") == 2 and "'unsafe-eval'" not in html
+    assert "data-wb-live" in html and html.count("<script>") == 3 and "'unsafe-eval'" not in html
     assert metrics["findings"], "the small demo client has planted problems"
     for finding in metrics["findings"]:
         title = finding["title"].replace("«", "&laquo;").replace("»", "&raquo;")

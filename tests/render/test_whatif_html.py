@@ -29,7 +29,7 @@ def _csp(html: str) -> str:
 
 def test_every_inline_script_is_allowed_by_its_hash_and_nothing_else_is(demo_html):
     scripts = re.findall(r"<script>(.*?)</script>", demo_html, flags=re.DOTALL)
-    assert len(scripts) == 2
+    assert len(scripts) == 3  # Vega, its expression interpreter, the page script
     csp = _csp(demo_html)
     for script in scripts:
         digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
@@ -60,3 +60,15 @@ def test_a_page_without_the_live_part_gets_no_script_and_a_policy_forbidding_the
     assert policy(["a"]) != policy(["b"])
     with pytest.raises(ValueError, match="head"):
         finish_page("<p>no head</p>", live=True)
+
+
+def test_the_page_runs_the_vega_that_draws_the_static_twin():
+    import vl_convert
+
+    from workbench.render.page_scripts import VEGA_VERSION, live_scripts
+
+    assert vl_convert.get_vega_version() == VEGA_VERSION
+    runtime, interpreter, page = live_scripts()
+    assert f'version="{VEGA_VERSION}"' in runtime or f'"{VEGA_VERSION}"' in runtime
+    assert "window.vegaInterpreter" in interpreter and "import " not in interpreter.split("\n", 6)[-1][:200]
+    assert "vega.View" in page and "eval(" not in page

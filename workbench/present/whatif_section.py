@@ -9,12 +9,13 @@ assumptions and each saved scenario's values and results.
 
 from __future__ import annotations
 
-import base64
 import json
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
+
+from markupsafe import Markup
 
 from workbench.analysis.whatif_model import MODEL_VERSION, Input, Preset, WhatIfModel
 from workbench.present.i18n import Messages
@@ -44,6 +45,15 @@ def warm_up() -> None:
     import vl_convert
 
     vl_convert.vegalite_to_svg({"mark": "point"}, vl_version=VEGA_LITE_VERSION)
+
+
+def vega_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The Vega-Lite specification compiled to Vega, which the page runs without a compiler."""
+    import vl_convert
+
+    compiled = vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE_VERSION)
+    compiled.pop("$schema", None)  # a URL the page never needs
+    return compiled
 
 
 def static_svg(spec: dict[str, Any]) -> str:
@@ -156,12 +166,12 @@ def whatif_section(t: Messages, audit: Any, interactive: bool = True) -> dict[st
     presets: list[Preset] = getattr(audit, "whatif_presets", None) or [Preset("", None, model.baseline())]
     today = model.evaluate(model.baseline())
     spec = whatif_spec(t, model, vega_number_locale(t.locale))
-    svg = base64.b64encode(static_svg(spec).encode("utf-8")).decode("ascii")
+    svg = Markup(static_svg(spec))  # drawn by the renderer, which escapes the client's strings
     actual = model.actual_revenue
     intro_key = "live_whatif.intro" if actual is not None else "live_whatif.intro_no_actual"
     live = None
     if interactive:
-        live = {"spec": script_json(spec), "page": script_json(_page(t, model, presets))}
+        live = {"spec": script_json(vega_spec(spec)), "page": script_json(_page(t, model, presets))}
     return {
         "model": model,
         "model_version": MODEL_VERSION,
@@ -170,7 +180,7 @@ def whatif_section(t: Messages, audit: Any, interactive: bool = True) -> dict[st
         "presets": [p.name or t("live_whatif.preset_today") for p in presets],
         "outputs": [(o, format_output(t, o, today)) for o in outputs(t, model)],
         "live": live,
-        "svg_uri": f"data:image/svg+xml;base64,{svg}",
+        "svg": svg,
         "table": _table(t, model, presets),
     }
 

@@ -1,54 +1,35 @@
 """The scripts of the HTML report and its Content-Security-Policy.
 
-A report with the live what-if carries two inline scripts: the Vega runtime (the bundle shipped inside
-``vl-convert-python``, the same Vega that draws the PDF's static twin) and the page script that runs the
-section (``page/whatif.js``). Nothing is fetched: the policy in the page's ``<meta>`` allows only these
-two scripts by their hashes, no remote source of any kind and no ``eval``. A report without the live
-what-if (``--no-interactive``, the PDF) has no script at all and a policy that forbids them.
+A report with the live what-if carries three inline scripts: the Vega runtime (``page/vendor``: Vega's own
+``vega.min.js`` and the interpreter of its expressions, the same Vega version that draws the PDF's static
+twin inside ``vl-convert-python``) and the page script that runs the section (``page/whatif.js``).
+Nothing is fetched: the policy in the page's ``<meta>`` allows only these scripts by their hashes, no remote
+source of any kind and no ``eval`` (the interpreter evaluates the expressions without it). A report without
+the live what-if (``--no-interactive``, the PDF) has no script at all and a policy that forbids them.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 from functools import cache
 from pathlib import Path
 
-from workbench.io.atomic import write_text
-from workbench.present.whatif_section import VEGA_LITE_VERSION
-
 LIVE_MARKER = "data-wb-live"
-PAGE_SCRIPT = Path(__file__).with_name("page") / "whatif.js"
-# The bundle needs only what the page calls: vegaEmbed (which brings Vega, Vega-Lite and the expression
-# interpreter that lets the page run under a policy without eval).
-BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed;"
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "sales-audit-workbench"
+PAGE = Path(__file__).with_name("page")
+VEGA_VERSION = "6.2.0"
+RUNTIME = (f"vendor/vega-{VEGA_VERSION}.min.js", "vendor/vega-interpreter-2.2.1.js", "whatif.js")
 
 
 @cache
-def vega_bundle() -> str:
-    """The Vega runtime as one script, built once per version of the renderer and kept in the user's
-    cache folder (building it takes a few seconds)."""
-    import vl_convert
-
-    path = _cache_dir() / f"vega-embed-{vl_convert.__version__}-vl{VEGA_LITE_VERSION}.js"
-    if path.is_file():
-        return path.read_text(encoding="utf-8")
-    bundle = vl_convert.javascript_bundle(BUNDLE_SNIPPET, vl_version=VEGA_LITE_VERSION)
-    if "</script" in bundle.lower() or "<!--" in bundle:
-        raise RuntimeError("the Vega bundle cannot be inlined: it contains a closing script tag")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_text(path, bundle)
-    except OSError:
-        pass  # a read-only home: build it again next time
-    return bundle
+def live_scripts() -> tuple[str, ...]:
+    """The live what-if's scripts, in the order the page runs them."""
+    scripts = tuple((PAGE / name).read_text(encoding="utf-8") for name in RUNTIME)
+    for name, script in zip(RUNTIME, scripts, strict=True):
+        if "</script" in script.lower() or "<!--" in script:
+            raise RuntimeError(f"{name} cannot be inlined: it contains a closing script tag or a comment")
+    return scripts
 
 
 def _hash(script: str) -> str:
@@ -65,10 +46,10 @@ def policy(scripts: list[str]) -> str:
 
 
 def finish_page(html: str, *, live: bool) -> str:
-    """Add the policy and, when ``live`` and the page has the live what-if, its two scripts."""
+    """Add the policy and, when ``live`` and the page has the live what-if, its scripts."""
     scripts = []
     if live and LIVE_MARKER in html:
-        scripts = [vega_bundle(), PAGE_SCRIPT.read_text(encoding="utf-8")]
+        scripts = list(live_scripts())
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(scripts)}">'
     head = re.search(r"<head[^>]*>", html)
     if head is None:

@@ -7,7 +7,7 @@
   root.classList.remove("no-js");
   root.classList.add("js");
   var live = document.querySelector("[data-wb-live]");
-  if (!live || typeof vegaEmbed !== "function") {
+  if (!live || typeof vega === "undefined" || typeof vegaInterpreter === "undefined") {
     root.classList.replace("js", "no-js");
     return;
   }
@@ -57,9 +57,16 @@
     return view.runAsync();
   }
 
-  vegaEmbed("#wb-wi-view", spec, { renderer: "svg", actions: false, ast: true })
-    .then(function (result) {
-      var view = result.view;
+  // ast + the interpreter: the expressions run without eval, as the page's policy requires
+  var view = new vega.View(vega.parse(spec, null, { ast: true }), {
+    expr: vegaInterpreter.expressionInterpreter,
+    renderer: "svg",
+    container: "#wb-wi-view",
+    hover: true,
+  });
+  view
+    .runAsync()
+    .then(function () {
       Object.keys(page.formats).forEach(function (name) {
         var input = live.querySelector('input[name="' + name + '"]');
         if (!input) return;
