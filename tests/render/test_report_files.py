@@ -25,7 +25,10 @@ def html(report_dir) -> str:
 
 
 def test_html_is_self_contained(html):
-    assert "<script" not in html.lower()
+    # its only scripts are inline: the live what-if's runtime and page script (see test_whatif_html.py)
+    assert not re.search(r"<script[^>]*\bsrc\s*=", html, re.IGNORECASE)
+    assert len(re.findall(r"<script>", html)) == 3
+    html = re.sub(r"<script>.*?</script>", "", html, flags=re.DOTALL)
     assert not re.search(r"<link[^>]+stylesheet", html, re.IGNORECASE)
     assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", html, re.IGNORECASE)
     assert not re.search(r"url\(\s*['\"]?https?:", html, re.IGNORECASE)
@@ -51,7 +54,7 @@ def test_html_has_no_code_prompts_or_tracebacks(html):
 
 
 def test_html_is_russian_with_the_client_and_roubles(html):
-    assert '<html lang="ru">' in html
+    assert re.search(r'<html [^>]*lang="ru"', html)
     assert "ООО «Малый тест»" in html
     assert "₽" in html
     for section in (
@@ -94,7 +97,7 @@ def test_english_report(small_client, tmp_path):
         "report.html",
     ]
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert '<html lang="en">' in html
+    assert re.search(r'<html [^>]*lang="en"', html)
     for text in ("Executive summary", "Sales funnel", "Appendix A. Method", "November 23, 2026"):
         assert text in html
     assert "Резюме" not in html
