@@ -15,7 +15,7 @@ Files it writes, in the formats real exports come in:
 - ``data/activities.csv``: weekly calls, meetings and proposals per manager (wide form, ';');
 - ``data/plans.xlsx``: monthly revenue and deal plans per manager (monthly only);
 - ``client.yaml``, ``intake.yaml`` (the questionnaire's answers), ``scenarios.yaml`` (two saved what-if
-  scenarios) and ``README.md``.
+  scenarios, full size only) and ``README.md``.
 """
 
 from __future__ import annotations
@@ -769,8 +769,9 @@ def generate_demo(
     )
     (dest / "client.yaml").write_text(_client_yaml(name), encoding="utf-8")
     (dest / "intake.yaml").write_text(_intake_yaml(), encoding="utf-8")
-    scenarios = (Path(__file__).parent / "templates" / "scenarios.yaml").read_text(encoding="utf-8")
-    (dest / "scenarios.yaml").write_text(scenarios, encoding="utf-8")
+    if size == FULL:  # the saved scenarios' values are the full demo's; a smaller client starts with none
+        scenarios = (Path(__file__).parent / "templates" / "scenarios.yaml").read_text(encoding="utf-8")
+        (dest / "scenarios.yaml").write_text(scenarios, encoding="utf-8")
     (dest / "README.md").write_text(_readme(size, customers), encoding="utf-8")
     return dest
 
