@@ -859,6 +859,7 @@ def _intake_yaml() -> str:
 
 def _readme(size: DemoSize, customers: list[str]) -> str:
     return _template("README.md.j2").render(
+        scenarios=size == FULL,
         seed=SEED,
         start=f"{PERIOD_START:%d.%m.%Y}",
         end=f"{PERIOD_END:%d.%m.%Y}",
