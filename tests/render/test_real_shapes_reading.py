@@ -228,3 +228,18 @@ def test_no_column_of_dashes_for_margin_or_cost_nobody_recorded(invoices):
         for items in examples.values():
             plain = [(e.get("row"), e.get("value")) for e in items if "variants" not in e]
             assert len(plain) == len(set(plain)), items
+
+
+def test_the_method_states_the_rules_of_what_the_report_shows(leads, invoices, demo_audit):
+    """No ABC rules in a report without sales lines, no plan or activity rules without a plan or a log."""
+    keys = ("funnel", "abc", "plan", "activity", "impact")
+    titles = {key: phrase("ru", f"methodology.{key}_title") for key in keys}
+    shown = {
+        name: {key for key, title in titles.items() if f" {title} " in text_of(audit, "ru", "methodology")}
+        for name, audit in (("leads", leads), ("invoices", invoices), ("demo", demo_audit))
+    }
+    assert shown == {
+        "leads": {"funnel", "impact"},
+        "invoices": {"funnel", "impact", "abc"},
+        "demo": set(titles),
+    }

@@ -393,7 +393,14 @@ def _company_revenue(t: Messages, audit: Audit) -> str:
 
 def methodology_section(t: Messages, audit: Audit) -> View:
     config = audit.config
+    shown = {
+        "funnel": audit.data.has_deals,
+        "customers": audit.abc is not None,
+        "plan": audit.plan.available,
+        "activity": audit.activity.available,
+    }
     return {
+        "shown": shown,
         "rule_sentence": rule_sentence(t, audit.funnel),
         "min_deals": config.funnel.min_deals_for_flag,
         "share": audit.funnel.equal_effort_share,
