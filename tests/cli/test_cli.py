@@ -55,7 +55,8 @@ def test_check_of_a_fresh_scaffold_names_the_missing_file(runner, tmp_path):
     result = runner.invoke(main, ["check", str(tmp_path / "romashka")])
     assert result.exit_code == 2
     assert "data.deals.file" in result.output and "data/deals.csv" in result.output
-    assert "not found" in result.output and "Traceback" not in result.output
+    # The scaffold's client is Russian: so is the error, which names the field and the file.
+    assert "файла «data/deals.csv» в папке клиента нет" in result.output and "Traceback" not in result.output
 
 
 def test_check_prints_the_data_quality_summary(runner, small_client):
