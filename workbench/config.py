@@ -28,6 +28,7 @@ from workbench.tables import TABLES, required_columns
 from workbench.yaml_safe import guarded_load
 
 CONFIG_FILE = "client.yaml"
+NOT_FOUND = "not found in the client folder"
 
 
 class _Model(BaseModel):
@@ -639,7 +640,19 @@ def parse_config(raw: dict[str, Any], source: str = CONFIG_FILE) -> ClientConfig
     try:
         return ClientConfig.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(source, [_describe(e) for e in exc.errors()]) from None
+        errors = exc.errors()
+        problems = [
+            {
+                "loc": ".".join(str(p) for p in e["loc"]) or "(top level)",
+                "type": e["type"],
+                "got": None if e["type"] in {"missing", "extra_forbidden"} else repr(e.get("input")),
+                "text": _describe(e),
+            }
+            for e in errors
+        ]
+        raise ConfigError(source, [_describe(e) for e in errors]).worded(
+            "config_invalid", problems=problems
+        ) from None
 
 
 def load_yaml(path: Path, limit: int = MAX_CONFIG_BYTES) -> Any:
@@ -655,9 +668,11 @@ def load_yaml(path: Path, limit: int = MAX_CONFIG_BYTES) -> Any:
             raise ConfigError(str(path), [f"the file is above the limit of {limit:,} bytes"])
         text = data.decode("utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError(str(path), ["file not found"]) from None
+        raise ConfigError(str(path), ["file not found"]).worded("file_not_found") from None
     except UnicodeDecodeError:
-        raise ConfigError(str(path), ["not UTF-8 text; save the file as UTF-8"]) from None
+        raise ConfigError(str(path), ["not UTF-8 text; save the file as UTF-8"]).worded(
+            "config_not_utf8"
+        ) from None
     except OSError as exc:
         raise ConfigError(str(path), [f"cannot be read: {exc.strerror or exc}"]) from None
     if "\x00" in text:
@@ -680,29 +695,33 @@ def load_yaml(path: Path, limit: int = MAX_CONFIG_BYTES) -> Any:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
         kind = "YAML error" if type(exc) is yaml.MarkedYAMLError else "YAML syntax error"
-        raise ConfigError(str(path), [f"{kind} at {where}: {exc.problem}"]) from None
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise ConfigError(str(path), [f"{kind} at {where}: {exc.problem}"]).worded(
+            "yaml_syntax", line=line, column=column, problem=str(exc.problem)
+        ) from None
     except yaml.YAMLError as exc:
         raise ConfigError(str(path), [f"YAML error: {exc}"]) from None
     except ValueError as exc:  # a date-like value that is no date (2026-13-01): YAML's date reader
         raise ConfigError(
             str(path), [f"a date that does not exist ({exc}): expected YYYY-MM-DD, e.g. 2026-01-31"]
-        ) from None
+        ).worded("config_bad_date", problem=str(exc)) from None
 
 
 def load_config(client_dir: Path | str) -> ClientConfig:
     """Load and validate ``client_dir/client.yaml``."""
     client_dir = Path(client_dir)
     if not client_dir.is_dir():
-        raise ConfigError(str(client_dir), ["client folder not found"])
+        raise ConfigError(str(client_dir), ["client folder not found"]).worded("client_folder_not_found")
     path = client_dir / CONFIG_FILE
     config = parse_config(load_yaml(path), str(path))
-    problems = [
-        f"data.{table}.file: {source.file!r} {why}"
+    found = [
+        {"loc": f"data.{table}.file", "file": source.file, "why": why, "missing": why == NOT_FOUND}
         for table, source in iter_sources(config)
         if (why := _file_problem(client_dir, source.file))
     ]
-    if problems:
-        raise ConfigError(str(path), problems)
+    if found:
+        problems = [f"{p['loc']}: {p['file']!r} {p['why']}" for p in found]
+        raise ConfigError(str(path), problems).worded("data_files", problems=found)
     if config.slug is None:
         config = config.model_copy(update={"slug": client_dir.resolve().name})
     return config
@@ -745,7 +764,7 @@ def _checked_path(client_dir: Path, file: str) -> tuple[Path | None, str | None]
     try:
         info = path.stat()
     except FileNotFoundError:
-        return None, "not found in the client folder"
+        return None, NOT_FOUND
     except OSError as exc:
         return None, f"cannot be opened: {exc.strerror or exc}"
     if stat.S_ISDIR(info.st_mode):
@@ -753,7 +772,7 @@ def _checked_path(client_dir: Path, file: str) -> tuple[Path | None, str | None]
     if stat.S_ISFIFO(info.st_mode) or stat.S_ISSOCK(info.st_mode) or stat.S_ISCHR(info.st_mode):
         return None, "is a pipe, socket or device, not a regular file; copy the data into a file"
     if not stat.S_ISREG(info.st_mode):
-        return None, "not found in the client folder"
+        return None, NOT_FOUND
     if info.st_nlink > 1:
         return None, (
             f"has {info.st_nlink} hard links (other names of the same file, which may lie outside the "

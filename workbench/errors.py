@@ -1,13 +1,26 @@
 """Named exception types. Each carries the facts a user needs to fix the problem.
 
-The CLI prints ``str(error)`` as one paragraph; nothing else of the traceback reaches the user.
+The CLI prints the error as one paragraph; nothing else of the traceback reaches the user. ``str(error)``
+is English (logs, FAILED.txt, tests); an error that carries a message ``key`` (with its ``params``) is
+printed by the commands in the client's language from the message catalogues (``errors.<key>``), with
+the same file, row and field named.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class WorkbenchError(Exception):
     """Base class of every error the workbench reports to a user."""
+
+    key: str | None = None  # the message of errors.<key> in the catalogues, when there is one
+    params: dict[str, Any] | None = None
+
+    def worded(self, key: str, **params: Any) -> WorkbenchError:
+        """This error with its message key and parameters, for the client's language."""
+        self.key, self.params = key, params
+        return self
 
 
 class ConfigError(WorkbenchError):

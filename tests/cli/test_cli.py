@@ -55,7 +55,8 @@ def test_check_of_a_fresh_scaffold_names_the_missing_file(runner, tmp_path):
     result = runner.invoke(main, ["check", str(tmp_path / "romashka")])
     assert result.exit_code == 2
     assert "data.deals.file" in result.output and "data/deals.csv" in result.output
-    assert "not found" in result.output and "Traceback" not in result.output
+    # The scaffold's client is Russian: so is the error, which names the field and the file.
+    assert "файла «data/deals.csv» в папке клиента нет" in result.output and "Traceback" not in result.output
 
 
 def test_check_prints_the_data_quality_summary(runner, small_client):
@@ -92,17 +93,24 @@ def test_check_reports_a_config_error_as_one_paragraph(runner, small_client, tmp
     shutil.copytree(small_client, client)
     text = (client / "client.yaml").read_text(encoding="utf-8").replace("end: 2026-09-30", "end: сентябрь")
     (client / "client.yaml").write_text(text, encoding="utf-8")
-    result = runner.invoke(main, ["check", str(client)])
-    assert result.exit_code == 2
-    assert "period.end: expected a date like 2026-09-30, got 'сентябрь'" in result.output
-    assert "Traceback" not in result.output
-    assert len(result.output.strip().splitlines()) == 1
+    # In the client's language (the demo's is Russian) and in English on request; the field named.
+    for args, wording in (
+        ([], "Ошибка: {}: period.end: ожидается дата вида 2026-09-30, указано 'сентябрь'"),
+        (["--locale", "en"], "Error: {}: period.end: expected a date like 2026-09-30, got 'сентябрь'"),
+    ):
+        result = runner.invoke(main, ["check", str(client), *args])
+        assert result.exit_code == 2
+        assert wording.format(client / "client.yaml") in result.output
+        assert "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1
 
 
 def test_audit_of_a_missing_folder(runner, tmp_path):
     result = runner.invoke(main, ["audit", str(tmp_path / "nope")])
     assert result.exit_code == 2
-    assert "client folder not found" in result.output
+    assert f"Ошибка: {tmp_path / 'nope'}: папка клиента не найдена" in result.output  # Russian by default
+    result = runner.invoke(main, ["audit", str(tmp_path / "nope"), "--locale", "en"])
+    assert result.exit_code == 2 and f"Error: {tmp_path / 'nope'}: client folder not found" in result.output
 
 
 def test_audit_rejects_an_unknown_format(runner, small_client, tmp_path):

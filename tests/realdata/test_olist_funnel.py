@@ -101,6 +101,12 @@ def test_sales_reps_are_known_only_on_won_deals(audit, leads):
     )
 
 
+def test_the_leads_carry_no_amount_so_revenue_is_unknown_not_zero(audit):
+    won = audit.summary.revenue_won
+    assert won.count > 0 and won.unknown_amount == won.count and not won.known
+    assert audit.summary.revenue_cohort.unknown_amount == audit.funnel.won == 842
+
+
 # The two files as published, without a join: all leads as the deals (no status), the closed deals as the
 # stage history with the won stage (the mapping the README documents).
 TWO_FILES = {

@@ -200,6 +200,21 @@ def test_the_rest_of_the_customer_base_runs_and_the_metrics_follow_the_schema(au
     validate_metrics(build_metrics(audit, {}))
 
 
+def test_no_key_customer_stopped_who_bought_again_and_unknown_revenue_is_no_zero(audit, expected):
+    """Read as the client: 12423 bought on 9 December 2011, the period's last day, after three empty
+    months; it has not stopped buying. The invoices carry neither amounts nor close dates: the won-deals
+    revenue is unknown (not 0) and CRM and ledger are not reconciled."""
+    kept = expected["kept"]
+    last = pd.to_datetime(kept["InvoiceDate"]).groupby(kept["customer"].str.removesuffix(".0")).max()
+    stopped = audit.customers.stopped.customers
+    assert stopped and "12423" not in {c.id for c in stopped}
+    for customer in stopped:
+        assert last[customer.id] < pd.Timestamp(customer.since), customer
+    won = audit.summary.revenue_won
+    assert (won.count, won.undated, won.known) == (0, audit.funnel.won, False)
+    assert audit.summary.reconciliation is None
+
+
 def test_the_published_gzip_file_alone_as_a_sales_lines_only_client(datasets, tmp_path):
     """The .csv.gz exactly as published, no deals file and no funnel: read as the CSV inside, the customer
     ids written as decimals (14646.0) read as whole numbers, the customer base audited without a funnel."""

@@ -51,6 +51,19 @@ def test_a_regular_customer_with_empty_last_months_has_stopped():
     assert stopped_customers(lines(), NINE_MONTHS, ["quit"], 5).customers == []
 
 
+def test_a_customer_who_buys_again_in_the_incomplete_last_month_has_not_stopped():
+    """The period ends on the 9th of a month (incomplete): a purchase there, after three empty complete
+    months, is a customer who came back, not one who stopped («last purchase 9 December, not buying since
+    1 September»)."""
+    period = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 10, 9))
+    rows = [*monthly("back", [200, 220, 180, 200, 200, 0, 0, 0, 0]), ("back", "2026-10-09", 150.0)]
+    rows += [*monthly("gone", [200, 220, 180, 200, 200, 0, 0, 0, 0]), ("gone", "2026-10-05", -50.0)]
+    result = stopped_customers(sales(rows), period, ["back", "gone"], 3)
+    # A return in the last month is no purchase: "gone" still stopped.
+    assert [c.id for c in result.customers] == ["gone"]
+    assert result.customers[0].last_purchase == dt.date(2026, 5, 10)
+
+
 def test_the_stopped_customer_has_its_own_finding_and_leaves_the_falling_one():
     base = analyze_customer_base(lines(), AbcConfig(), NINE_MONTHS)
     result = analyses(

@@ -99,8 +99,36 @@ def test_class_d_without_deals_has_no_money_and_no_time_sentence():
 
 def test_a_small_customer_with_a_large_potential_is_lifted_into_a():
     f = findings()["customers-potential"]
-    assert f.params == {"count": 1, "names": "ПАО «Газ»"}
+    assert f.params == {
+        "count": 1,
+        "names": "ПАО «Газ»",
+        "criteria": ["revenue", "margin", "frequency", "potential"],
+    }
     assert f.impact_per_month is None
+    texts = finding_texts(Messages("ru"), f)
+    assert texts["title"].startswith("1 клиент с большим потенциалом")
+    assert "(выручка, маржа, частота покупок, потенциал)" in texts["evidence"]
+
+
+def test_without_potential_the_lifted_customers_are_not_said_to_have_one():
+    """Sales lines without margin and no customer list: only revenue and frequency are scored, so the
+    finding names those criteria and speaks of no potential (the data has none)."""
+    rows = [
+        *monthly("big", [0, 0, 5000, 0, 0, 0]),
+        *monthly("mid", [0, 900, 0, 900, 0, 0]),
+        *[("often", f"2026-0{m}-{d:02d}", 70.0) for m in range(1, 7) for d in (3, 17, 24)],
+        *[r for c in "abcdefgh" for r in monthly(c, [0, 0, 0, 0, 0, 40])],
+    ]
+    base = analyze_customer_base(sales(rows), AbcConfig(), HALF_YEAR)
+    result = analyses(funnel_result(), base.abc, no_plan(), no_activity(), customers=base)
+    found = {f.id: f for f in derive_findings(result)}
+    f = found["customers-potential"]
+    assert f.params["criteria"] == ["revenue", "frequency"] and f.params["variant"] == "no_potential"
+    for locale, word in (("ru", "потенциал"), ("en", "potential")):
+        texts = finding_texts(Messages(locale), f)
+        assert word not in texts["title"] + texts["evidence"], texts
+    ru = finding_texts(Messages("ru"), f)
+    assert "ценнее, чем видно по выручке" in ru["title"] and "(выручка, частота покупок)" in ru["evidence"]
 
 
 def test_nothing_to_say_about_a_steady_profitable_base():

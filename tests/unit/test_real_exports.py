@@ -279,10 +279,15 @@ def test_check_and_audit_stop_on_a_funnel_that_matches_nothing(tmp_path):
     rows.append((10, "01.10.2025", "", "Контакт", 100, "Анна"))
     root = make_client(tmp_path, {"deals": DEALS_SOURCE}, {"deals.csv": deals_csv(rows)}, FUNNEL3)
     for command in (["check", str(root)], ["audit", str(root), "--format", "html"]):
+        # In the client's language (Russian by default), with the file and the column named.
         result = CliRunner().invoke(main, command)
-        assert result.exit_code != 0, result.output
-        assert "Stages in the file, by number of deals: Prospecting (9), Контакт (1)" in result.output
-        assert "OK" not in result.output
+        assert result.exit_code == 2, result.output
+        assert "Ошибка: data/deals.csv, поле «Этап»: 9 из 10 сделок" in result.output, result.output
+        assert "Этапы в файле (по числу сделок): Prospecting (9), Контакт (1)" in result.output
+        assert "OK" not in result.output and "Stages in the file" not in result.output
+        english = CliRunner().invoke(main, [*command, "--locale", "en"])
+        assert "Error: data/deals.csv, field “Этап”: 9 of 10 deals" in english.output, english.output
+        assert "Stages in the file, by number of deals: Prospecting (9), Контакт (1)" in english.output
     assert not (root / "reports").exists() or not any((root / "reports").rglob("report.html"))
 
 

@@ -13,7 +13,7 @@ from workbench.present.i18n import LOCALES, Messages, _catalog
 # Words that may follow a bare count: prepositions, units and labels that do not agree with the number.
 FUNCTION_WORDS = {
     "ru": {"из", "на", "в", "до", "ч", "и"},
-    "en": {"of", "a", "in", "to", "for", "won", "closed", "moved", "left", "before", "B", "C", "h"},
+    "en": {"of", "a", "in", "to", "for", "won", "closed", "moved", "left", "before", "more", "B", "C", "h"},
 }
 COUNT_THEN_WORD = re.compile(r"\{(\w+):num\}[\s\u00a0]+([^\W\d_]+)")
 
@@ -71,6 +71,58 @@ def test_every_count_followed_by_a_noun_names_its_plural_forms(locale):
         if match.group(2) not in FUNCTION_WORDS[locale]
     ]
     assert not offenders, "\n".join(offenders)
+
+
+# Plain placeholders that may stand before a word: they insert a text (a name, a sentence, a formatted value),
+# not a count. Any other plain ``{name}`` before a word is a count that escapes agreement («3 слоёв»).
+TEXT_PLACEHOLDERS = {
+    "base",
+    "encoding_part",
+    "field",
+    "file",
+    "first",
+    "hours_action",
+    "hours_deal",
+    "level",
+    "line",
+    "manager",
+    "managers",
+    "metric",
+    "multiplier",
+    "overall",
+    "per_deal",
+    "previous",
+    "row",
+    "rule_sentence",
+    "table",
+    "what",
+}
+PLAIN_THEN_WORD = re.compile(r"\{(\w+)\}[\s\u00a0]+([^\W\d_]+)")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_plain_count_stands_before_a_noun(locale):
+    """``{count} слоёв`` prints «3 слоёв»: a count before a noun is ``{count:plural(...)}``."""
+    offenders = [
+        f"{key}: {match.group(0)!r}"
+        for key, text in _messages(_catalog(locale))
+        for match in PLAIN_THEN_WORD.finditer(text)
+        if match.group(1) not in TEXT_PLACEHOLDERS and match.group(2) not in FUNCTION_WORDS[locale]
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_counts_in_the_maturity_rule_and_a_field_count_agree():
+    t = Messages("ru")
+    text = t("intake.maturity_rule.too_few_layers", count=3, min=6).replace("\u00a0", " ")
+    assert text.startswith("Оценено 3 слоя из 11")
+    assert t("intake.maturity_rule.too_few_layers", count=1, min=6).startswith("Оценён 1")
+    assert t("appendix_data.details.field_count", found=2, expected=6).replace("\u00a0", " ") == (
+        "2 поля вместо 6"
+    )
+    assert Messages("en")("intake.maturity_rule.too_few_layers", count=1, min=6).startswith(
+        "1 of 11 layers is"
+    )
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -155,8 +207,18 @@ def test_an_excluded_row_is_shown_by_its_values_not_a_bare_number():
     )
     q = Quarantine("transactions", "sales.csv")
     q.exclude(frame, frame["customer_id"].isna(), "no_customer")
-    label = example_label(Messages("ru"), q.examples["no_customer"][0])
-    assert label == "стр. 55: «Р-55 · 12.03.2026 · Насос центробежный · 1200»"
+    label = example_label(Messages("ru"), q.examples["no_customer"][0], code="no_customer")
+    # Each value under its column's name, dates and numbers as the report writes them.
+    assert label.replace("\u00a0", " ") == (
+        "стр. 55: документ «Р-55», дата 12.03.2026, товар «Насос центробежный», сумма 1 200"
+    )
+    # A rule that names a number cell (a return by its negative amount) shows the row, not a bare number.
+    refund = frame.assign(amount=[-2.51], date=[pd.Timestamp("2026-03-12 14:32")])
+    q.exclude(refund, refund["amount"] < 0, "return", "amount")
+    label = example_label(Messages("en"), q.examples["return"][0], code="return")
+    assert (
+        label == "row 55: document “Р-55”, date 2026-03-12 14:32, product “Насос центробежный”, amount −2.51"
+    )
 
 
 @pytest.mark.parametrize(("locale", "foreign"), [("ru", '"“”„'), ("en", '"«»')])
@@ -168,3 +230,42 @@ def test_one_style_of_quotes_per_language(locale, foreign):
         if any(mark in text for mark in foreign)
     ]
     assert not mixed, "\n".join(mixed)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_report_text_names_a_currency(locale, repo):
+    """The client's currency comes from client.yaml: «в рублях», «до копейки» are false for R$ or £."""
+    text = (repo / "workbench" / "present" / "messages" / f"{locale}.yaml").read_text(encoding="utf-8")
+    found = re.findall(r"\S*(?:рубл|копе|rouble|ruble|kopeck)\S*", text, flags=re.IGNORECASE)
+    assert not found, found
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_catalogue_holds_each_key_once(locale, repo):
+    """YAML keeps the last of two equal keys silently: a message written twice is one too many."""
+    import yaml
+
+    class Strict(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node):
+        keys = [loader.construct_object(k) for k, _ in node.value]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        assert not twice, f"{locale}: keys written twice at line {node.start_mark.line + 1}: {twice}"
+        return loader.construct_mapping(node)
+
+    Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    path = repo / "workbench" / "present" / "messages" / f"{locale}.yaml"
+    yaml.load(path.read_text(encoding="utf-8"), Loader=Strict)
+
+
+def test_product_code_patterns_are_said_in_words():
+    from workbench.present.customer_section import pattern_words
+
+    t = Messages("ru")
+    assert pattern_words(t, "^gift_") == "коды, начинающиеся с «gift_»"
+    assert pattern_words(t, "^AMAZON$") == "код «AMAZON»"
+    assert pattern_words(t, "fee$") == "коды, оканчивающиеся на «fee»"
+    assert pattern_words(t, r"^C\.") == "коды, начинающиеся с «C.»"
+    assert pattern_words(t, r"^gift_\d+") == r"коды по шаблону «^gift_\d+»"  # beyond words: quoted as is
+    assert pattern_words(Messages("en"), "post") == "codes containing “post”"

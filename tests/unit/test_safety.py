@@ -351,10 +351,14 @@ def test_a_period_without_deals_stops_before_the_notebook(tmp_path):
         root, lambda text: text.replace("2026-01-01", "2030-01-01").replace("2026-03-31", "2030-03-31")
     )
     expected = (
-        "data/deals.csv: no deal created within the period 01.01.2030–31.03.2030 (its dates run from "
-        "01.02.2026 to 03.02.2026); set period in client.yaml to the dates of the data"
+        "data/deals.csv: no deal created within the period 2030-01-01–2030-03-31 (its dates run from "
+        "2026-02-01 to 2026-02-03); set period in client.yaml to the dates of the data"
     )
     assert error_texts(check_client(root), Messages("en")) == [expected]
+    assert error_texts(check_client(root), Messages("ru")) == [
+        "data/deals.csv: в периоде 01.01.2030–31.03.2030 нет ни одной созданной сделки (даты в файле — с "
+        "01.02.2026 по 03.02.2026); задайте period в client.yaml по датам данных"
+    ]
     with pytest.raises(DataError) as caught:
         run_audit(root, out=tmp_path / "out", formats=("html",), as_of="2026-11-23")
     assert expected in str(caught.value)

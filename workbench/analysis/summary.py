@@ -49,6 +49,13 @@ class Revenue:
     per_month: float
     count: int  # won deals, or sales lines, behind the figure
     unknown_amount: int  # won deals counted whose amount is unknown (left out of the total)
+    undated: int = 0  # won deals without a close date: not placed in any period, so not counted here
+
+    @property
+    def known(self) -> bool:
+        """Whether the figure is a sum at all: False when there are won deals but no known amount among
+        them (all without an amount, or none dated), so that "0" would be a claim the data cannot make."""
+        return self.count > self.unknown_amount or (self.count == 0 and self.undated == 0)
 
 
 @dataclass(frozen=True)
@@ -90,9 +97,9 @@ class Summary:
     reconciliation: Reconciliation | None
 
 
-def _revenue(rule: str, amounts: pd.Series, months: float) -> Revenue:
+def _revenue(rule: str, amounts: pd.Series, months: float, undated: int = 0) -> Revenue:
     total = float(amounts.sum(skipna=True))
-    return Revenue(rule, total, total / months, len(amounts), int(amounts.isna().sum()))
+    return Revenue(rule, total, total / months, len(amounts), int(amounts.isna().sum()), undated)
 
 
 def reconcile(won: pd.DataFrame, sales: pd.DataFrame) -> Reconciliation:
@@ -141,7 +148,8 @@ def summarize(
     """The headline figures of one audit."""
     months = funnel.months
     won = won_in_period(deals, period)
-    revenue_won = _revenue("won_in_period", won["amount"], months)
+    undated = int(((deals["status"] == "won") & deals["closed_at"].isna()).sum()) if len(deals) else 0
+    revenue_won = _revenue("won_in_period", won["amount"], months, undated)
     revenue_cohort = Revenue(
         "cohort",
         funnel.revenue,
@@ -153,7 +161,8 @@ def summarize(
     if transactions is not None:
         sales = in_period(transactions, "date", period)
         revenue_sales = _revenue("sales_lines", sales["amount"], months)
-        if len(deals):  # with sales lines only there is no CRM side to reconcile
+        # With sales lines only there is no CRM side to reconcile, and none without a known won amount.
+        if len(deals) and revenue_won.known:
             reconciliation = reconcile(won, sales)
     # Each source misses a part of the business (the CRM repeat purchases, the ledger deals not yet booked),
     # so the company's revenue a month is the larger of the two.

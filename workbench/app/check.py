@@ -12,6 +12,7 @@ from workbench.io.coverage import period_problems
 from workbench.io.load import INTAKE_FILE, ClientData, load_client
 from workbench.io.quarantine import TableReport
 from workbench.present import data_quality as dq
+from workbench.present.error_text import check_error_texts
 from workbench.present.i18n import Messages
 
 MIN_USABLE_DEALS = 1
@@ -43,7 +44,7 @@ def check_client(client_dir: Path | str) -> CheckResult:
         result.errors.append(("no_usable_deals", {"file": deals.file, "rows": deals.rows_read}))
     else:
         problems = period_problems(data.config, data.tables, data.reports)
-        result.errors.extend(("period_problem", {"text": text}) for text in problems)
+        result.errors.extend(("period_problem", problem) for problem in problems)
     if deals is None:  # sales lines only: a customer-base audit without a funnel
         return result
     stages = data.deals["stage"].value_counts()
@@ -78,7 +79,7 @@ def _issue_lines(t: Messages, report: TableReport, kind: str) -> list[str]:
     label = t(f"check.{kind}")
     for code, count in (report.reasons if kind == "quarantined" else report.warnings).items():
         lines.append(f"    {label:<12} {t.fmt.num(count):>7}  {dq.issue_label(t, report, code)} [{code}]")
-        examples = "; ".join(dq.example_label(t, e) for e in report.examples.get(code, [])[:2])
+        examples = "; ".join(dq.example_label(t, e, report, code) for e in report.examples.get(code, [])[:2])
         if examples:
             # not wrapped: a value stays whole and findable
             lines.append(" " * 27 + f"{t('check.example')} {examples}")
@@ -95,7 +96,7 @@ def error_texts(result: CheckResult, t: Messages | None = None) -> list[str]:
     """The blocking errors of a check as sentences (in the client's language unless ``t`` says)."""
     assert result.data is not None
     t = t or Messages(result.data.config.locale, result.data.config.currency)
-    return [t(f"check.{key}", **params) for key, params in result.errors]
+    return check_error_texts(t, result.errors)
 
 
 def format_check(result: CheckResult, locale: str | None = None) -> str:

@@ -17,21 +17,16 @@ from workbench import __version__
 from workbench.errors import ConfigError, DataError, WorkbenchError
 from workbench.limits import printable
 
-STEP_TEXT = {
-    "config": "Checking client.yaml",
-    "execute": "Running the audit notebook (loading data, analyses, charts)",
-    "html": "Rendering HTML",
-    "pdf": "Rendering PDF",
-    "pdf_layout": "PDF: laying out the pages",
-    "pdf_write": "PDF: writing {0} pages",
-    "load": "Loading the workbench",
-}
 
+def step_text(name: str, locale: str = "en") -> str:
+    """The terminal line of a run's step in ``locale``; ``pdf_write:12`` carries its number of pages."""
+    from workbench.present.i18n import Messages
 
-def step_text(name: str) -> str:
-    """The terminal line of a run's step; ``pdf_write:12`` carries its number of pages."""
+    t = Messages(locale)
     key, _, value = name.partition(":")
-    return STEP_TEXT.get(key, name).format(value)
+    if not t.has(f"cli.steps.{key}"):
+        return name
+    return t(f"cli.steps.{key}", pages=int(value) if value.isdigit() else 0)
 
 
 def _started_at() -> float:
@@ -49,10 +44,18 @@ def _started_at() -> float:
 _IMPORTED = time.perf_counter()
 
 
-def _fail(error: BaseException) -> None:
-    """Print an error as one paragraph and exit: 2 for bad configuration or data, 1 otherwise."""
+def _fail(error: BaseException, locale: str | None = None) -> None:
+    """Print an error as one paragraph and exit: 2 for bad configuration or data, 1 otherwise. A workbench
+    error is worded in ``locale`` (the client's language) where its message is in the catalogues."""
     if isinstance(error, WorkbenchError):
-        click.echo(click.style("Error: ", fg="red", bold=True) + printable(str(error)), err=True)
+        prefix, text = "Error", str(error)
+        if locale is not None:
+            from workbench.present.error_text import error_text
+            from workbench.present.i18n import Messages
+
+            t = Messages(locale)
+            prefix, text = t("errors.prefix"), error_text(t, error)
+        click.echo(click.style(f"{prefix}: ", fg="red", bold=True) + printable(text), err=True)
         sys.exit(2 if isinstance(error, ConfigError | DataError) else 1)
     where = _error_log(error)
     click.echo(
@@ -76,6 +79,24 @@ def _error_log(error: BaseException) -> Path | None:
     return Path(name)
 
 
+def _language(kwargs: dict[str, Any]) -> str | None:
+    """The language of a command's errors: its --locale, else the client's (client.yaml's ``locale``, Russian
+    by default, also when client.yaml cannot be read); None for commands without a client folder."""
+    if kwargs.get("locale"):
+        return str(kwargs["locale"])
+    client_dir = kwargs.get("client_dir")
+    if client_dir is None:
+        return None
+    from workbench.config import CONFIG_FILE, load_yaml
+
+    try:
+        loaded = load_yaml(Path(client_dir) / CONFIG_FILE)
+    except WorkbenchError:  # an unreadable client.yaml is the error being reported
+        return "ru"
+    locale = loaded.get("locale") if isinstance(loaded, dict) else None
+    return locale if locale in ("ru", "en") else "ru"
+
+
 def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -86,7 +107,7 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
         except Exception as error:
-            _fail(error)
+            _fail(error, _language(kwargs))
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
@@ -146,10 +167,11 @@ def audit(
 ) -> None:
     """Audit CLIENT_DIR and write report.html, report.pdf, metrics.json and the executed notebook."""
     started = _started_at()
+    language = _language({"locale": locale, "client_dir": client_dir})
 
     def step(name: str) -> None:
         if not quiet:
-            click.echo(f"• {step_text(name)} …", err=True)
+            click.echo(f"• {step_text(name, language or 'en')} …", err=True)
 
     step("load")
     from workbench.app.run import run_audit
@@ -167,9 +189,10 @@ def audit(
         interactive=interactive,
     )
     if not quiet:
-        click.echo(
-            f"Done in {time.perf_counter() - started:.1f} s. Report folder: {result.out_dir}", err=True
-        )
+        from workbench.present.i18n import Messages
+
+        seconds = time.perf_counter() - started
+        click.echo(Messages(language or "en")("cli.done", seconds=seconds, folder=result.out_dir), err=True)
     for name in ("report.html", "report.pdf", "metrics.json"):
         if name in result.files:
             click.echo(str(result.files[name]))

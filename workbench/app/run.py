@@ -215,9 +215,9 @@ def _refuse_unauditable(client_dir: Path) -> None:
         raise DataError(
             str(client_dir),
             "cannot be audited: "
-            + "; ".join(error_texts(result, Messages("en")))  # the command's errors are in English
+            + "; ".join(error_texts(result, Messages("en")))  # str() is English; the CLI words it
             + ". No report was written (see workbench check)",
-        )
+        ).worded("cannot_audit", errors=result.errors)
 
 
 def _clear_refused(out_dir: Path, exc: Exception) -> None:

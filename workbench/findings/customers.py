@@ -139,6 +139,9 @@ def d_class(result: AuditResult) -> Iterator[Hit]:
         {
             "count": d.count,
             "customers": d.total_customers,
+            # The customers with purchases (the summary's count) and those whose returns cancel them.
+            "buyers": base.abc.concentration.customers,
+            "no_revenue": max(0, d.total_customers - base.abc.concentration.customers),
             "revenue": d.revenue,
             "revenue_share": d.revenue / total if total > 0 else 0.0,
             "deals": time.deals["D"] if time else 0,
@@ -159,4 +162,11 @@ def potential(result: AuditResult) -> Iterator[Hit]:
         return
     lifted = s.movers[(s.movers["cls"] == "A") & (s.movers["abc"] != "A")]  # by score, highest first
     if len(lifted):
-        yield Hit(Severity.MEDIUM, {"count": len(lifted), "names": _names(base, lifted["id"].tolist())})
+        params = {
+            "count": len(lifted),
+            "names": _names(base, lifted["id"].tolist()),
+            "criteria": list(s.weights),  # only the criteria in force: no "potential" the data lacks
+        }
+        if "potential" not in s.weights:  # lifted by frequency or margin: not "a large potential"
+            params["variant"] = "no_potential"
+        yield Hit(Severity.MEDIUM, params)

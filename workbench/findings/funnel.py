@@ -120,6 +120,7 @@ def source_no_sales(result: AuditResult) -> Iterator[Hit]:
                 "stage_rate": step.conversion if step else None,
                 "stage_rest_rate": step.rest_rate if step else None,
                 "stage_impact": step.impact_per_month if step else None,
+                "step_priced": step is not None and step.impact_per_month is not None,
             },
             impact,
             key=slug(source.name),

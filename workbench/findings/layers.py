@@ -1,7 +1,9 @@
 """The state of each of the 11 layers: problems found, nothing found in what was assessed, or not assessed.
 
 A layer is "ok" only when this audit actually assessed it: an analysis of the data looked at it, or the
-questionnaire's answers score it. A layer neither looked at (for example motivation without answers while
+questionnaire's answers score it, and its score is not weak. A layer without a finding whose score is below
+half ("weak", e.g. the management cycle scoring 0 without weekly plans or an activity log) never reads
+"no problems found" beside its zero. A layer neither looked at (for example motivation without answers while
 the pay scheme is not modelled) says "not assessed", never a green all-clear. Each layer carries its
 scorecard score (0-100, None when not assessed) and the score's basis.
 """
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 
 from workbench.analysis.result import AuditResult
 from workbench.findings.model import Finding, Layer, Severity
+from workbench.intake.model import WEAK_BELOW
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,7 @@ class LayerStatus:
     """One layer of the sales system in this audit."""
 
     number: int
-    status: str  # "problems", "ok" or "not_assessed"
+    status: str  # "problems", "weak", "ok" or "not_assessed"
     findings: int
     severity: str | None  # the worst finding's
     score: float | None = None  # the scorecard's 0-100
@@ -55,15 +58,19 @@ def layer_statuses(result: AuditResult, findings: list[Finding]) -> list[LayerSt
     for layer in Layer:
         found = [f for f in findings if f.layer == layer]
         worst = min((Severity(f.severity) for f in found), key=lambda s: s.rank, default=None)
-        status = "problems" if found else "ok" if layer in assessed else "not_assessed"
         card = intake.layer(int(layer)) if intake is not None else None
+        score = card.score if card else None
+        weak = score is not None and score < 100 * WEAK_BELOW
+        status = (
+            "problems" if found else "not_assessed" if layer not in assessed else "weak" if weak else "ok"
+        )
         out.append(
             LayerStatus(
                 int(layer),
                 status,
                 len(found),
                 str(worst) if worst else None,
-                card.score if card else None,
+                score,
                 card.basis if card else None,
             )
         )

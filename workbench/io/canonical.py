@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import difflib
 import re
@@ -20,10 +21,10 @@ from workbench.io.parse import (
     parse_numbers,
     slash_dates_month_first,
 )
-from workbench.io.quarantine import Quarantine
+from workbench.io.quarantine import Quarantine, row_cells
 from workbench.io.read import RawTable
 from workbench.limits import EARLIEST_DATE, LATEST_DATE, MAX_AMOUNT
-from workbench.tables import TABLES, Column
+from workbench.tables import TABLES, Column, column_names
 
 _CURRENCY_SUFFIX = re.compile(
     r"[\s,]*[(\[]?\s*(₽|руб\.?|рублей|rub|rur|р\.|\$|€|usd|eur)\s*[)\]]?$", re.IGNORECASE
@@ -80,21 +81,39 @@ def require_column(raw: RawTable, header: str, mapped_to: str) -> str:
         f"column {header!r} (mapped to {mapped_to} in client.yaml) is not in the file.{hint_text}"
         f"{delimiter_hint(raw)}{read_as} The file's columns are: {shown_headers(raw)}",
         field=header,
+    ).worded(
+        "missing_column",
+        column=header,
+        mapped_to=mapped_to,
+        suggestion=hint or "",
+        columns=raw.headers[:SHOWN_HEADERS],
+        more_columns=max(0, len(raw.headers) - SHOWN_HEADERS),
+        split_by=header_split_by(raw) or "",
+        delimiter=repr(raw.delimiter) if raw.delimiter else "",
+        encoding=raw.encoding if read_as else "",
     )
+
+
+def header_split_by(raw: RawTable) -> str | None:
+    """The delimiter the header looks separated by when it was split on another one (one column holding
+    ';' or tabs): ``Tab`` or the character in quotes."""
+    if raw.delimiter is None or len(raw.headers) > 2:
+        return None
+    for other in (";", "\t", ",", "|"):
+        if other != raw.delimiter and raw.headers[0].count(other) >= 2:
+            return "Tab" if other == "\t" else repr(other)
+    return None
 
 
 def delimiter_hint(raw: RawTable) -> str:
     """A sentence when the header looks split on the wrong delimiter (one column holding ';' or tabs)."""
-    if raw.delimiter is None or len(raw.headers) > 2:
+    name = header_split_by(raw)
+    if name is None:
         return ""
-    for other in (";", "\t", ",", "|"):
-        if other != raw.delimiter and raw.headers[0].count(other) >= 2:
-            name = "Tab" if other == "\t" else repr(other)
-            return (
-                f" The header looks separated by {name}, not {raw.delimiter!r}: "
-                f"set data.<table>.delimiter to {name} (or auto)."
-            )
-    return ""
+    return (
+        f" The header looks separated by {name}, not {raw.delimiter!r}: "
+        f"set data.<table>.delimiter to {name} (or auto)."
+    )
 
 
 def map_columns(raw: RawTable, source: TableSource, table: str) -> dict[str, str]:
@@ -103,6 +122,21 @@ def map_columns(raw: RawTable, source: TableSource, table: str) -> dict[str, str
         canonical: require_column(raw, header, f"{table}.{canonical}")
         for canonical, header in source.columns.items()
     }
+
+
+def broken_cells(raw: RawTable, mapping: dict[str, str]) -> dict[int, list]:
+    """The canonical values of rows with a wrong number of fields, read by position under the header
+    (the row is broken, so a value may sit under the wrong column): row -> ``[column, value]`` pairs."""
+    if not raw.broken_rows:
+        return {}
+    position = {c: raw.headers.index(h) for c, h in mapping.items() if h in raw.headers}
+    out = {}
+    for row, text, _ in raw.broken_rows:
+        # A CSV line, or an HTML table's row joined with " | ".
+        cells = next(csv.reader([text], delimiter=raw.delimiter), []) if raw.delimiter else text.split(" | ")
+        values = pd.Series({c: cells[i] for c, i in position.items() if i < len(cells)}, dtype="object")
+        out[row] = row_cells(values, {c: c for c in position})
+    return out
 
 
 def build_canonical(
@@ -120,10 +154,11 @@ def build_canonical(
     kept after the canonical ones) and the mapping used.
     """
     mapping = map_columns(raw, source, table)
-    quarantine.reject_rows(raw.broken_rows, "bad_field_count")
+    ordered = {c: mapping[c] for c in column_names(table) if c in mapping}  # contract order
+    quarantine.reject_rows(raw.broken_rows, "bad_field_count", broken_cells(raw, ordered))
     quarantine.reject_rows(raw.runaway_rows, "runaway_quote")
     quarantine.warn("records_in_runaway_quote", raw.swallowed_records)
-    named = {c: h for c, h in mapping.items() if c not in FREE_TEXT}
+    named = {c: h for c, h in ordered.items() if c not in FREE_TEXT}
     frame = screen_cells(raw.frame, named, quarantine, raw.screen)
     nulls = frozenset(v.strip().casefold() for v in source.null_values)
     out = pd.DataFrame(index=frame.index)
@@ -252,7 +287,12 @@ def _integer_ids(text: pd.Series, name: str, quarantine: Quarantine | None) -> p
     if filled.empty or not floats.any() or not (floats | filled.str.fullmatch(r"\d+")).all():
         return text
     if quarantine is not None:
-        quarantine.warn(f"id_as_float:{name}", int(floats.sum()), filled[floats].head(3).tolist())
+        shown = filled[floats].drop_duplicates().head(3)
+        quarantine.warn(
+            f"id_as_float:{name}",
+            int(floats.sum()),
+            [{"row": int(row), "value": value} for row, value in shown.items()],
+        )
     return text.str.replace(_FLOAT_ID, r"\1", regex=True)
 
 

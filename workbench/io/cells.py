@@ -60,6 +60,7 @@ def screen_cells(
                 field,
                 "a NUL character (\\x00) inside the cell, a sign of a damaged export; export the file again",
                 raw_values=values.astype("string").str.replace("\x00", "\\x00", regex=False),
+                columns=names,
             )
         limit = MAX_NAME_CHARS if header in by_header else MAX_CELL_CHARS
         length = pd.Series(pc.utf8_length(array).to_numpy(zero_copy_only=False), index=values.index)
@@ -73,6 +74,7 @@ def screen_cells(
                 field,
                 f"expected at most {limit:,} characters; found ".replace(",", " ") + found,
                 raw_values=values.astype("string").str.slice(0, 100) + "…",
+                columns=names,
             )
     return frame
 

@@ -106,6 +106,11 @@ def check_funnel_fits(
     lost = [n for n in names if kinds[n] == "lost"] or list(funnel.lost_stages)
     by = "in the order of the stage history" if order else "by number of deals"
     share = unknown / len(stages)
+    block = (
+        f"funnel: {{stages: {_yaml_list(working)}, won_stages: {_yaml_list(won)}, "
+        f"lost_stages: {_yaml_list(lost)}}}"
+    )
+    shown = ", ".join(f"{n} ({_n(counts[n])})" for n in names[:SHOWN_STAGES])
     raise DataError(
         file,
         f"{_n(unknown)} of {_n(len(stages))} deals ({share:.0%}) are at stages that the funnel of "
@@ -116,4 +121,13 @@ def check_funnel_fits(
         f"lost_stages: {_yaml_list(lost)}}} (put the working stages in the order deals pass them; a stage "
         f"renamed in the CRM goes to funnel.stage_aliases).",
         field=field,
+    ).worded(
+        "funnel_fit",
+        unknown=unknown,
+        total=len(stages),
+        share=share,
+        stages=shown,
+        more=max(0, len(names) - SHOWN_STAGES),
+        history_order=bool(order),
+        block=block,
     )

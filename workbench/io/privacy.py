@@ -12,6 +12,7 @@ its number across runs and report languages, and new names get the next numbers.
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -21,9 +22,9 @@ from workbench.config import ClientConfig, load_yaml
 from workbench.errors import ConfigError
 from workbench.io.atomic import write_text
 from workbench.io.load import ClientData
-from workbench.io.quarantine import TableReport
+from workbench.io.quarantine import HIDDEN, RAW_REASONS, TableReport
 from workbench.io.table_rules import NO_MANAGER
-from workbench.tables import column_names
+from workbench.tables import TABLES, column_names
 
 KEY_FILE = "anonymization.yaml"
 LABELS = {
@@ -37,7 +38,6 @@ NAME_COLUMNS = {
     "customer_id": "customers",
     "name": "customers",
 }
-HIDDEN = "…"
 WARNING_KINDS = {
     "roster_without_deals": "managers",
     "manager_not_in_roster": "managers",
@@ -113,7 +113,7 @@ def anonymize_client(data: ClientData, locale: str) -> ClientData:
         if "title" in frame:
             frame["title"] = pd.Series(pd.NA, index=frame.index, dtype="string")
         tables[table] = frame
-    quarantine = _quarantine(data.quarantine, pseudonyms)
+    quarantine = _quarantine(data.quarantine, pseudonyms, data.reports)
     reports = {t: _report(r, pseudonyms) for t, r in data.reports.items()}
     config = _config(data.config, pseudonyms)
     pseudonyms.save()
@@ -139,18 +139,78 @@ def _config(config: ClientConfig, pseudonyms: Pseudonyms) -> ClientConfig:
     return config
 
 
-# Reasons whose quarantined value is raw text of any column (a whole line, a damaged or cut cell).
-RAW_REASONS = frozenset({"bad_field_count", "runaway_quote", "nul_character", "text_too_long"})
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+")
+_PHONE = re.compile(r"\+?[\d\s()\-]{7,}")
 
 
-def _quarantine(frame: pd.DataFrame, pseudonyms: Pseudonyms) -> pd.DataFrame:
-    """Names in quarantined cells become pseudonyms; whole raw lines and deal titles are hidden."""
+def looks_like_contact(value: str) -> bool:
+    """An e-mail address, or a phone number: digits with phone separators only, ten digits or more (or
+    seven with a leading +)."""
+    text = value.strip()
+    if _EMAIL.search(text):
+        return True
+    digits = sum(ch.isdigit() for ch in text)
+    return bool(_PHONE.fullmatch(text)) and (digits >= 10 or (text.startswith("+") and digits >= 7))
+
+
+_KINDS = {c.name: c.kind for columns in TABLES.values() for c in columns}
+_DATE_LIKE = re.compile(r"[\d\s.:/\-T]+")
+_NUMBER_LIKE = re.compile(r"[\d\s.,\-+\u00a0₽$€£]+")
+_PERSON = re.compile(r"[A-ZА-ЯЁ][a-zа-яё]+(\s+[A-ZА-ЯЁ][a-zа-яё.]+)+")
+
+
+def masked_cells(cells: object, pseudonyms: Pseudonyms) -> list[list[object]] | None:
+    """A row's canonical values as the anonymized tables show them: names as pseudonyms (a value in a name
+    column that is no known name, as a shifted row may hold, is hidden). A row with a wrong number of
+    fields may put anything under any column, so every other value is shown only when it is what its
+    column holds (a date under a date, a number under a number) and is no known name, no e-mail or
+    phone and nothing like a person's name; anything else is hidden."""
+    if not isinstance(cells, list):
+        return None
+    names = {name for key in pseudonyms.key.values() for name in key}
+    out = []
+    for column, value in cells:
+        kind = NAME_COLUMNS.get(str(column))
+        if kind is not None:
+            known = isinstance(value, str) and value in pseudonyms.key[kind]
+            value = pseudonyms.label(kind, value) if known else HIDDEN
+        elif isinstance(value, str) and not _shown(str(column), value, names):
+            value = HIDDEN
+        out.append([column, value])
+    return out
+
+
+def _shown(column: str, value: str, names: set[str]) -> bool:
+    if value in names or looks_like_contact(value) or _PERSON.fullmatch(value.strip()):
+        return False
+    kind = _KINDS.get(column)
+    if kind == "datetime":
+        return bool(_DATE_LIKE.fullmatch(value))
+    if kind in {"float", "int"}:
+        return bool(_NUMBER_LIKE.fullmatch(value))
+    return True
+
+
+def cells_text(cells: list[list[object]], report: TableReport | None) -> str:
+    """``ID: 905; Дата: 01.10.2025; Менеджер: Менеджер 03``: masked values under the file's headers."""
+    headers = report.columns if report is not None else {}
+    return "; ".join(f"{headers.get(str(c), c)}: {v}" for c, v in cells)
+
+
+def _quarantine(frame: pd.DataFrame, pseudonyms: Pseudonyms, reports: dict[str, TableReport]) -> pd.DataFrame:
+    """Names in quarantined cells become pseudonyms. Whole raw lines and deal titles are hidden: such a
+    row is shown by its canonical values, masked (names as pseudonyms, contacts hidden), where known."""
     frame = frame.copy()
     for column, kind in NAME_COLUMNS.items():
         rows = frame["field"] == column
         frame.loc[rows, "value"] = pseudonyms.series(kind, frame.loc[rows, "value"])
-    hidden = frame["reason"].isin(RAW_REASONS) | (frame["field"] == "title")
-    frame.loc[hidden & frame["value"].notna(), "value"] = HIDDEN
+    if "cells" in frame:
+        frame["cells"] = [masked_cells(c, pseudonyms) for c in frame["cells"]]
+    hidden = (frame["reason"].isin(RAW_REASONS) | (frame["field"] == "title")) & frame["value"].notna()
+    for index in frame.index[hidden]:
+        cells = frame.at[index, "cells"] if "cells" in frame else None
+        report = reports.get(str(frame.at[index, "table"]))
+        frame.at[index, "value"] = f"{HIDDEN} ({cells_text(cells, report)})" if cells else HIDDEN
     return frame
 
 
@@ -163,6 +223,7 @@ def _report(report: TableReport, pseudonyms: Pseudonyms) -> TableReport:
     examples = {}
     for code, items in report.examples.items():
         kind = _kind(code)
+        items = [{**e, "cells": masked_cells(e["cells"], pseudonyms)} if "cells" in e else e for e in items]
         if code.partition(":")[0] in RAW_REASONS:
             items = [{**e, "value": HIDDEN} for e in items]
         elif kind is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from workbench.serialize import json_key, json_omit
@@ -15,6 +16,13 @@ if TYPE_CHECKING:
 
 QUARANTINE_COLUMNS = ["table", "file", "row", "reason", "field", "value", "detail", "hint"]
 MAX_EXAMPLES = 3
+# Reasons whose quarantined value is raw text of any column (a whole line, a damaged or cut cell): under
+# --anonymize the value is hidden and the row is shown by its masked canonical values instead.
+RAW_REASONS = frozenset({"bad_field_count", "runaway_quote", "nul_character", "text_too_long"})
+HIDDEN = "…"  # a value hidden under --anonymize
+FREE_TEXT_FIELDS = frozenset({"title"})  # free text (a deal's title): never copied into a row's values
+EXAMPLE_CELLS = 6  # values of a row shown in an example
+CELL_CHARS = 80
 # Rows set aside by design, not because the data is wrong: events of other kinds in an event log, deals
 # deleted in the CRM. They are counted like any quarantined row but are no sign of poor data.
 EXPECTED_REASONS = frozenset({"not_stage_change", "deleted_deal"})
@@ -75,12 +83,15 @@ class Quarantine:
         detail: str | pd.Series = "",
         raw_values: pd.Series | None = None,
         hint: pd.Series | None = None,
+        columns: dict[str, str] | None = None,
     ) -> pd.DataFrame:
         """Move the rows of ``frame`` where ``mask`` holds into quarantine; return the remaining rows.
 
         ``frame`` is indexed by the row number in the client's file. The quarantine shows the cell of
         ``field`` (or of ``raw_values``, the cell as it was in the file); ``hint`` is a suggested
-        correction (e.g. the nearest configured stage).
+        correction (e.g. the nearest configured stage). ``columns`` maps canonical names to the frame's
+        columns when the frame is the file's raw table: the row's values kept for its examples (and, for
+        the raw reasons, for every row, to show it under pseudonyms) are read through it.
         """
         mask = mask.reindex(frame.index, fill_value=False).astype(bool)
         if not mask.any():
@@ -99,6 +110,11 @@ class Quarantine:
             values = row_text(frame.loc[rejected], self.table)
         details = detail.reindex(rejected).astype("string") if isinstance(detail, pd.Series) else detail
         hints = hint.reindex(rejected).astype("string") if hint is not None else pd.NA
+        if columns is None:
+            columns = {c: c for c in column_names(self.table) if c in frame.columns}
+        positions = np.flatnonzero(mask.to_numpy())
+        sample = frame.iloc[positions if reason in RAW_REASONS else positions[:MAX_EXAMPLES]]
+        cells = _objects([row_cells(row, columns, skip=field) for _, row in sample.iterrows()], len(rejected))
         self._parts.append(
             pd.DataFrame(
                 {
@@ -110,16 +126,21 @@ class Quarantine:
                     "value": values,
                     "detail": details,
                     "hint": hints,
+                    "cells": cells,
                 }
             )
         )
         self._rows.update(int(r) for r in rejected)
         return frame.loc[~mask.to_numpy()]
 
-    def reject_rows(self, rows: list[tuple[int, str, str]], reason: str) -> None:
-        """Quarantine rows that never became part of a frame (e.g. a wrong number of fields)."""
+    def reject_rows(
+        self, rows: list[tuple[int, str, str]], reason: str, cells: dict[int, list] | None = None
+    ) -> None:
+        """Quarantine rows that never became part of a frame (e.g. a wrong number of fields); ``cells``:
+        each row's canonical values as far as they can be told (by position), see :func:`row_cells`."""
         if not rows:
             return
+        cells = cells or {}
         self._parts.append(
             pd.DataFrame(
                 {
@@ -131,6 +152,7 @@ class Quarantine:
                     "value": [v for _, v, _ in rows],
                     "detail": [d for _, _, d in rows],
                     "hint": pd.NA,
+                    "cells": _objects([cells.get(r) for r, _, _ in rows], len(rows)),
                 }
             )
         )
@@ -154,9 +176,11 @@ class Quarantine:
         entry["amount"] += float(removed["amount"].sum()) if "amount" in removed else 0.0
         self.excluded_rows += len(removed)
         kept = self.examples.setdefault(rule, [])
+        summary = {c: c for c in SUMMARY_FIELDS if c in removed.columns}
         for row, cells in removed.head(MAX_EXAMPLES - len(kept)).iterrows():
-            value = cells[field] if field else row_summary(cells)
-            kept.append({"row": int(row), "value": _text(value, 80), "hint": None})
+            value = _cell(cells[field]) if field and pd.notna(cells[field]) else row_summary(cells)
+            example = {"row": int(row), "value": _text(value, CELL_CHARS), "hint": None}
+            kept.append({**example, "cells": row_cells(cells, summary)})
         return frame.loc[~mask.to_numpy()]
 
     def warn(self, code: str, count: int, examples: list[Any] | None = None) -> None:
@@ -170,16 +194,18 @@ class Quarantine:
         self.warnings[code] = self.warnings.get(code, 0) + int(count)
         if examples:
             kept = self.examples.setdefault(code, [])
-            for example in examples[: max(MAX_EXAMPLES - len(kept), 0)]:
+            for example in examples:
+                if len(kept) >= MAX_EXAMPLES:
+                    break
                 given = example if isinstance(example, dict) else {"value": example}
-                kept.append(
-                    {
-                        "row": given.get("row"),
-                        "value": _text(str(given.get("value") or ""), 120),
-                        "hint": _text(str(given.get("hint") or ""), 80),
-                        **({"variants": given["variants"]} if "variants" in given else {}),
-                    }
-                )
+                item = {
+                    "row": given.get("row"),
+                    "value": _text(str(given.get("value") or ""), 120),
+                    "hint": _text(str(given.get("hint") or ""), 80),
+                    **({"variants": given["variants"]} if "variants" in given else {}),
+                }
+                if item not in kept:  # three examples of one value say less than one
+                    kept.append(item)
 
     def reason_count(self, reason: str) -> int:
         """Rows quarantined for ``reason``."""
@@ -206,11 +232,54 @@ class Quarantine:
         frame = self.frame()
         out: dict[str, list[dict[str, object]]] = {}
         for reason, group in frame.groupby("reason", sort=False):
-            out[str(reason)] = [
-                {"row": int(r.row), "value": _text(r.value, 80), "hint": _text(r.hint, 80)}
-                for r in group.head(MAX_EXAMPLES).itertuples()
-            ]
+            out[str(reason)] = [_example(r) for r in group.head(MAX_EXAMPLES).itertuples()]
         return out
+
+
+def _objects(values: list[object], length: int) -> np.ndarray:
+    """A 1-D object array of ``length`` holding ``values`` (lists kept whole) and None after them."""
+    out = np.empty(length, dtype=object)
+    for i, value in enumerate(values):
+        out[i] = value
+    return out
+
+
+def _example(r: Any) -> dict[str, object]:
+    """One quarantined row as an example: row number, value, hint, and where known the row's values
+    (``cells``) and the specific detail (``expected 6 fields, found 5``)."""
+    example: dict[str, object] = {"row": int(r.row), "value": _text(r.value, 80), "hint": _text(r.hint, 80)}
+    cells = getattr(r, "cells", None)
+    if isinstance(cells, list) and cells:
+        example["cells"] = cells
+    if isinstance(r.detail, str) and r.detail:
+        example["detail"] = r.detail[:CELL_CHARS]
+    return example
+
+
+def row_cells(row: pd.Series, columns: dict[str, str], skip: str | None = None) -> list[list[object]]:
+    """A row's non-empty values of canonical columns as ``[column, value]`` pairs (at most
+    :data:`EXAMPLE_CELLS`): dates as ISO text, numbers as numbers, the rest as text. ``columns`` maps each
+    canonical name to the row's label for it, in the order shown (the table's contract order); free text (a
+    deal's title) and ``skip`` are left out."""
+    out: list[list[object]] = []
+    for canonical, column in columns.items():
+        if canonical in FREE_TEXT_FIELDS or canonical == skip or column not in row.index:
+            continue
+        value = row[column]
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            continue
+        if isinstance(value, pd.Timestamp):
+            value = value.isoformat()
+        elif isinstance(value, int | float | np.number) and not isinstance(value, bool):
+            value = float(value)
+        else:
+            value = str(value).strip()[:CELL_CHARS]
+            if not value:
+                continue
+        out.append([canonical, value])
+        if len(out) == EXAMPLE_CELLS:
+            break
+    return out
 
 
 ROW_TEXT_LIMIT = 200

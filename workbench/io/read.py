@@ -85,7 +85,9 @@ def read_raw(
     """Read ``path`` (shown to the user as ``name``) into a :class:`RawTable`."""
     if not path.is_file():
         found = path.exists() or path.is_symlink()
-        raise DataError(name, "not a regular file (a folder, pipe or device)" if found else "file not found")
+        if found:
+            raise DataError(name, "not a regular file (a folder, pipe or device)").worded("not_a_file")
+        raise DataError(name, "file not found").worded("file_not_found")
     size = path.stat().st_size
     limit = max_file_bytes()
     if size > limit:
@@ -93,9 +95,9 @@ def read_raw(
             name,
             f"file is {_size_text(size)}, above the limit of {_size_text(limit)}; "
             "split it or raise WORKBENCH_MAX_FILE_MB",
-        )
+        ).worded("file_too_large", size=_size_text(size), limit=_size_text(limit))
     if size == 0:
-        raise DataError(name, "file is empty (0 bytes)")
+        raise DataError(name, "file is empty (0 bytes)").worded("file_empty")
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
     unpacked = read_compressed(
@@ -117,17 +119,19 @@ def read_raw(
                 name,
                 "this is a password-protected (encrypted) workbook; remove the password and save it as "
                 ".xlsx or CSV (UTF-8)",
-            )
+            ).worded("workbook_encrypted")
         named = " named .xlsx" if suffix in {".xlsx", ".xlsm"} else ""
         raise DataError(
             name,
             f"this is an old binary Excel (.xls) workbook or another old Office document{named}, not an "
             "XLSX workbook; open it in Excel and save it as .xlsx or CSV (UTF-8)",
-        )
+        ).worded("old_excel")
     if head.startswith(b"PK\x03\x04") or suffix in {".xlsx", ".xlsm"}:
         return _read_xlsx(path, name, sheet=sheet, header_row=header_row)
     if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
-        raise DataError(name, "this is an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx")
+        raise DataError(
+            name, "this is an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx"
+        ).worded("excel_2003_xml")
     if looks_like_html(head):
         return _read_html(path, name, encoding=encoding, header_row=header_row)
     return _read_csv(path, name, encoding=encoding, delimiter=delimiter, header_row=header_row)
@@ -184,7 +188,9 @@ def _decode(data: bytes, name: str, encoding: str, notes: list[str] | None = Non
     """
     unmarked = _utf16_without_bom(data) if encoding in {"auto", "utf-16"} else None
     if unmarked is None and not data.startswith(UTF16_BOMS) and _looks_binary(data[:SAMPLE_BYTES]):
-        raise DataError(name, "this is a binary file, not a CSV text file; export the table as CSV or XLSX")
+        raise DataError(
+            name, "this is a binary file, not a CSV text file; export the table as CSV or XLSX"
+        ).worded("binary_file")
     chosen = encoding
     if unmarked is not None:
         chosen = unmarked
@@ -215,7 +221,7 @@ def _decode(data: bytes, name: str, encoding: str, notes: list[str] | None = Non
             name,
             f"cannot be read as {chosen} (byte {exc.start}, line {line}); set data.<table>.encoding "
             "in client.yaml to utf-8 or cp1251",
-        ) from None
+        ).worded("cannot_decode", encoding=chosen, byte=exc.start, line=line) from None
     if encoding == "auto" and chosen == "cp1251" and _looks_like_koi8(text):
         text, chosen = data.decode("koi8_r"), "koi8-r"
     return text.removeprefix("\ufeff").encode("utf-8"), chosen
@@ -281,7 +287,7 @@ def _refuse_mixed_utf8(body: bytes, name: str) -> None:
                 name,
                 f"is UTF-8 up to line {line}, where bytes of another encoding begin (two exports glued "
                 "together, or a damaged file); export the data again as one file in one encoding",
-            ) from None
+            ).worded("mixed_encoding", line=line) from None
 
 
 # Russian letters from the most to the least frequent: a text read in the right one of two 8-bit
@@ -328,11 +334,15 @@ def _split_header(text: str, delimiter: str, header_row: int, name: str) -> tupl
         for _ in range(header_row):
             header = next(reader)
     except StopIteration:
-        raise DataError(name, f"has fewer than {header_row} row(s); expected a header row") from None
+        raise DataError(name, f"has fewer than {header_row} row(s); expected a header row").worded(
+            "no_header_row", row=header_row
+        ) from None
     except csv.Error as exc:
         raise DataError(name, f"the header row cannot be read: {exc}") from None
     if not header or all(not h.strip() for h in header):
-        raise DataError(name, f"row {header_row} is empty; expected the column names there")
+        raise DataError(name, f"row {header_row} is empty; expected the column names there").worded(
+            "empty_header_row", row=header_row
+        )
     return header, reader.line_num
 
 
@@ -357,7 +367,7 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
     notes: list[str] = []
     data, chosen_encoding = _decode(path.read_bytes(), name, encoding, notes)
     if not re.search(rb"\S", data):
-        raise DataError(name, "file holds no text")
+        raise DataError(name, "file holds no text").worded("no_text")
     if b"\r" in data and b"\n" not in data:
         data = data.replace(b"\r", b"\n")  # old Mac line ends: a lone CR ends every line
     # The header whole, however long (the file is within the size limit), and a sample of the data.
@@ -406,7 +416,9 @@ def _read_csv(path: Path, name: str, *, encoding: str, delimiter: str, header_ro
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise DataError(name, f"cannot be parsed as CSV with delimiter {sep!r}: {exc}") from None
+        raise DataError(name, f"cannot be parsed as CSV with delimiter {sep!r}: {exc}").worded(
+            "csv_unparseable", delimiter=sep, problem=str(exc)
+        ) from None
     del data
     numbers = _row_numbers(header_row + 1, table.num_rows, skipped)
     # Arrow keeps blank lines as rows of empty cells; a blank line is not a row of data.
@@ -521,19 +533,23 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
         # A file object, not the path: openpyxl refuses a workbook whose name does not end in .xlsx.
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise DataError(name, _not_a_workbook(path, exc)) from None
+        raise DataError(name, _not_a_workbook(path, exc)).worded("not_a_workbook") from None
     try:
         sheets = workbook.sheetnames
         if sheet is None:
             sheet_name = sheets[0]
         elif isinstance(sheet, int):
             if not 0 <= sheet < len(sheets):
-                raise DataError(name, f"has no sheet number {sheet}; its sheets are: {', '.join(sheets)}")
+                raise DataError(
+                    name, f"has no sheet number {sheet}; its sheets are: {', '.join(sheets)}"
+                ).worded("no_sheet", sheet=sheet, sheets=", ".join(sheets))
             sheet_name = sheets[sheet]
         elif sheet in sheets:
             sheet_name = sheet
         else:
-            raise DataError(name, f"has no sheet {sheet!r}; its sheets are: {', '.join(sheets)}")
+            raise DataError(name, f"has no sheet {sheet!r}; its sheets are: {', '.join(sheets)}").worded(
+                "no_sheet", sheet=sheet, sheets=", ".join(sheets)
+            )
         rows = []
         for row in workbook[sheet_name].iter_rows(values_only=True):
             if len(rows) >= XLSX_MAX_ROWS:
@@ -546,7 +562,9 @@ def _read_xlsx(path: Path, name: str, *, sheet: str | int | None, header_row: in
     finally:
         workbook.close()
     if not rows:
-        raise DataError(name, f"sheet {sheet_name!r} is empty; expected a table with a header row")
+        raise DataError(name, f"sheet {sheet_name!r} is empty; expected a table with a header row").worded(
+            "empty_sheet", sheet=sheet_name
+        )
     if len(rows) < header_row:
         raise DataError(
             name, f"sheet {sheet_name!r} has fewer than {header_row} row(s); expected a header row"

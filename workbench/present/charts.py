@@ -595,16 +595,25 @@ def layer_radar(
     ax.set_theta_direction(-1)
     ax.set_ylim(0, 100)
     ax.set_yticks([25, 50, 75, 100])
-    ax.set_yticklabels(["25", "50", "75", "100"], fontsize=6, color=MUTED)
+    # The scale between the first two layers' spokes, clear of their names; the outer ring is 100.
+    ax.set_yticklabels(["25", "50", "75", ""], fontsize=6, color=MUTED)
+    ax.set_rlabel_position(180 / n)
     ax.set_xticks(angles)
     labels = [
         "\n".join(textwrap.wrap(f"{i + 1}. {name}", 18)) + ("" if s is not None else f"\n({not_assessed})")
         for i, (name, s) in enumerate(zip(names, scores, strict=True))
     ]
     ax.set_xticklabels(labels, fontsize=7)
-    for label, s in zip(ax.get_xticklabels(), scores, strict=True):
+    for label, s, angle in zip(ax.get_xticklabels(), scores, angles, strict=True):
         if s is None:
             label.set_color(MUTED)
-    ax.tick_params(axis="x", pad=10)
+        # Each name grows away from the circle (to the right on the right half, upwards at the top...),
+        # so that no name is crossed by the outer ring.
+        x, y = np.sin(angle), np.cos(angle)
+        side = "left" if x > 0.2 else "right" if x < -0.2 else "center"
+        label.set_horizontalalignment(side)
+        label.set_multialignment(side)
+        label.set_verticalalignment("bottom" if y > 0.2 else "top" if y < -0.2 else "center")
+    ax.tick_params(axis="x", pad=4)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, fontsize=7)
     return ax

@@ -5,6 +5,7 @@ Nothing here computes a metric: values come from the analysis results and are on
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from workbench.analysis.customers.abc import AbcResult
@@ -155,7 +156,7 @@ def _top_customers(t: Messages, base: CustomerBase) -> list[dict[str, Any]]:
                 "share": f.pct(row.share),
                 "cum": f.pct(row.cum_share),
                 "cls": row.cls,
-                "xyz": getattr(row, "xyz", "") or "",
+                "xyz": xyz_cell(abc, row),
                 "score": score.get(row.id, "") if score is not None else "",
                 "d": row.id in d_ids,
             }
@@ -244,8 +245,18 @@ def _d_class(t: Messages, base: CustomerBase) -> dict[str, Any]:
         b=d.by_abc["B"],
         c=d.by_abc["C"],
     )
+    if d.margin is not None and (d.by_abc["A"] or d.by_abc["B"]):  # losses are known only with a margin
+        summary = f"{summary} {t('customers.d_loss_advice')}"
+    buyers = base.abc.concentration.customers
+    if d.total_customers > buyers:  # the summary counts the customers with purchases: say how the two agree
+        no_revenue = d.total_customers - buyers
+        note = t(
+            "customers.d_customers_note", customers=d.total_customers, buyers=buyers, no_revenue=no_revenue
+        )
+        summary = f"{summary} {note}"
     return {
         "summary": summary,
+        "with_margin": d.margin is not None,
         "rules": rules,
         "rows": rows,
         "more": max(0, d.count - TOP_D),
@@ -280,7 +291,12 @@ def _time(t: Messages, base: CustomerBase) -> dict[str, Any] | None:
         hours_action=f.num(time.hours_per_action, 1),
         cost=cost,
     )
-    return {"intro": intro, "rows": rows, "actions": time.actions is not None}
+    return {
+        "intro": intro,
+        "rows": rows,
+        "actions": time.actions is not None,
+        "with_cost": time.hour_cost is not None,
+    }
 
 
 def _segments(t: Messages, base: CustomerBase) -> dict[str, Any] | None:
@@ -380,7 +396,7 @@ def _products(t: Messages, products: AbcResult | None) -> dict[str, Any] | None:
             "value": _value(t, products.metric, row.value),
             "share": f.pct(row.share),
             "cls": row.cls,
-            "xyz": getattr(row, "xyz", "") or "",
+            "xyz": xyz_cell(products, row),
         }
         for row in products.items.head(TOP_PRODUCTS).itertuples(index=False)
     ]
@@ -453,12 +469,33 @@ def method_paragraphs(t: Messages, audit: Audit) -> list[str]:
     return out
 
 
+_REGEX_SYNTAX = re.compile(r"[.^$*+?{}\[\]|()\\]")
+
+
+def pattern_words(t: Messages, pattern: str) -> str:
+    """A product-code pattern in words (``^gift_`` -> codes starting with «gift_»): a client reads no
+    regular expressions. A pattern beyond a plain start, end or part is quoted as it is."""
+    start, end = pattern.startswith("^"), pattern.endswith("$") and not pattern.endswith("\\$")
+    core = pattern[1 if start else 0 : len(pattern) - (1 if end else 0)]
+    text = re.sub(r"\\(.)", r"\1", core)
+    if _REGEX_SYNTAX.search(re.sub(r"\\.", "", core)) or not text:
+        return t("methodology.pattern_other", text=pattern)
+    kind = "exact" if start and end else "prefix" if start else "suffix" if end else "contains"
+    return t(f"methodology.pattern_{kind}", text=text)
+
+
+def xyz_cell(abc: AbcResult, row: Any) -> str:
+    """An item's XYZ class; a dash when XYZ was computed but the item has no class (never a blank)."""
+    value = getattr(row, "xyz", "") or ""
+    return value or ("—" if abc.xyz is not None and abc.xyz.available else "")
+
+
 def cleaning_sentence(t: Messages, rules: Any) -> str:
     """The sales-line cleaning rules in force, in one paragraph."""
     parts = [t("methodology.cleaning_returns_" + rules.returns)]
     if rules.cancellation_prefixes:
         parts.append(t("methodology.cleaning_cancellations", prefixes=", ".join(rules.cancellation_prefixes)))
-    codes = [*rules.non_product_codes, *rules.non_product_patterns]
+    codes = [*rules.non_product_codes, *(pattern_words(t, p) for p in rules.non_product_patterns)]
     if codes:
         parts.append(t("methodology.cleaning_non_product", codes=", ".join(codes)))
     parts.append(t("methodology.cleaning_no_customer_" + rules.no_customer))

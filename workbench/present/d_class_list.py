@@ -71,8 +71,13 @@ def d_class_appendix(t: Messages, audit: Any) -> dict[str, Any]:
     """The context of Appendix C: every class D customer, formatted, or why there is none."""
     base = audit.customers
     if base is None or base.d_class is None:
-        return {"rows": [], "empty": t("appendix_d_class.no_customers"), "intro": None}
+        return {"rows": [], "empty": t("appendix_d_class.no_customers"), "intro": None, "with_margin": False}
     d = base.d_class
     rows = formatted_rows(t, base)
     intro = t("appendix_d_class.intro", count=d.count, file=D_CLASS_XLSX) if rows else None
-    return {"rows": rows, "intro": intro, "empty": None if rows else t("customers.d_none")}
+    return {
+        "rows": rows,
+        "intro": intro,
+        "empty": None if rows else t("customers.d_none"),
+        "with_margin": d.margin is not None,  # no column of dashes when the sales lines hold no margin
+    }

@@ -6,9 +6,12 @@ Only words are made here; every count comes from the loading's :class:`TableRepo
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from workbench.io.quarantine import TableReport
+import pandas as pd
+
+from workbench.io.quarantine import HIDDEN, RAW_REASONS, TableReport
 from workbench.limits import printable
 from workbench.present.i18n import Messages
 
@@ -22,6 +25,7 @@ ENCODING_NAMES = {
     "latin-1": "Latin-1",
 }
 MATCHED_SHOWN = 4
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?")
 
 
 QUOTES = frozenset('«»“”"')
@@ -69,17 +73,73 @@ def check_advice(t: Messages, code: str) -> str | None:
     return t(key) if t.has(key) else None
 
 
-def example_label(t: Messages, example: dict[str, object]) -> str:
-    """One example row of a data-quality issue, in the report's language."""
+# Specific details the loading writes (in English), put into the report's language.
+_DETAILS = (
+    (re.compile(r"first seen in row (?P<row>\d+)"), "first_seen"),
+    (re.compile(r"expected (?P<expected>\d+) fields, found (?P<found>\d+)"), "field_count"),
+)
+
+
+def detail_text(t: Messages, detail: object) -> str | None:
+    """A specific detail of a quarantined row in the report's language (None when it has no wording)."""
+    if isinstance(detail, str):
+        for pattern, key in _DETAILS:
+            if match := pattern.fullmatch(detail.strip()):
+                found = {k: int(v) if v.isdigit() else v for k, v in match.groupdict().items()}
+                return t(f"appendix_data.details.{key}", **found)
+    return None
+
+
+def cell_text(t: Messages, value: object) -> str:
+    """One value of a row, formatted in the report's language: a date (with its time when it has one),
+    a number with its decimals, a text in quotes."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        digits = 0 if float(value).is_integer() else 2
+        return t.fmt.num(value, digits)
+    text = str(value)
+    if _ISO_DATE.fullmatch(text):
+        moment = pd.Timestamp(text)
+        day = t.fmt.date(moment, "short")
+        return day if moment == moment.normalize() else f"{day} {moment:%H:%M}"
+    return quote(t, text)
+
+
+def cells_label(t: Messages, cells: list, report: TableReport | None) -> str:
+    """A row's values under the client's own column names: ``ID «906», Создана 02.10.2025, Бюджет 500``."""
+    return ", ".join(f"{_column(t, report, str(c))} {cell_text(t, v)}" for c, v in cells)
+
+
+def _column(t: Messages, report: TableReport | None, field: str) -> str:
+    return field_name(t, report, field) if report is not None else field_name_only(t, field)
+
+
+def example_label(
+    t: Messages, example: dict[str, object], report: TableReport | None = None, code: str = ""
+) -> str:
+    """One example row of a data-quality issue, in the report's language: the row number and the value,
+    or the row's values under the file's column names (with the empty field named, for a missing value),
+    and a suggested correction."""
     variants = example.get("variants")
     if isinstance(variants, list):
         return " / ".join(f"{quote(t, name)} ({t.fmt.num(count)})" for name, count in variants)
     parts = []
     if example.get("row") is not None:
         parts.append(t("appendix_data.example_row", row=example["row"]))
-    if example.get("value"):
+    name, _, field = code.partition(":")
+    cells = example.get("cells")
+    raw_shown = name in RAW_REASONS and example.get("value") and example["value"] != HIDDEN
+    if isinstance(cells, list) and cells and not raw_shown:
+        shown = cells_label(t, cells, report)
+        if name == "missing_value" and field:
+            empty = t("appendix_data.example_empty", field=quote(t, _column(t, report, field)))
+            shown = f"{empty}; {shown}"
+        parts.append(shown)
+    elif example.get("value"):
         parts.append(quote(t, example["value"]))
     text = ": ".join(parts)
+    detail = detail_text(t, example.get("detail"))
+    if detail and name == "bad_field_count":
+        text += f" ({detail})"
     if example.get("hint"):
         text += " " + t("appendix_data.example_hint", hint=example["hint"])
     return text
@@ -137,7 +197,7 @@ def issues(t: Messages, report: TableReport, kind: str) -> list[dict[str, Any]]:
             "code": code,
             "reason": issue_label(t, report, code),
             "count": t.fmt.num(count),
-            "examples": [example_label(t, e) for e in report.examples.get(code, [])],
+            "examples": [example_label(t, e, report, code) for e in report.examples.get(code, [])],
             "effect": issue_effect(t, code),
         }
         for code, count in counts.items()
@@ -173,7 +233,7 @@ def exclusions(t: Messages, report: TableReport) -> list[dict[str, Any]]:
             "reason": t(f"appendix_data.excluded.{rule}"),
             "count": t.fmt.num(effect["rows"]),
             "amount": t.fmt.money(effect["amount"]),
-            "examples": [example_label(t, e) for e in report.examples.get(rule, [])],
+            "examples": [example_label(t, e, report, rule) for e in report.examples.get(rule, [])],
         }
         for rule, effect in report.excluded.items()
     ]

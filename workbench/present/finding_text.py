@@ -20,6 +20,8 @@ OPTIONAL_EVIDENCE = (
     ("evidence_best", "best_worth_mentioning"),
     ("evidence_no_best", "no_better_manager"),
     ("evidence_step", "has_step"),
+    ("evidence_step_priced", "step_priced"),
+    ("evidence_no_revenue", "no_revenue"),
     ("evidence_time", "has_time"),
     ("evidence_stopped", "stopped"),
     ("evidence_share", "has_share"),
@@ -56,12 +58,14 @@ def finding_texts(t: Messages, finding: Finding) -> dict[str, str]:
         params["amount_text"] = amount_phrase(
             t, params.get("amount"), params["amount_unknown"], params.get("count")
         )
+    if isinstance(params.get("criteria"), list):  # criterion codes in words: "revenue, purchase frequency"
+        params["criteria"] = ", ".join(t(f"customers.criterion_{c}") for c in params["criteria"])
     evidence = t(f"{key}.evidence", **params)
     for extra, flag in OPTIONAL_EVIDENCE:
         if t.has(f"{key}.{extra}") and params.get(flag):
             evidence = f"{evidence.rstrip()} {t(f'{key}.{extra}', **params).lstrip()}"
     texts = {
-        "title": t(f"{key}.title", **params),
+        "title": t(f"{key}.title_{params['variant']}" if "variant" in params else f"{key}.title", **params),
         "evidence": evidence,
         "recommendation": t(f"{key}.recommendation", **params),
     }

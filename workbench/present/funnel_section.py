@@ -48,6 +48,11 @@ def deviation_label(t: Messages, row: GroupRow, min_deals: int) -> str:
     return t("funnel.flag_none" if row.won + row.lost >= min_deals else "funnel.flag_too_few")
 
 
+def group_revenue(t: Messages, row: GroupRow) -> str:
+    """A group's revenue: a dash when it won deals but none has a known amount (never a zero)."""
+    return t.fmt.money(row.revenue if row.avg_check is not None or not row.won else None)
+
+
 def _group_rows(t: Messages, rows: list[GroupRow], min_deals: int) -> list[dict[str, Any]]:
     f = t.fmt
     return [
@@ -59,7 +64,7 @@ def _group_rows(t: Messages, rows: list[GroupRow], min_deals: int) -> list[dict[
             "win_rate": f.pct(r.win_rate),
             "ci": _interval(t, r.ci_low, r.ci_high),
             "shrunk": f.pct(r.shrunk_rate),
-            "revenue": f.money(r.revenue),
+            "revenue": group_revenue(t, r),
             "avg_check": f.money(r.avg_check),
             "flag": deviation_label(t, r, min_deals),
             "low": r.flag == "low",
@@ -82,12 +87,20 @@ def _unassigned_rows(t: Messages, row: GroupRow | None, label: str) -> list[dict
             "win_rate": f.pct(row.win_rate),
             "ci": "",
             "shrunk": "",
-            "revenue": f.money(row.revenue),
+            "revenue": group_revenue(t, row),
             "avg_check": f.money(row.avg_check),
             "flag": t("funnel.unassigned_flag"),
             "low": False,
         }
     ]
+
+
+def _managers_alone(funnel: FunnelResult) -> str | None:
+    """Fewer than two named managers: nobody to compare with ("" for none, else the one manager's name);
+    None when the managers are compared (or not comparable for another reason the section states)."""
+    if not funnel.managers_compared or len(funnel.managers) >= 2:
+        return None
+    return funnel.managers[0].name if funnel.managers else ""
 
 
 def _stage_rows(t: Messages, funnel: FunnelResult) -> list[dict[str, Any]]:
@@ -317,10 +330,25 @@ def _cohort_rows(t: Messages, audit: Audit) -> list[dict[str, Any]]:
 
 def _weekly_view(t: Messages, audit: Audit) -> dict[str, Any]:
     f, weekly = t.fmt, audit.weekly
-    recent = weekly.entered.tail(WEEKS_IN_TABLE)
+    # The last weeks of the period: later weeks only show the period's deals closing, never new ones.
+    end = pd.Timestamp(audit.config.period.end)
+    in_period = weekly.entered[weekly.entered.index <= end]
+    recent = (in_period if len(in_period) else weekly.entered).tail(WEEKS_IN_TABLE)
+    # Without a stage history only the first stage's entries (the creation) are dated: the later stages'
+    # weekly entries are unknown, not zero.
+    stages = (
+        list(weekly.entered.columns[:-1]) if weekly.basis == "history" else list(weekly.entered.columns[:1])
+    )
     won = weekly.won.reindex(recent.index, fill_value=0)
+    # Won deals without a close date cannot be placed in a week: all of them undated is no zero, and a
+    # column of dashes says nothing, so the column is left out.
+    won_known = bool(weekly.won.sum()) or not audit.funnel.won
     table = [
-        {"week": f.week(week), "counts": [f.num(v) for v in row.to_numpy()[:-1]], "won": f.num(won.loc[week])}
+        {
+            "week": f.week(week),
+            "counts": [f.num(row[s]) for s in stages],
+            "won": f.num(won.loc[week]),
+        }
         for week, row in recent.iterrows()
     ]
     chart = None
@@ -343,7 +371,8 @@ def _weekly_view(t: Messages, audit: Audit) -> dict[str, Any]:
     ]
     return {
         "basis": weekly.basis,
-        "stages": list(weekly.entered.columns[:-1]),
+        "stages": stages,
+        "won_known": won_known,
         "table": table,
         "chart": chart,
         "steps": steps,
@@ -419,6 +448,8 @@ def funnel_section(t: Messages, audit: Audit) -> dict[str, Any]:
         managers=_group_rows(t, funnel.managers, min_deals)
         + _unassigned_rows(t, funnel.managers_unassigned, "funnel.unassigned_row"),
         managers_compared=funnel.managers_compared,
+        managers_alone=_managers_alone(funnel),
+        money_known=funnel.won_with_amount > 0 or not funnel.won,
         plot=win_rate_funnel_plot(t, funnel),
         heatmap=heatmap(t, funnel),
         flagged=_flagged(t, funnel, funnel.manager_stages),
@@ -433,6 +464,7 @@ def funnel_section(t: Messages, audit: Audit) -> dict[str, Any]:
         time=_time_view(t, audit),
         reasons=_reasons_view(t, audit),
         cohorts=_cohort_rows(t, audit),
+        cohorts_open=any(c.open for c in audit.cohorts),
         weekly=_weekly_view(t, audit),
         velocity=_velocity_view(t, audit),
         dips=diagnosis_views.dips_view(t, audit),

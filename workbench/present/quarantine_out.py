@@ -4,28 +4,17 @@ nearest stage). The ``reason`` column keeps its code for machines; ``field`` is 
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from workbench.io.quarantine import QUARANTINE_COLUMNS, TableReport
-from workbench.present.data_quality import field_name, issue_label
+from workbench.present.data_quality import detail_text, field_name, issue_label
 from workbench.present.i18n import Messages
-
-# Specific details the loading writes (in English), put into the report's language.
-_DETAILS = (
-    (re.compile(r"first seen in row (?P<row>\d+)"), "first_seen"),
-    (re.compile(r"expected (?P<expected>\d+) fields, found (?P<found>\d+)"), "field_count"),
-)
 
 
 def _detail(t: Messages, reason: str, detail: object, report: TableReport | None) -> str:
     label = issue_label(t, report, reason) if report is not None else reason
-    if isinstance(detail, str):
-        for pattern, key in _DETAILS:
-            if match := pattern.fullmatch(detail.strip()):
-                return f"{label}: {t(f'appendix_data.details.{key}', **match.groupdict())}"
-    return label
+    worded = detail_text(t, detail)
+    return f"{label}: {worded}" if worded else label
 
 
 def suggested_fix(t: Messages, reason: str, field: str, hint: object, report: TableReport | None) -> str:

@@ -17,6 +17,7 @@ from workbench.findings import Finding
 from workbench.findings import model as finding_model
 from workbench.present import charts, customer_section, diagnosis_views
 from workbench.present import data_quality as dq
+from workbench.present.amounts import revenue_gaps, revenue_money, revenue_text
 from workbench.present.finding_text import finding_texts
 from workbench.present.funnel_section import rule_sentence
 from workbench.present.i18n import Messages
@@ -75,8 +76,8 @@ def summary(t: Messages, audit: Audit) -> View:
     kpis = [
         (
             revenue_label(t, won),
-            f.money(won.total, compact=True),
-            t("summary.kpi_revenue_note", per_month=won.per_month, deals=won.count),
+            revenue_money(t, won, compact=True),
+            _revenue_note(t, won),
         ),
         (
             t("summary.kpi_deals"),
@@ -91,7 +92,9 @@ def summary(t: Messages, audit: Audit) -> View:
         (
             t("summary.kpi_avg_check"),
             f.money(s.avg_check),
-            t("summary.kpi_avg_check_note", count=funnel.won_with_amount),
+            t("summary.kpi_avg_check_note", count=funnel.won_with_amount)
+            if funnel.won_with_amount or not funnel.won
+            else t("summary.kpi_avg_check_unknown"),
         ),
         (t("summary.kpi_cycle"), f.days(funnel.cycle_days_median), t("summary.kpi_cycle_note")),
         (
@@ -143,6 +146,15 @@ def summary(t: Messages, audit: Audit) -> View:
     }
 
 
+def _revenue_note(t: Messages, won: Revenue) -> str:
+    """The note under the won-deals revenue: a month and deals, with the won deals it cannot count."""
+    if not won.known:
+        return t("summary.kpi_revenue_unknown", gaps=revenue_gaps(t, won))
+    note = t("summary.kpi_revenue_note", per_month=won.per_month, deals=won.count)
+    gaps = revenue_gaps(t, won)
+    return f"{note} {t('amounts.more', gaps=gaps)}" if gaps else note
+
+
 def _maturity_sentence(t: Messages, audit: Audit) -> str | None:
     """The maturity level in one sentence for the summary (None when the scorecard has none)."""
     card = audit.intake
@@ -157,23 +169,38 @@ def revenues_sentence(t: Messages, audit: Audit) -> str:
     s = audit.summary
     if not audit.data.has_deals:
         return t("summary.revenues_sales_only", sales=s.revenue_sales.total) if s.revenue_sales else ""
+    ways = t("summary.revenues_two" if s.revenue_sales is None else "summary.revenues_three")
     text = t(
         "summary.revenues",
-        won=s.revenue_won.total,
-        cohort=s.revenue_cohort.total,
+        won=revenue_text(t, s.revenue_won),
+        cohort=revenue_text(t, s.revenue_cohort),
         cohort_deals=s.revenue_cohort.count,
     )
+    text = f"{ways} {text}"
     if s.revenue_sales is not None:
-        text += " " + t("summary.revenues_sales", sales=s.revenue_sales.total)
+        text += " " + t(
+            "summary.revenues_sales", sales=s.revenue_sales.total, data_section=t("sections.data")
+        )
     return text
 
 
 def reconciliation_view(t: Messages, audit: Audit) -> View | None:
     """CRM won revenue against sales-lines revenue, line by line (signed), with their totals."""
     r = audit.summary.reconciliation
+    won = audit.summary.revenue_won
     if r is None:
+        if audit.data.has_deals and audit.summary.revenue_sales is not None and not won.known:
+            return {"unavailable": t("data.reconcile.unavailable", gaps=revenue_gaps(t, won))}
         return None
     f = t.fmt
+    cohort, won_total = audit.summary.revenue_cohort.total, won.total
+    relation = (
+        "data.reconcile.cohort_below"
+        if cohort < won_total
+        else "data.reconcile.cohort_above"
+        if cohort > won_total
+        else None
+    )
     lines = [
         {
             "label": t(f"data.reconcile.{line.code}"),
@@ -198,7 +225,8 @@ def reconciliation_view(t: Messages, audit: Audit) -> View | None:
             cohort_deals=audit.summary.revenue_cohort.count,
             won=audit.summary.revenue_won.total,
             won_deals=audit.summary.revenue_won.count,
-        ),
+        )
+        + (" " + t(relation) if relation else ""),
     }
 
 
@@ -353,15 +381,31 @@ def actions_section(t: Messages, audit: Audit) -> View:
     return {"horizons": horizons}
 
 
+def _company_revenue(t: Messages, audit: Audit) -> str:
+    """The company's revenue a month that severities are judged against, or why it is unknown."""
+    s = audit.summary
+    chosen = s.revenue_sales if s.monthly_revenue_rule == "sales_lines" else s.revenue_won
+    if chosen is not None and not chosen.known:
+        return t("methodology.impact_base_unknown", gaps=revenue_gaps(t, chosen))
+    rule = t(f"revenue.{s.monthly_revenue_rule}").lower()
+    return t("methodology.impact_base", company=s.monthly_revenue, company_rule=rule)
+
+
 def methodology_section(t: Messages, audit: Audit) -> View:
     config = audit.config
+    shown = {
+        "funnel": audit.data.has_deals,
+        "customers": audit.abc is not None,
+        "plan": audit.plan.available,
+        "activity": audit.activity.available,
+    }
     return {
+        "shown": shown,
         "rule_sentence": rule_sentence(t, audit.funnel),
         "min_deals": config.funnel.min_deals_for_flag,
         "share": audit.funnel.equal_effort_share,
         "critical": finding_model.CRITICAL_SHARE_OF_REVENUE,
-        "company": audit.summary.monthly_revenue,
-        "company_rule": t(f"revenue.{audit.summary.monthly_revenue_rule}").lower(),
+        "company": _company_revenue(t, audit),
         "high": finding_model.HIGH_SHARE_OF_REVENUE,
         "a": config.abc.thresholds[0],
         "b": config.abc.thresholds[1],

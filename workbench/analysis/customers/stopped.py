@@ -2,9 +2,11 @@
 
 A key customer (class A over the period, or in the earlier half of it) has *stopped* when the last
 ``stopped_months`` complete calendar months of the period hold no purchase from them although they bought
-in at least half of the complete months up to their last purchase (and in two months at least: a single
-large order is not a habit). Their monthly revenue lost is their average month from the period's first
-complete month to the month of their last purchase, months without purchases as 0.
+in at least three of four complete months up to their last purchase (and in four months at least: a
+single large order is not a habit), and have not bought again in the incomplete last month either (a
+customer who buys on the period's last day has not stopped). Their monthly revenue lost is their average
+month from the period's first complete month to the month of their last purchase, months without
+purchases as 0.
 """
 
 from __future__ import annotations
@@ -64,7 +66,10 @@ def stopped_customers(
     groups = keyed(lines, "customer_id")
     number = month_numbers(lines["date"], months[0], len(months))
     matrix = groups.by_month(lines["amount"], number, len(months))
-    last_date = pd.Series(lines["date"].to_numpy()).groupby(groups.codes).max()
+    # The last purchase, in any month of the period: one in the incomplete last month means the customer
+    # has come back (a return is no purchase).
+    dates = pd.Series(lines["date"].to_numpy()).where(lines["amount"].to_numpy() > 0)
+    last_date = dates.groupby(groups.codes).max()
     found = []
     for cid in key_ids:
         if cid not in groups.ids:
@@ -77,6 +82,8 @@ def stopped_customers(
         empty = len(months) - 1 - last
         active = len(bought)
         if empty < min_empty_months or active < max(MIN_ACTIVE_MONTHS, MIN_ACTIVE_SHARE * (last + 1)):
+            continue
+        if pd.Timestamp(last_date.loc[row]) >= months[last + 1]:  # bought again after the empty months
             continue
         found.append(
             StoppedCustomer(
