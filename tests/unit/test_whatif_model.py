@@ -119,5 +119,5 @@ def test_the_section_without_the_live_part_has_no_script_block(demo_audit):
     assert today[0] == t.fmt.money(demo_audit.decomposition.delivered)
     assert not any(re.search(r"\d{5}", v) for v in today), today  # formatted, not raw numbers
     spec = json.loads(live["live"]["spec"])
-    signals = {p["name"] for p in spec["params"]}
+    signals = {s["name"] for s in spec["signals"]}  # the page runs the compiled Vega specification
     assert {i.name for i in demo_audit.whatif.inputs} <= signals and "revenue" in signals
