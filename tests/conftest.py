@@ -32,6 +32,15 @@ def small_client(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def weekly_client(small_client: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small client with weekly personal plans instead of monthly ones (tests/weekly_plans.py); treat it
+    as read-only."""
+    from weekly_plans import with_weekly_plans
+
+    return with_weekly_plans(small_client, tmp_path_factory.mktemp("clients") / "weekly")
+
+
+@pytest.fixture(scope="session")
 def demo_audit():
     """The audit of the committed demo client (clients/demo) as of 2026-11-23, built once per session;
     treat it as read-only."""

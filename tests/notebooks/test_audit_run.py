@@ -182,14 +182,18 @@ def test_a_re_audit_compares_with_the_latest_earlier_run(audited):
     progress = metrics["progress"]
     assert progress["source"] == str(first.out_dir / "metrics.json")
     assert progress["as_of_before"] == "2026-11-23" and progress["as_of_now"] == "2026-12-23"
-    assert progress["resolved"] == 0 and progress["persisting"] == len(metrics["findings"])
+    first_metrics = json.loads((first.out_dir / "metrics.json").read_text(encoding="utf-8"))
+    # The same data a month later: every finding persists but the forecast of November, the month of the
+    # first run (December has no plan, so no forecast and no finding of it).
+    dated = [f for f in first_metrics["findings"] if f["code"].startswith("plan_forecast")]
+    assert dated and metrics["plan"]["forecast"]["current_month"]["reason"] == "no_plan"
+    assert progress["resolved"] == len(dated) and progress["persisting"] == len(metrics["findings"])
     assert metrics["run"]["parameters"]["compare"] == progress["source"]
     html = (second.out_dir / "report.html").read_text(encoding="utf-8")
     assert 'id="progress"' in html and "Динамика после прошлого аудита" in html
     # --no-interactive: the what-if keeps its static twin and the page has no script at all
     assert "<script" not in html and 'id="whatif"' in html and "script-src 'none'" in html
     assert metrics["whatif"]["present"] and not metrics["whatif"]["interactive"]
-    first_metrics = json.loads((first.out_dir / "metrics.json").read_text(encoding="utf-8"))
     assert first_metrics["progress"] is None
 
 

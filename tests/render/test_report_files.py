@@ -101,3 +101,31 @@ def test_english_report(small_client, tmp_path):
     for text in ("Executive summary", "Sales funnel", "Appendix A. Method", "November 23, 2026"):
         assert text in html
     assert "Резюме" not in html
+
+
+def _joined(text: str) -> str:
+    """PDF text with its line breaks as spaces."""
+    return re.sub(r"\s+", " ", text)
+
+
+def test_pdf_forecasts_the_current_month(report_dir):
+    # The generated client's as-of date, 23 November 2026, falls in a month with plans and results so far.
+    reader = PdfReader(report_dir / "report.pdf")
+    pages = [_joined(page.extract_text()) for page in reader.pages]
+    page = next(i for i, text in enumerate(pages) if "Прогноз текущего месяца: ноябрь 2026" in text)
+    text = pages[page] + pages[page + 1]
+    assert "позади 14 рабочих дней месяца из 20" in text
+    assert "Интервал 80 %" in text.replace("\u00a0", " ") and "Нужно в день" in text
+    assert reader.pages[page].images or reader.pages[page + 1].images  # the chart per manager
+    assert "Личных недельных планов в файле планов нет" in " ".join(pages)
+
+
+def test_pdf_shows_each_managers_weekly_plans(weekly_client, tmp_path):
+    out = run_audit(weekly_client, out=tmp_path / "weekly", as_of="2026-11-23", formats=("pdf",)).out_dir
+    reader = PdfReader(out / "report.pdf")
+    pages = [_joined(page.extract_text()) for page in reader.pages]
+    page = next(i for i, text in enumerate(pages) if "Личные недельные планы" in text)
+    assert "Каждая неделя менеджера сравнивается с его личным недельным планом" in pages[page]
+    assert "Недели ниже порога" in pages[page] + pages[page + 1]
+    assert reader.pages[page].images  # the heatmap of weeks x managers
+    assert "Личных недельных планов в файле планов нет" not in " ".join(pages)

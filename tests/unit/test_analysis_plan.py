@@ -196,6 +196,44 @@ def test_weekly_plans_are_used_as_they_are():
     assert [r.plan_revenue for r in result.monthly] == [1500.0]
 
 
+def test_each_managers_weeks_against_their_personal_weekly_plans():
+    # Anna plans weeks (a week row for 5 January, two day rows for the week of 12 January); Boris a month.
+    rows = [
+        ("Anna", "2026-01-05", "week", 500.0, 1.0),
+        ("Anna", "2026-01-12", "day", 200.0, None),
+        ("Anna", "2026-01-14", "day", 300.0, None),
+        ("Boris", "2026-01-01", "month", 500.0, 1.0),
+    ]
+    result = analyze_plan(deals(), plans(rows), PlanConfig(), PERIOD)
+    anna = [r for r in result.weekly_by_manager if r.plan_revenue]
+    assert {r.manager for r in result.weekly_by_manager} == {"Anna"}  # a monthly plan is never split for one
+    assert len(result.weekly_by_manager) == len(result.weekly)  # every week of the period, planned or not
+    assert [(r.period_start, r.plan_revenue, r.fact_revenue) for r in anna] == [
+        (T("2026-01-05"), 500.0, 600.0),  # Saturday 10 January's 600
+        (T("2026-01-12"), 500.0, 0.0),  # the week's two days summed
+    ]
+    [weeks] = result.manager_weeks()
+    assert (weeks.manager, weeks.weeks_planned, weeks.weeks_met) == ("Anna", 2, 1)
+    assert weeks.weeks_below == [T("2026-01-12")]
+    assert weeks.attainment == pytest.approx(600 / 1000)
+    assert result.json_derived()["manager_weeks"] == [weeks]
+
+
+def test_monthly_plans_give_no_personal_weeks():
+    result = analyze_plan(deals(), plans(PERSONAL), PlanConfig(), PERIOD)
+    assert result.weekly_derived and result.weekly_by_manager == [] and result.manager_weeks() == []
+    assert not result.personal_weekly_plans
+
+
+def test_a_month_outside_the_period_adds_nothing_to_its_boundary_weeks():
+    # December's plan would give the week of 29 December its 29-31 December; the period starts on 1 January,
+    # so that week's plan is January's 1-2 January only: 2 of January's 22 weekdays.
+    rows = [(None, "2025-12-01", "month", 2300.0, None), (None, "2026-01-01", "month", 2200.0, None)]
+    result = analyze_plan(deals(), plans(rows), PlanConfig(), PERIOD)
+    assert result.weekly[0].period_start == T("2025-12-29")
+    assert result.weekly[0].plan_revenue == pytest.approx(200.0)
+
+
 def test_no_plans():
     result = analyze_plan(deals(), None, PlanConfig(), PERIOD)
     assert result.available is False
@@ -455,6 +493,7 @@ def test_metrics_plan_fragment_keeps_its_keys_and_carries_the_comparisons():
 
 @pytest.mark.parametrize("locale", ["ru", "en"])
 def test_plan_section_states_whether_monthly_and_weekly_plans_agree(locale):
+    from workbench.present import plan_views
     from workbench.present.html import render
     from workbench.present.i18n import Messages
 
@@ -467,6 +506,11 @@ def test_plan_section_states_whether_monthly_and_weekly_plans_agree(locale):
         result = analyze_plan(sales, frame, PlanConfig(), HALF_YEAR)
         t = Messages(locale)
         context = {"monthly_chart": "", "weekly_chart": "", "months": [], "managers": [], "basis": ""}
+        context |= {
+            "weeks_below": plan_views.weeks_below_text(t, result),
+            "manager_weeks": plan_views.manager_weeks_view(t, result),
+            "current": None,
+        }
         html = str(render("plan.html.j2", t, plan=result, **context).html)
         first_words = t.raw(f"plan.weekly_monthly_{key}").split(":")[0]
         assert first_words in html

@@ -10,6 +10,8 @@ Each granularity of plan is its own plan and is never added to another one:
   plans hold no week or day row at all, each month's plan is split over its working days (or calendar
   days) into weeks (``weekly_derived``), so that the weekly control the method asks for can be shown and
   its absence named.
+- A manager with weekly plans of their own (week or day rows) is also compared week by week with their own
+  fact (``weekly_by_manager``); a monthly plan is never split into a manager's weeks.
 - A row with an empty manager is the department's plan. Where the department has a plan for a period it
   is the department's plan for that period; where it has none, the department's plan is the sum of the
   personal plans. Personal plans are compared with each manager's own fact. When the department and the
@@ -24,6 +26,7 @@ Monday 29 December 2025 is the first week of January 2026.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -68,6 +71,17 @@ class ManagerAttainment:
     def below(self) -> bool:
         """Below :data:`MANAGER_ATTAINMENT_LOW` of the personal plan over the period."""
         return self.attainment is not None and self.attainment < MANAGER_ATTAINMENT_LOW
+
+
+@dataclass(frozen=True)
+class ManagerWeeks:
+    """A manager's personal weekly plans over the period: how many weeks were met and which fell below."""
+
+    manager: str
+    weeks_planned: int
+    weeks_met: int
+    weeks_below: list[pd.Timestamp]
+    attainment: float | None  # fact of the planned weeks / their plans
 
 
 @dataclass(frozen=True)
@@ -148,6 +162,9 @@ class PlanResult:
     weekly_vs_monthly: list[PlanAgreement] = field(default_factory=list)
     department_vs_managers: list[PlanAgreement] = field(default_factory=list)
     agreement_tolerance: float = AGREEMENT_TOLERANCE
+    weekly_by_manager: list[PlanRow] = field(default_factory=list)
+    """Each week of the period for every manager with personal weekly plans (week or day rows, never split
+    from a month): their weekly plan (None in a week they have none) against their own fact of that week."""
 
     @property
     def attainment(self) -> float | None:
@@ -163,11 +180,13 @@ class PlanResult:
         return row.attainment is not None and row.attainment < self.attainment_warning
 
     def json_derived(self) -> dict[str, object]:
-        """metrics.json: the attainment over the period and the agreement of plans set twice."""
+        """metrics.json: the attainment over the period, the agreement of plans set twice and each manager's
+        weeks against their personal weekly plans."""
         return {
             "attainment": self.attainment,
             "weekly_monthly_agreement": self.weekly_monthly_agreement,
             "department_agreement": self.department_agreement,
+            "manager_weeks": self.manager_weeks(),
         }
 
     @property
@@ -179,6 +198,29 @@ class PlanResult:
     def department_agreement(self) -> AgreementSummary | None:
         """The department's own plans against the sums of the personal plans, where both exist."""
         return summarize_agreement(self.department_vs_managers)
+
+    @property
+    def personal_weekly_plans(self) -> bool:
+        """Whether some manager has weekly plans of their own (not split from a monthly plan)."""
+        return bool(self.weekly_by_manager)
+
+    def manager_weeks(self) -> list[ManagerWeeks]:
+        """Per manager with personal weekly plans: weeks planned, met and below the warning share."""
+        out = []
+        for manager in sorted({r.manager for r in self.weekly_by_manager if r.manager is not None}):
+            planned = [r for r in self.weekly_by_manager if r.manager == manager and r.plan_revenue]
+            plan = sum(r.plan_revenue or 0.0 for r in planned)
+            fact = sum(r.fact_revenue for r in planned)
+            out.append(
+                ManagerWeeks(
+                    manager,
+                    len(planned),
+                    sum(1 for r in planned if (r.attainment or 0.0) >= 1),
+                    [r.period_start for r in planned if self.is_below(r)],
+                    fact / plan if plan else None,
+                )
+            )
+        return out
 
     def monthly_frame(self) -> pd.DataFrame:
         return pd.DataFrame([vars(r) for r in self.monthly])
@@ -281,7 +323,9 @@ def analyze_plan(
     fact_week = fact.groupby("week")["revenue"].agg(["sum", "size"])
     weekly_managers: list[str] = []
     if derived:
-        dept_week_plan = _split_into_weeks(dept_month_plan, config.weekly_split)
+        # Only the period's months are split: a week at either end gets no share of a month outside it.
+        in_period = dept_month_plan[dept_month_plan.index.isin(months)]
+        dept_week_plan = _split_into_weeks(in_period, config.weekly_split)
         week_fact = {week: fact_week for week in weeks}
     else:
         dept_week_plan = _department_plan(weekly_plan)
@@ -293,6 +337,14 @@ def analyze_plan(
             week: covered if weekly_managers and week not in own_weeks else fact_week for week in weeks
         }
     weekly = [_row(week, None, dept_week_plan, week_fact[week], week) for week in weeks]
+    weekly_by_manager = []
+    personal_weeks = weekly_plan[weekly_plan["manager"].notna() & weekly_plan["revenue"].notna()]
+    for manager, wplan in personal_weeks.groupby("manager", sort=True):
+        wp = wplan.set_index("key")[["revenue", "deals"]]
+        wf = fact[fact["manager"] == manager].groupby("week")["revenue"].agg(["sum", "size"])
+        rows = [_row(week, str(manager), wp, wf, week) for week in weeks]
+        if any(r.plan_revenue for r in rows):
+            weekly_by_manager.extend(rows)
 
     dept_plan_total = sum(r.plan_revenue or 0 for r in monthly if r.manager is None)
     dept_fact_total = sum(r.fact_revenue for r in monthly if r.manager is None and r.plan_revenue)
@@ -317,7 +369,26 @@ def analyze_plan(
             _department_against_managers(monthly_plan, "month", months)
             + _department_against_managers(weekly_plan, "week", weeks, min_parts=plans["manager"].nunique())
         ),
+        weekly_by_manager=weekly_by_manager,
     )
+
+
+def plans_of_month(plans: pd.DataFrame | None, month: dt.date) -> tuple[float | None, dict[str, float]]:
+    """The department's revenue plan for one month and each manager's, by the rules above: a month row,
+    else the sum of the month's week (or day) rows; the department's own row, else the sum of the personal
+    plans. (None, {}) when the month has no revenue plan at all."""
+    if plans is None or plans.empty:
+        return None, {}
+    resolved = _resolve(plans.assign(manager=plans["manager"].astype("string")), "month")
+    key = pd.Timestamp(month).to_period("M").start_time
+    rows = resolved[(resolved["key"] == key) & resolved["revenue"].notna()]
+    personal = {
+        str(m): float(r) for m, r in zip(rows["manager"], rows["revenue"], strict=True) if not pd.isna(m)
+    }
+    own = rows.loc[rows["manager"].isna(), "revenue"]
+    if len(own):
+        return float(own.iloc[0]), personal
+    return (float(sum(personal.values())) if personal else None), personal
 
 
 def _row(key: pd.Timestamp, manager: str | None, plan: pd.DataFrame, fact: pd.DataFrame, start) -> PlanRow:

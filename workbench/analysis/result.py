@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from workbench.analysis.activity import ActivityResult, analyze_activity
 from workbench.analysis.activity_quality import ActivityQuality, analyze_activity_quality
 from workbench.analysis.capacity import Capacity, analyze_capacity
+from workbench.analysis.current_month import MonthForecast, forecast_month
 from workbench.analysis.customers.abc import AbcResult
 from workbench.analysis.customers.base import CustomerBase, analyze_customer_base
 from workbench.analysis.decomposition import Decomposition, decompose
@@ -51,6 +52,7 @@ class AuditResult:
     decomposition: Decomposition | None = None  # the month's target through the funnel
     capacity: Capacity | None = None  # the regular actions the plan needs against the activity data
     forecast: MissVisibility | None = None  # how early the run-rate showed each missed monthly plan
+    current_month: MonthForecast | None = None  # the run-rate forecast of the month of the as-of date
     intake: IntakeResult | None = None  # the 11-layer scorecard (answers and data)
     contradictions: list[Contradiction] = field(default_factory=list)  # answers the data contradicts
     dips: Dips | None = None  # months in which a step converted clearly worse than in its other months
@@ -121,6 +123,15 @@ def analyze(data: ClientData, as_of: dt.date | None = None) -> AuditResult:
             config.activity.capacity_tolerance,
         ),
         forecast=miss_visibility(data.deals, plan, config.period, config.plan.calendar),
+        current_month=forecast_month(
+            data.deals,
+            data.get("plans"),
+            as_of,
+            config.period,
+            config.plan.calendar,
+            config.plan.attainment_warning,
+            data.get("stage_events"),
+        ),
         intake=intake,
         contradictions=contradictions,
         dips=find_dips(weekly, [s.conversion for s in funnel.stages[:-1]], funnel.avg_check),

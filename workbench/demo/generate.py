@@ -7,13 +7,15 @@ README; tests check that the audit finds each of them.
 Files it writes, in the formats real exports come in:
 
 - ``data/deals.csv``: an amoCRM-style deals export (UTF-8 without BOM, ',' delimiter, ``dd.mm.yyyy hh:mm:ss``
-  dates, ``не закрыта`` for open deals, a trailing space in ``Бюджет ``), with a handful of broken rows;
+  dates, ``не закрыта`` for open deals, a trailing space in ``Бюджет ``), with a handful of broken rows,
+  then the deals created after the period that bring the current month (:data:`CURRENT_MONTH`) its
+  results so far;
 - ``data/stage_history.csv``: stage changes (Windows-1251, ';' delimiter);
 - ``data/sales.xlsx``: the accounting system's sales lines with margin (typed XLSX cells), with returns,
   settlement adjustments and retail lines without a customer for the cleaning rules;
 - ``data/customers.csv``: the CRM's companies with the consultant's estimate of their potential;
 - ``data/activities.csv``: weekly calls, meetings and proposals per manager (wide form, ';');
-- ``data/plans.xlsx``: monthly revenue and deal plans per manager (monthly only);
+- ``data/plans.xlsx``: monthly revenue and deal plans per manager (monthly only), up to the current month;
 - ``client.yaml``, ``intake.yaml`` (the questionnaire's answers), ``scenarios.yaml`` (two saved what-if
   scenarios, full size only) and ``README.md``.
 """
@@ -26,6 +28,7 @@ import io
 import re
 import sys
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +42,17 @@ PERIOD_START = dt.date(2026, 1, 1)
 PERIOD_END = dt.date(2026, 9, 30)
 CARRY_OVER_START = dt.date(2025, 11, 1)  # deals created before the period still close inside it
 EXPORT_AT = dt.datetime(2026, 9, 30, 23, 59, 59)
+# The demo's as-of date is 23 November 2026: its month is in progress. Deals created after the period run
+# up to an export taken the evening before, and the plans run to that month, so that the report forecasts
+# the month. The period's own deals keep their state at its end (EXPORT_AT) and the after-period deals draw
+# from their own stream: no figure of the audited period depends on the current month.
+CURRENT_MONTH = dt.date(2026, 11, 1)
+AFTER_PERIOD_START = PERIOD_END + dt.timedelta(days=1)
+CURRENT_EXPORT_AT = dt.datetime(2026, 11, 22, 23, 59, 59)
+# A deal takes five weeks or so to win, so about 40 % of a month's wins come from deals created two months
+# before. The period's deals created in September stay open as at the period's end; the deals created
+# after it come 1.6 times as often, so that the current month wins at a typical month's pace.
+AFTER_PERIOD_PACE = 1.6
 
 STAGES = [
     "Найден клиент",
@@ -189,6 +203,8 @@ PLANTED = {
     "falling_customer": "the 4th customer by weight: its monthly contract shrinks to 15% from June",
     "stopped_customer": "the 7th customer by weight: its monthly contract ends in April",
     "potential_customer": "a small customer with a large potential: class A by the weighted score",
+    "current_month": "November 2026, the month of the as-of date, in progress: its plans and the deals won "
+    "up to the export on 22 November give a run-rate forecast",
 }
 
 
@@ -276,7 +292,12 @@ def _step_rate(manager: str, source: str, step: int) -> float:
 
 
 def _simulate_deal(
-    rng: np.random.Generator, deal_id: int, created: dt.datetime, customers: list[str], weights: np.ndarray
+    rng: np.random.Generator,
+    deal_id: int,
+    created: dt.datetime,
+    customers: list[str],
+    weights: np.ndarray,
+    export_at: dt.datetime = EXPORT_AT,
 ) -> _Deal:
     manager = MANAGERS[int(rng.integers(len(MANAGERS)))]
     source = rng.choice(list(SOURCES), p=[v[0] for v in SOURCES.values()])
@@ -288,7 +309,7 @@ def _simulate_deal(
     while True:
         wait = float(rng.lognormal(np.log(STAGE_DAYS[stage]), 0.6))
         at = at + dt.timedelta(days=wait, minutes=int(rng.integers(0, 600)))
-        if at > EXPORT_AT:
+        if at > export_at:
             return _Deal(
                 deal_id, manager, source, customer, created, amount, "open", STAGES[stage], None, "", history
             )
@@ -336,6 +357,23 @@ def simulate_deals(
     return deals
 
 
+def after_period_deals(
+    rng: np.random.Generator, size: DemoSize, customers: list[str], weights: np.ndarray, last_id: int
+) -> list[_Deal]:
+    """Deals created after the period up to :data:`CURRENT_EXPORT_AT` (at :data:`AFTER_PERIOD_PACE` times the
+    period's pace), with ids after ``last_id``: the current month's results so far come from them."""
+    period_days = (PERIOD_END - PERIOD_START).days + 1
+    last = CURRENT_EXPORT_AT.date()
+    count = int(AFTER_PERIOD_PACE * size.deals * ((last - AFTER_PERIOD_START).days + 1) / period_days)
+    deals = []
+    deal_id = last_id
+    for day in sorted(_business_day(rng, AFTER_PERIOD_START, last) for _ in range(count)):
+        deal_id += int(rng.integers(1, 40))
+        created = _random_time(rng, day)
+        deals.append(_simulate_deal(rng, deal_id, created, customers, weights, CURRENT_EXPORT_AT))
+    return deals
+
+
 def _deal_row(d: _Deal, note: str) -> list[object]:
     """One deal as a row of the amoCRM-style export."""
     return [
@@ -356,7 +394,15 @@ def _deal_row(d: _Deal, note: str) -> list[object]:
     ]
 
 
-def _deals_csv(deals: list[_Deal], rng: np.random.Generator, broken: bool) -> str:
+def _deals_csv(
+    deals: list[_Deal],
+    rng: np.random.Generator,
+    broken: bool,
+    later: Sequence[_Deal] = (),
+    later_rng: np.random.Generator | None = None,
+) -> str:
+    """The export: the period's deals, the broken rows, then ``later`` (deals created after the period, their
+    notes drawn from ``later_rng``), so that the rows before them keep their numbers."""
     header = [
         "ID",
         "Название сделки",
@@ -440,6 +486,11 @@ def _deals_csv(deals: list[_Deal], rng: np.random.Generator, broken: bool) -> st
         )
         writer.writerow(_deal_row(deals[20], ""))  # the same deal exported twice
         out.write(f"{first.deal_id + 4},Обрезанная строка,50000\n")
+    for d in later:
+        note = ""
+        if later_rng is not None and later_rng.random() < 0.03:
+            note = "Клиент просил перезвонить\nпосле согласования бюджета"
+        writer.writerow(_deal_row(d, note))
     return out.getvalue()
 
 
@@ -673,12 +724,14 @@ def _activities_csv(rng: np.random.Generator) -> str:
     return out.getvalue()
 
 
-def _plan_rows(deals: list[_Deal], rng: np.random.Generator) -> list[list[object]]:
+def _plan_rows(
+    deals: list[_Deal], rng: np.random.Generator, months: range = range(1, 10)
+) -> list[list[object]]:
     """Monthly plans per manager: one plan for everybody, the team's typical month plus a stretch."""
     won = [d for d in deals if d.status == "won" and d.closed and d.closed.year == 2026]
     typical = sum(d.amount for d in won) / 9 / len(MANAGERS)
     rows = []
-    for month in range(1, 10):
+    for month in months:
         season = float(rng.uniform(0.95, 1.12))
         target = round(typical * 1.05 * season / 10_000) * 10_000
         for manager in MANAGERS:
@@ -743,8 +796,13 @@ def generate_demo(
     deal_weights /= deal_weights.sum()
     deals = simulate_deals(rng, size, customers, deal_weights)
     won_yearly = sum(d.amount for d in deals if d.status == "won") * 12 / 11
-    (data / "deals.csv").write_text(_deals_csv(deals, rng, size.broken_rows), encoding="utf-8")
-    (data / "stage_history.csv").write_bytes(_history_csv(deals).encode("cp1251"))
+    # The current month draws from its own stream, so that the period's files do not change.
+    later_rng = np.random.default_rng([seed, 5])
+    later = after_period_deals(later_rng, size, customers, deal_weights, deals[-1].deal_id)
+    (data / "deals.csv").write_text(
+        _deals_csv(deals, rng, size.broken_rows, later, later_rng), encoding="utf-8"
+    )
+    (data / "stage_history.csv").write_bytes(_history_csv(deals + later).encode("cp1251"))
     sales = _sales_rows(rng, customers, weights, margin, deals, yearly_revenue=won_yearly * 2.2)
     # The customer-base additions draw from their own stream, so that the other files do not change.
     extra = np.random.default_rng([seed, 4])
@@ -764,7 +822,7 @@ def generate_demo(
         data / "plans.xlsx",
         "План продаж",
         ["Менеджер", "Месяц", "План выручки, руб.", "План сделок"],
-        _plan_rows(deals, rng),
+        _plan_rows(deals, rng) + _plan_rows(deals, later_rng, range(10, CURRENT_MONTH.month + 1)),
         {2: "MM.YYYY", 3: "#,##0"},
     )
     (dest / "client.yaml").write_text(_client_yaml(name), encoding="utf-8")
@@ -871,6 +929,12 @@ def _readme(size: DemoSize, customers: list[str]) -> str:
         falling=customers[FALLING_CUSTOMER],
         stopped=customers[STOPPED_CUSTOMER],
         potential=customers[potential_customer(size)],
+        as_of="23.11.2026",
+        as_of_iso="2026-11-23",
+        current_month="ноябрь 2026 г.",
+        current_month_accusative="ноябрь",
+        after_start=f"{AFTER_PERIOD_START:%d.%m.%Y}",
+        export=f"{CURRENT_EXPORT_AT:%d.%m.%Y %H:%M}",
     )
 
 

@@ -1,11 +1,13 @@
-"""Plan findings: no plan, monthly plans only, no personal plans, no stage targets, plan not met."""
+"""Plan findings: no plan, monthly plans only, no personal plans, no stage targets, plan not met, the
+current month forecast well below its plan."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from workbench.analysis.current_month import MonthForecast, ScopeForecast
 from workbench.analysis.result import AuditResult
-from workbench.findings.model import Layer, Section, Severity
+from workbench.findings.model import Layer, Section, Severity, money_severity
 from workbench.findings.registry import Hit, rule
 
 PLAN_ATTAINMENT_LOW = 0.90
@@ -84,3 +86,67 @@ def managers_below(result: AuditResult) -> Iterator[Hit]:
                 "threshold": plan.manager_warning,
             },
         )
+
+
+def _current_month(result: AuditResult) -> MonthForecast | None:
+    """The current month's forecast when there is one and it is no longer early."""
+    current = getattr(result, "current_month", None)
+    return current if current is not None and current.available and not current.early else None
+
+
+def _forecast_params(current: MonthForecast, scope: ScopeForecast) -> dict[str, object]:
+    return {
+        "month": current.month,
+        "plan": scope.plan,
+        "fact": scope.fact,
+        "forecast": scope.forecast,
+        "attainment": scope.attainment,
+        "high": scope.high,
+        "level": current.level,
+        "days_gone": current.days_gone,
+        "days_left": current.days_left,
+        "needed_per_day": scope.needed_per_day,
+        "per_day": scope.per_day,
+        "shortfall": scope.shortfall,
+        "likely": scope.likely_shortfall,
+    }
+
+
+@rule("plan-forecast-short", "plan_forecast_short", Layer.MANAGEMENT_CYCLE, Section.PLAN, 30)
+def forecast_short(result: AuditResult) -> Iterator[Hit]:
+    """The department's run-rate forecast of the current month is well below its plan (money: what is
+    missing at least, with a probability of 90 %: the plan less the interval's upper end)."""
+    current = _current_month(result)
+    department = current.department if current is not None else None
+    if department is None or not department.short:
+        return
+    yield Hit(
+        money_severity(department.likely_shortfall, result.summary.monthly_revenue),
+        _forecast_params(current, department),
+        department.likely_shortfall,
+    )
+
+
+@rule("plan-forecast-managers", "plan_forecast_managers", Layer.MANAGEMENT_CYCLE, Section.PLAN, 30)
+def forecast_managers(result: AuditResult) -> Iterator[Hit]:
+    """Managers whose run-rate forecast of the current month is well below their personal plan while the
+    department's is not (money: the sum of what each of them misses at least, with a probability of 90 %)."""
+    current = _current_month(result)
+    if current is None or (current.department is not None and current.department.short):
+        return
+    short = current.short_managers
+    if not short:
+        return
+    worst = max(short, key=lambda m: (m.shortfall or 0.0, m.likely_shortfall or 0.0))
+    impact = sum(m.likely_shortfall or 0.0 for m in short)
+    yield Hit(
+        money_severity(impact, result.summary.monthly_revenue),
+        {
+            **_forecast_params(current, worst),
+            "managers": ", ".join(str(m.manager) for m in short),
+            "count": len(short),
+            "manager": worst.manager,
+            "total": impact,
+        },
+        impact,
+    )

@@ -15,7 +15,7 @@ from workbench.analysis.summary import Revenue
 from workbench.audit import Audit
 from workbench.findings import Finding
 from workbench.findings import model as finding_model
-from workbench.present import charts, customer_section, diagnosis_views
+from workbench.present import charts, customer_section, diagnosis_views, plan_views
 from workbench.present import data_quality as dq
 from workbench.present.amounts import revenue_gaps, revenue_money, revenue_text
 from workbench.present.finding_text import finding_texts
@@ -337,6 +337,9 @@ def plan_section(t: Messages, audit: Audit) -> View:
         "months": months,
         "managers": managers,
         "basis": t(f"plan.basis_{audit.config.plan.weekly_split}"),
+        "weeks_below": plan_views.weeks_below_text(t, plan),
+        "manager_weeks": plan_views.manager_weeks_view(t, plan),
+        "current": plan_views.current_month_view(t, audit.current_month),
     }
 
 
@@ -421,6 +424,7 @@ def methodology_section(t: Messages, audit: Audit) -> View:
         "min_stays": time_by_group.MIN_GROUP_STAYS,
         "high_volume": activity_quality.HIGH_VOLUME,
         "stopped_months": config.abc.migration.stopped_months,
+        "forecast_method": plan_views.forecast_method(t, config.plan.attainment_warning),
     }
 
 

@@ -35,6 +35,7 @@ SCHEMA_VERSION = "1.4.0"
 AUDIT_PLACED = frozenset(
     {"data", "funnel", "funnel_time", "weekly", "velocity", "reasons", "cohorts", "abc", "customers"}
     | {"plan", "activity", "findings", "as_of", "decomposition", "capacity", "forecast", "intake"}
+    | {"current_month"}
     | {"dips", "time_by_group", "activity_quality", "whatif", "whatif_presets"}
 )
 # CustomerBase fields placed by _abc (names, the customers file's names, on purpose nowhere); any other
@@ -100,7 +101,8 @@ def build_metrics(audit: Audit, parameters: dict[str, Any], locale: str | None =
 
 def _plan(audit: Audit) -> dict[str, Any]:
     """The plan analysis with the month's target, its decomposition through the funnel and the regular
-    actions it needs beside it."""
+    actions it needs beside it; ``forecast`` holds how early the run-rate showed each missed month and,
+    under ``current_month``, the run-rate forecast of the month of the as-of date."""
     decomposition = encode(audit.decomposition, "decomposition")
     target = None
     if decomposition is not None:
@@ -112,7 +114,7 @@ def _plan(audit: Audit) -> dict[str, Any]:
         "target": target,
         "decomposition": decomposition,
         "capacity": encode(audit.capacity, "capacity"),
-        "forecast": encode(audit.forecast, "forecast"),
+        "forecast": _forecast(audit),
     }
 
 
@@ -136,6 +138,14 @@ def _whatif(audit: Audit, parameters: dict[str, Any]) -> dict[str, Any]:
         "today": {k: float(v) for k, v in today.items()},
         "presets": [p.name for p in audit.whatif_presets if p.name],
     }
+
+
+def _forecast(audit: Audit) -> dict[str, Any] | None:
+    forecast = encode(audit.forecast, "forecast")
+    current = encode(audit.current_month, "current_month")
+    if forecast is None and current is None:
+        return None
+    return {**(forecast or {}), "current_month": current}
 
 
 def action_plan(audit: Audit, t: Messages) -> list[dict[str, Any]]:
