@@ -13,13 +13,21 @@ from workbench.limits import check_output_folder
 from workbench.parameters import parse_as_of, resolve_client_dir
 from workbench.present import funnel_section
 from workbench.present.d_class_list import d_class_frame
-from workbench.present.html import Section
+from workbench.present.html import Section, environment
 from workbench.present.i18n import LOCALES, Messages
 from workbench.present.quarantine_out import client_quarantine
 from workbench.present.registry import SECTIONS, render_section
 from workbench.render.files import D_CLASS_XLSX, METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.metrics import build_metrics, dumps
 from workbench.render.paths import relative_to_client
+
+
+def load_sections() -> None:
+    """Import every section's view and compile its template (what the first render of each would do):
+    the audit's kernel runs this while it waits for the notebook, see :mod:`workbench.app.kernel`."""
+    for declared in SECTIONS:
+        _ = declared.view_function  # imports the view's module
+        environment().get_template(declared.template)
 
 
 class Report:
