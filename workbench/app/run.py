@@ -27,6 +27,7 @@ from workbench.errors import DataError, RunError, WorkbenchError
 from workbench.io.previous_run import latest_run
 from workbench.limits import check_output_folder, pid_alive
 from workbench.parameters import parse_as_of
+from workbench.render import ahead
 from workbench.render.files import D_CLASS_XLSX, METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.paths import staging_dir
 from workbench.resources import REPO_ROOT, notebook_path
@@ -117,8 +118,9 @@ def run_audit(
 
         compare = Path(compare).resolve()
         previous_run(compare)  # refuse an unreadable metrics.json before the long part
-    # The kernel starts and imports the report's modules while this process checks the data.
-    kernel = start_kernel(kernel_name, REPO_ROOT)
+    # The kernel starts and imports the report's modules while this process checks the data; it renders
+    # the report's sections on two cores when it has them.
+    kernel = start_kernel(kernel_name, REPO_ROOT, env={ahead.ENV: "1"})
     try:
         return _checked_run(
             client_dir,

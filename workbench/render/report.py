@@ -17,6 +17,8 @@ from workbench.present.html import Section, environment
 from workbench.present.i18n import LOCALES, Messages
 from workbench.present.quarantine_out import client_quarantine
 from workbench.present.registry import SECTIONS, render_section
+from workbench.render import ahead
+from workbench.render.ahead import SectionsAhead
 from workbench.render.files import D_CLASS_XLSX, METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.metrics import build_metrics, dumps
 from workbench.render.paths import relative_to_client
@@ -40,6 +42,7 @@ class Report:
         self.locale = locale
         self.parameters = parameters or {}
         self.t = Messages(locale, audit.config.currency)
+        self._ahead: SectionsAhead | None = None
 
     @classmethod
     def from_parameters(
@@ -87,6 +90,13 @@ class Report:
 
         The cover's output carries the report's title and language for the exporters.
         """
+        if self._ahead is None and section_id == SECTIONS[0].id and ahead.wanted():
+            # The notebook starts the report: a second core renders the sections from the back.
+            self._ahead = SectionsAhead([spec.id for spec in SECTIONS], self._render)
+        rendered = self._ahead.take(section_id) if self._ahead is not None else None
+        return rendered if rendered is not None else self._render(section_id)
+
+    def _render(self, section_id: str) -> Section:
         metadata = (
             {"workbench": {"title": self.title, "lang": self.locale}} if section_id == "cover" else None
         )
