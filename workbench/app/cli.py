@@ -17,11 +17,6 @@ from workbench import __version__
 from workbench.errors import ConfigError, DataError, WorkbenchError
 from workbench.limits import printable
 
-# jsonschema (under nbformat and papermill) imports rfc3987_syntax when it is installed, which builds its
-# grammars at import: about 2 s of every run's start for an IRI format check that nothing here uses
-# (python-jsonschema/jsonschema#1428). Without it jsonschema leaves that one format unchecked.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
 STEP_TEXT = {
     "config": "Checking client.yaml",
     "execute": "Running the audit notebook (loading data, analyses, charts)",

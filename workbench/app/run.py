@@ -14,6 +14,7 @@ import errno
 import glob
 import os
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -34,6 +35,11 @@ from workbench.resources import REPO_ROOT, notebook_path
 
 # Imported where used: this module is the first the command loads, and the kernel starts only once it
 # is loaded; nbformat, nbconvert, pandas and the analyses cost seconds to import.
+
+# jsonschema (under nbformat and papermill) imports rfc3987_syntax when it is installed, which builds its
+# grammars at import: about 2 s of every run's start for an IRI format check that nothing here uses
+# (python-jsonschema/jsonschema#1428). Without it jsonschema leaves that one format unchecked.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 FORMATS = ("html", "pdf")
 NOTEBOOK_FILE = "audit.ipynb"
