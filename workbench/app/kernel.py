@@ -44,9 +44,14 @@ class Kernel:
     warm_up_id: str | None = None
     stopped: bool = False
 
+    def send(self, code: str) -> None:
+        """Run ``code`` silently in the kernel after the warm-up (before the notebook)."""
+        if self.client is not None:
+            self.warm_up_id = self.client.execute(code, silent=True, store_history=False)
+
     def wait_warm(self, timeout: float = START_TIMEOUT_SECONDS) -> bool:
-        """Wait for the warm-up to finish (successful or not: a failing import fails again, with its
-        message, in the notebook's first cell); False when the kernel died meanwhile."""
+        """Wait for the warm-up and what was sent after it to finish (successful or not: a failing import
+        fails again, with its message, in the notebook's first cell); False when the kernel died."""
         from jupyter_core.utils import run_sync
 
         client, self.client = self.client, None

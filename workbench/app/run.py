@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.app.kernel import Kernel, start_kernel
-from workbench.config import iter_sources, load_config, resolve_data_path
+from workbench.config import ClientConfig, iter_sources, load_config, resolve_data_path
 from workbench.errors import DataError, RunError, WorkbenchError
 from workbench.io.previous_run import latest_run
 from workbench.limits import check_output_folder, pid_alive
@@ -130,7 +130,7 @@ def run_audit(
     try:
         return _checked_run(
             client_dir,
-            config.name,
+            config,
             out_dir,
             kernel,
             formats,
@@ -150,7 +150,7 @@ def run_audit(
 
 def _checked_run(
     client_dir: Path,
-    client_name: str,
+    config: ClientConfig,
     out_dir: Path,
     kernel: Kernel,
     formats: tuple[str, ...],
@@ -166,11 +166,14 @@ def _checked_run(
     from workbench.render.exporters import WorkbenchHTMLExporter, cell_label
     from workbench.render.pdf import html_to_pdf
 
+    before = _fingerprint(client_dir, config)
     try:
-        _refuse_unauditable(client_dir)
+        checked = _refuse_unauditable(client_dir)
     except WorkbenchError as exc:
         _clear_refused(out_dir, exc)
         raise
+    if before is not None and checked is not None and checked.config == config:
+        _hand_over(kernel, client_dir, before, checked)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(out_dir)
@@ -196,7 +199,7 @@ def _checked_run(
         except PapermillExecutionError as exc:
             _keep_failure(staging, out_dir, exc)
             raise RunError(
-                f"The audit of {client_name} stopped at {cell_label(exc)} of {NOTEBOOK_FILE}: "
+                f"The audit of {config.name} stopped at {cell_label(exc)} of {NOTEBOOK_FILE}: "
                 f"{exc.ename}: {exc.evalue}. No report was written; the failed notebook is "
                 f"{out_dir / FAILED_NOTEBOOK}.",
                 notebook_path=str(out_dir / FAILED_NOTEBOOK),
@@ -230,9 +233,33 @@ def _checked_run(
     return RunResult(out_dir, files, timings)
 
 
-def _refuse_unauditable(client_dir: Path) -> None:
+def _fingerprint(client_dir: Path, config: ClientConfig) -> Any:
+    """The files a load of ``client_dir`` reads, as :mod:`workbench.render.preload` compares them; None
+    when they cannot be listed (the data check then says why)."""
+    from workbench.render import preload
+
+    try:
+        return preload.fingerprint(client_dir, config)
+    except (OSError, WorkbenchError):
+        return None
+
+
+def _hand_over(kernel: Kernel, client_dir: Path, before: Any, data: Any) -> None:
+    """Give the kernel the data the check loaded, so that the notebook does not load it again."""
+    from workbench.render import preload
+
+    path = Path(kernel.sockets) / "client-data.pickle"
+    try:
+        preload.save(path, client_dir, before, data)
+    except Exception:  # the notebook loads the data itself
+        path.unlink(missing_ok=True)
+        return
+    kernel.send(f'__import__("workbench.render.preload", fromlist=["_"]).prime({str(path)!r})')
+
+
+def _refuse_unauditable(client_dir: Path) -> Any:
     """Refuse, before the notebook starts, what ``workbench check`` refuses (no usable deals, a period
-    without data, ...): one clear paragraph and nothing written."""
+    without data, ...): one clear paragraph and nothing written. Returns the data the check loaded."""
     from workbench.app.check import check_client, error_texts
     from workbench.present.i18n import Messages
 
@@ -244,6 +271,7 @@ def _refuse_unauditable(client_dir: Path) -> None:
             + "; ".join(error_texts(result, Messages("en")))  # the command's errors are in English
             + ". No report was written (see workbench check)",
         )
+    return result.data
 
 
 def _clear_refused(out_dir: Path, exc: Exception) -> None:

@@ -17,7 +17,7 @@ from workbench.present.html import Section, environment
 from workbench.present.i18n import LOCALES, Messages
 from workbench.present.quarantine_out import client_quarantine
 from workbench.present.registry import SECTIONS, render_section
-from workbench.render import ahead
+from workbench.render import ahead, preload
 from workbench.render.ahead import SectionsAhead
 from workbench.render.files import D_CLASS_XLSX, METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.metrics import build_metrics, dumps
@@ -66,6 +66,7 @@ class Report:
             anonymize=bool(anonymize),
             locale=locale or None,
             compare=compare or None,
+            data=preload.take(folder),  # what workbench audit's data check loaded, if it handed it over
         )
         # Recorded in metrics.json: paths relative to the client folder, not this machine's.
         parameters = {
