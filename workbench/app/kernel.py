@@ -41,13 +41,13 @@ class Kernel:
     km: Any
     sockets: str
     client: Any = None  # the warm-up's client until :meth:`wait_warm`
-    warm_up_id: str | None = None
+    last_sent: str | None = None
     stopped: bool = False
 
     def send(self, code: str) -> None:
         """Run ``code`` silently in the kernel after the warm-up (before the notebook)."""
         if self.client is not None:
-            self.warm_up_id = self.client.execute(code, silent=True, store_history=False)
+            self.last_sent = self.client.execute(code, silent=True, store_history=False)
 
     def wait_warm(self, timeout: float = START_TIMEOUT_SECONDS) -> bool:
         """Wait for the warm-up and what was sent after it to finish (successful or not: a failing import
@@ -66,7 +66,7 @@ class Kernel:
                     if not run_sync(self.km.is_alive)():
                         return False
                     continue
-                if reply.get("parent_header", {}).get("msg_id") == self.warm_up_id:
+                if reply.get("parent_header", {}).get("msg_id") == self.last_sent:
                     return True
             return run_sync(self.km.is_alive)()
         finally:
@@ -109,7 +109,7 @@ def start_kernel(
             client.load_connection_info(km.get_connection_info())
             client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
             kernel.client = client
-            kernel.warm_up_id = client.execute(warm_up, silent=True, store_history=False)
+            kernel.last_sent = client.execute(warm_up, silent=True, store_history=False)
     except BaseException:
         kernel.stop(now=True)
         raise

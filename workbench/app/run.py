@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.app.kernel import Kernel, start_kernel
 from workbench.config import ClientConfig, iter_sources, load_config, resolve_data_path
@@ -32,6 +32,10 @@ from workbench.render import ahead
 from workbench.render.files import D_CLASS_XLSX, METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.paths import staging_dir
 from workbench.resources import REPO_ROOT, notebook_path
+
+if TYPE_CHECKING:
+    from workbench.io.load import ClientData
+    from workbench.render.preload import Fingerprint
 
 # Imported where used: this module is the first the command loads, and the kernel starts only once it
 # is loaded; nbformat, nbconvert, pandas and the analyses cost seconds to import.
@@ -233,7 +237,7 @@ def _checked_run(
     return RunResult(out_dir, files, timings)
 
 
-def _fingerprint(client_dir: Path, config: ClientConfig) -> Any:
+def _fingerprint(client_dir: Path, config: ClientConfig) -> Fingerprint | None:
     """The files a load of ``client_dir`` reads, as :mod:`workbench.render.preload` compares them; None
     when they cannot be listed (the data check then says why)."""
     from workbench.render import preload
@@ -244,7 +248,7 @@ def _fingerprint(client_dir: Path, config: ClientConfig) -> Any:
         return None
 
 
-def _hand_over(kernel: Kernel, client_dir: Path, before: Any, data: Any) -> None:
+def _hand_over(kernel: Kernel, client_dir: Path, before: Fingerprint, data: ClientData) -> None:
     """Give the kernel the data the check loaded, so that the notebook does not load it again."""
     from workbench.render import preload
 
@@ -257,7 +261,7 @@ def _hand_over(kernel: Kernel, client_dir: Path, before: Any, data: Any) -> None
     kernel.send(f'__import__("workbench.render.preload", fromlist=["_"]).prime({str(path)!r})')
 
 
-def _refuse_unauditable(client_dir: Path) -> Any:
+def _refuse_unauditable(client_dir: Path) -> ClientData | None:
     """Refuse, before the notebook starts, what ``workbench check`` refuses (no usable deals, a period
     without data, ...): one clear paragraph and nothing written. Returns the data the check loaded."""
     from workbench.app.check import check_client, error_texts
