@@ -90,12 +90,15 @@ def build_audit(
     anonymize: bool = False,
     locale: str | None = None,
     compare: Path | str | None = None,
+    data: ClientData | None = None,
 ) -> Audit:
     """Load ``client_dir`` and audit it; with ``anonymize``, names become pseudonyms in ``locale``
     (default: the client's) before any analysis, so that no output carries a real name. With ``compare``
-    (an earlier run's metrics.json) the audit carries its progress since that run."""
+    (an earlier run's metrics.json) the audit carries its progress since that run. ``data``: the folder's
+    data already loaded (by ``load_client``), to be audited instead of loading it again."""
     previous = previous_run(compare) if compare else None  # a wrong file fails before the long part
-    data = load_client(client_dir, progress)
+    if data is None:
+        data = load_client(client_dir, progress)
     if anonymize:
         from workbench.io.privacy import anonymize_client
 

@@ -72,4 +72,14 @@ def guarded_load(text: str) -> Any:
         loader.dispose()
 
 
-__all__ = ["ConstructorError", "GuardedLoader", "guarded_load"]
+# libyaml's parser when PyYAML was built with it: 10 times faster than the pure-Python one, same result.
+_PACKAGED_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_packaged(text: str) -> Any:
+    """Parse YAML shipped with the package (message catalogues, the questionnaire, the presets): safe
+    tags only, as ``yaml.safe_load``; loading them is part of every audit's start."""
+    return yaml.load(text, Loader=_PACKAGED_LOADER)
+
+
+__all__ = ["ConstructorError", "GuardedLoader", "guarded_load", "load_packaged"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from jupyter_core.utils import run_sync
 
-from workbench.app.run import KERNEL_THREAD_LIMITS, _kernel_manager_class
+from workbench.app.kernel import KERNEL_THREAD_LIMITS, kernel_manager_class
 
 
 def _launch_env(tmp_path) -> dict[str, str]:
-    km = _kernel_manager_class()(kernel_name="python3", transport="ipc", ip=str(tmp_path / "k"))
+    km = kernel_manager_class()(kernel_name="python3", transport="ipc", ip=str(tmp_path / "k"))
     try:
         _, launch = run_sync(km._async_pre_start_kernel)()
     finally:

@@ -30,6 +30,7 @@ from workbench.analysis.portfolio import PortfolioRow, failed_row, portfolio_row
 from workbench.config import load_config
 from workbench.errors import ConfigError, DataError, RunError, WorkbenchError
 from workbench.io.reports import previous_metrics, read_metrics
+from workbench.render.ahead import ENV as SECTIONS_AHEAD
 
 LOCAL_SCHEDULER = "local"
 PORTFOLIO_FOLDER = "portfolio"
@@ -210,10 +211,16 @@ def run_local(
         return _collect(jobs, ((job, _call(run_job, job)) for job in jobs), 1, on_done)
     # spawn, not fork: a worker starts clean, without the threads or state of this process
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_sections_alone) as pool:
         futures = {pool.submit(run_job, job): job for job in jobs}
         finished = ((futures[f], _call(f.result)) for f in as_completed(futures))
         return _collect(jobs, finished, workers, on_done)
+
+
+def _sections_alone() -> None:
+    """A pool worker's start: the batch's clients fill the cores, so each kernel renders its report's
+    sections itself, without a forked helper (see :mod:`workbench.render.ahead`)."""
+    os.environ[SECTIONS_AHEAD] = "0"
 
 
 def run_dask(

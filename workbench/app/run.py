@@ -14,29 +14,36 @@ import errno
 import glob
 import os
 import shutil
-import tempfile
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
-
-from workbench.audit import previous_run
-from workbench.config import iter_sources, load_config, resolve_data_path
+from workbench.app.kernel import Kernel, start_kernel
+from workbench.config import ClientConfig, iter_sources, load_config, resolve_data_path
 from workbench.errors import DataError, RunError, WorkbenchError
-from workbench.io.atomic import write_bytes, write_text
 from workbench.io.previous_run import latest_run
 from workbench.limits import check_output_folder, pid_alive
 from workbench.parameters import parse_as_of
-from workbench.render.exporters import WorkbenchHTMLExporter, cell_label
+from workbench.render import ahead
 from workbench.render.files import D_CLASS_XLSX, METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.paths import staging_dir
-from workbench.render.pdf import html_to_pdf
 from workbench.resources import REPO_ROOT, notebook_path
+
+if TYPE_CHECKING:
+    from workbench.io.load import ClientData
+    from workbench.render.preload import Fingerprint
+
+# Imported where used: this module is the first the command loads, and the kernel starts only once it
+# is loaded; nbformat, nbconvert, pandas and the analyses cost seconds to import.
+
+# jsonschema (under nbformat and papermill) imports rfc3987_syntax when it is installed, which builds its
+# grammars at import: about 2 s of every run's start for an IRI format check that nothing here uses
+# (python-jsonschema/jsonschema#1428). Without it jsonschema leaves that one format unchecked.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 FORMATS = ("html", "pdf")
 NOTEBOOK_FILE = "audit.ipynb"
@@ -66,16 +73,6 @@ WRITE_ERRORS = frozenset(
         errno.EFBIG,
     }
 )
-
-# The kernel's numerical libraries run on one thread. The audit's matrix work is tiny (two-parameter fits,
-# small tables), and a pool of BLAS threads spinning for each call costs seconds on a busy 2-core machine
-# (16 beta-binomial fits: 3.0 s with the default pool against 0.35 s on one thread); one thread also keeps
-# parallel audits in a batch from fighting over the cores.
-KERNEL_THREAD_LIMITS = {
-    "OPENBLAS_NUM_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-}
 
 Step = Callable[[str], None]
 
@@ -113,8 +110,6 @@ def run_audit(
     the quarantined rows into ``out`` (default ``<client>/reports/<date>/``). With ``anonymize``, manager
     and customer names are pseudonyms in every output; the key stays in the client folder. Without
     ``interactive`` the HTML has no live what-if and no script at all."""
-    from papermill.exceptions import PapermillExecutionError
-
     step = step or (lambda _message: None)
     unknown = set(formats) - set(FORMATS)
     if unknown or not formats:
@@ -131,13 +126,61 @@ def run_audit(
     if compare == LATEST:
         compare = latest_run(client_dir, exclude=out_dir)
     if compare:
+        from workbench.audit import previous_run
+
         compare = Path(compare).resolve()
         previous_run(compare)  # refuse an unreadable metrics.json before the long part
+    # The kernel starts and imports the report's modules while this process checks the data; it renders
+    # the report's sections on two cores when it has them.
+    kernel = start_kernel(kernel_name, REPO_ROOT, env={ahead.ENV: "1"})
     try:
-        _refuse_unauditable(client_dir)
+        return _checked_run(
+            client_dir,
+            config,
+            out_dir,
+            kernel,
+            formats,
+            step,
+            progress_bar,
+            {
+                "client_dir": str(client_dir),
+                "locale": locale or "",
+                "as_of": report_date.isoformat(),
+                "anonymize": anonymize,
+                "compare": str(compare or ""),
+                "interactive": interactive,
+            },
+        )
+    finally:
+        kernel.stop(now=True)  # a no-op once the run has shut it down gracefully
+
+
+def _checked_run(
+    client_dir: Path,
+    config: ClientConfig,
+    out_dir: Path,
+    kernel: Kernel,
+    formats: tuple[str, ...],
+    step: Step,
+    progress_bar: bool,
+    parameters: dict[str, Any],
+) -> RunResult:
+    """The run once its arguments are valid: refuse unauditable data, execute the notebook in ``kernel``,
+    render, publish."""
+    from papermill.exceptions import PapermillExecutionError
+
+    from workbench.io.atomic import write_bytes, write_text
+    from workbench.render.exporters import WorkbenchHTMLExporter, cell_label
+    from workbench.render.pdf import html_to_pdf
+
+    before = _fingerprint(client_dir, config)
+    try:
+        checked = _refuse_unauditable(client_dir)
     except WorkbenchError as exc:
         _clear_refused(out_dir, exc)
         raise
+    if before is not None and checked is not None and checked.config == config:
+        _hand_over(kernel, client_dir, before, checked)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(out_dir)
@@ -148,15 +191,7 @@ def run_audit(
         raise _output_error(out_dir, exc) from None
     timings: dict[str, float] = {}
     executed = staging / NOTEBOOK_FILE
-    parameters = {
-        "client_dir": str(client_dir),
-        "output_dir": str(staging),
-        "locale": locale or "",
-        "as_of": report_date.isoformat(),
-        "anonymize": anonymize,
-        "compare": str(compare or ""),
-        "interactive": interactive,
-    }
+    parameters = {**parameters, "output_dir": str(staging)}
     stopping: list[threading.Thread] = []
     try:
         step("execute")
@@ -165,7 +200,9 @@ def run_audit(
         threading.Thread(target=_warm_up_renderers, args=("pdf" in formats,), daemon=True).start()
         try:
             # the kernel shuts down while the report renders; it is waited for below, before returning
-            _execute(executed, parameters, kernel_name, progress_bar, stopping=stopping)
+            nb = _execute(
+                executed, parameters, kernel.km.kernel_name, progress_bar, kernel=kernel, stopping=stopping
+            )
         except PapermillExecutionError as exc:
             _keep_failure(staging, out_dir, exc)
             raise RunError(
@@ -177,7 +214,6 @@ def run_audit(
                 cause=f"{exc.ename}: {exc.evalue}",
             ) from None
         timings["execute"] = time.perf_counter() - started
-        nb = nbformat.read(executed, as_version=4)
         step("html")
         started = time.perf_counter()
         html, _ = WorkbenchHTMLExporter().from_notebook_node(nb)
@@ -204,9 +240,33 @@ def run_audit(
     return RunResult(out_dir, files, timings)
 
 
-def _refuse_unauditable(client_dir: Path) -> None:
+def _fingerprint(client_dir: Path, config: ClientConfig) -> Fingerprint | None:
+    """The files a load of ``client_dir`` reads, as :mod:`workbench.render.preload` compares them; None
+    when they cannot be listed (the data check then says why)."""
+    from workbench.render import preload
+
+    try:
+        return preload.fingerprint(client_dir, config)
+    except (OSError, WorkbenchError):
+        return None
+
+
+def _hand_over(kernel: Kernel, client_dir: Path, before: Fingerprint, data: ClientData) -> None:
+    """Give the kernel the data the check loaded, so that the notebook does not load it again."""
+    from workbench.render import preload
+
+    path = Path(kernel.sockets) / "client-data.pickle"
+    try:
+        preload.save(path, client_dir, before, data)
+    except Exception:  # the notebook loads the data itself
+        path.unlink(missing_ok=True)
+        return
+    kernel.send(f'__import__("workbench.render.preload", fromlist=["_"]).prime({str(path)!r})')
+
+
+def _refuse_unauditable(client_dir: Path) -> ClientData | None:
     """Refuse, before the notebook starts, what ``workbench check`` refuses (no usable deals, a period
-    without data, ...): one clear paragraph and nothing written."""
+    without data, ...): one clear paragraph and nothing written. Returns the data the check loaded."""
     from workbench.app.check import check_client, error_texts
     from workbench.present.i18n import Messages
 
@@ -218,11 +278,14 @@ def _refuse_unauditable(client_dir: Path) -> None:
             + "; ".join(error_texts(result, Messages("en")))  # str() is English; the CLI words it
             + ". No report was written (see workbench check)",
         ).worded("cannot_audit", errors=result.errors)
+    return result.data
 
 
 def _clear_refused(out_dir: Path, exc: Exception) -> None:
     """A refused run leaves nothing that looks like a report in an existing output folder: the reports
     of an earlier run there are removed and ``FAILED.txt`` says why."""
+    from workbench.io.atomic import write_text
+
     if not out_dir.is_dir():
         return
     with contextlib.suppress(OSError):
@@ -266,23 +329,27 @@ def _execute(
     kernel_name: str,
     progress_bar: bool,
     notebook: str = NOTEBOOK_FILE,
+    kernel: Kernel | None = None,
     stopping: list[threading.Thread] | None = None,
-) -> None:
-    """Run a notebook in a fresh kernel on local sockets (not TCP), with a per-cell timeout.
+) -> Any:
+    """Run a notebook with a per-cell timeout in ``kernel`` (one started by :func:`start_kernel`; by
+    default a new one), write it to ``executed`` and return it.
 
     The kernel is shut down before returning, or, with ``stopping``, in a thread appended to it (the
     caller joins it): a graceful shutdown takes about 0.6 s that the caller can spend rendering."""
     import papermill
 
-    sockets = tempfile.mkdtemp(prefix="workbench-kernel-")
-    km = _kernel_manager_class()(kernel_name=kernel_name, transport="ipc", ip=os.path.join(sockets, "k"))
+    if kernel is None or not kernel.wait_warm():
+        if kernel is not None:  # it died while importing: the notebook's first cell shows why in a new one
+            kernel.stop(now=True)
+        kernel = start_kernel(kernel_name, REPO_ROOT, warm_up=None)
     try:
-        papermill.execute_notebook(
+        return papermill.execute_notebook(
             str(notebook_path(notebook)),
             str(executed),
             parameters=parameters,
             kernel_name=kernel_name,
-            km=km,
+            km=kernel.km,
             progress_bar=progress_bar,
             cwd=str(REPO_ROOT),
             execution_timeout=CELL_TIMEOUT_SECONDS,
@@ -292,40 +359,15 @@ def _execute(
     finally:
         # A kernel manager passed in is not shut down by papermill: stop the kernel here.
         if stopping is None:
-            _stop_kernel(km, sockets)
+            kernel.stop()
         else:
-            stopping.append(threading.Thread(target=_stop_kernel, args=(km, sockets), daemon=True))
+            stopping.append(threading.Thread(target=kernel.stop, daemon=True))
             stopping[-1].start()
 
 
-def _stop_kernel(km: Any, sockets: str) -> None:
-    """Shut the kernel down gracefully and remove its socket folder."""
-    from jupyter_core.utils import run_sync
-
-    try:
-        if km.has_kernel:
-            run_sync(km.shutdown_kernel)(now=False)
-    finally:
-        shutil.rmtree(sockets, ignore_errors=True)
-
-
-@cache
-def _kernel_manager_class() -> type:
-    """A kernel manager whose kernels start with :data:`KERNEL_THREAD_LIMITS` in their environment
-    (unless this process's environment sets them already)."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class ThreadLimitedKernelManager(AsyncKernelManager):
-        async def _async_pre_start_kernel(self, **kw: object) -> tuple[list[str], dict[str, object]]:
-            command, launch = await super()._async_pre_start_kernel(**kw)
-            env = dict(launch.get("env") or os.environ)
-            launch["env"] = {**KERNEL_THREAD_LIMITS, **env}
-            return command, launch
-
-    return ThreadLimitedKernelManager
-
-
 def _warm_up_renderers(pdf: bool) -> None:
+    from workbench.render.exporters import WorkbenchHTMLExporter
+
     # A failure here surfaces, with its message, when the report is rendered.
     with contextlib.suppress(Exception):
         WorkbenchHTMLExporter().environment.get_template("index.html.j2")
@@ -351,6 +393,9 @@ def _publish(staging: Path, out_dir: Path) -> dict[str, Path]:
 
 def _keep_failure(staging: Path, out_dir: Path, exc: Exception) -> None:
     """Keep the failed notebook for the analyst and remove anything that looks like a finished report."""
+    from workbench.io.atomic import write_text
+    from workbench.render.exporters import cell_label
+
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in REPORT_FILES:
         (out_dir / name).unlink(missing_ok=True)

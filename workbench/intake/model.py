@@ -12,8 +12,9 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from workbench.yaml_safe import load_packaged
 
 WEAK_BELOW = 0.5  # an answer scoring below this is weak and raises its question's finding
 QUESTION_TYPES = ("yesno", "scale", "choice", "number", "date", "text")
@@ -175,4 +176,4 @@ class Questionnaire(BaseModel):
 def questionnaire() -> Questionnaire:
     """The packaged questionnaire."""
     text = resources.files("workbench.intake").joinpath("questionnaire.yaml").read_text("utf-8")
-    return Questionnaire.model_validate(yaml.safe_load(text))
+    return Questionnaire.model_validate(load_packaged(text))

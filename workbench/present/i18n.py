@@ -19,9 +19,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from workbench.present.fmt import Formatter
+from workbench.yaml_safe import load_packaged
 
 LOCALES = ("ru", "en")
 
@@ -29,7 +28,7 @@ LOCALES = ("ru", "en")
 @cache
 def _catalog(locale: str) -> dict[str, Any]:
     text = resources.files("workbench.present").joinpath("messages", f"{locale}.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return load_packaged(text)
 
 
 _DOUBLE_DOT = re.compile(r"(?<=\w\.)\.(?!\.)")

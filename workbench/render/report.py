@@ -14,13 +14,28 @@ from workbench.limits import check_output_folder
 from workbench.parameters import parse_as_of, resolve_client_dir
 from workbench.present import funnel_section, whatif_section
 from workbench.present.d_class_list import d_class_frame
-from workbench.present.html import Section
+from workbench.present.html import Section, environment
 from workbench.present.i18n import LOCALES, Messages
 from workbench.present.quarantine_out import client_quarantine
 from workbench.present.registry import SECTIONS, render_section
+from workbench.render import ahead, preload
+from workbench.render.ahead import SectionsAhead
 from workbench.render.files import D_CLASS_XLSX, METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.metrics import build_metrics, dumps
 from workbench.render.paths import relative_to_client
+
+
+def load_sections() -> None:
+    """Import every section's view and compile its template (what the first render of each would do):
+    the audit's kernel runs this while it waits for the notebook, see :mod:`workbench.app.kernel`."""
+    for declared in SECTIONS:
+        _ = declared.view_function  # imports the view's module
+        environment().get_template(declared.template)
+
+
+# Sections only this process renders: the what-if's drawing runs in vl-convert's own runtime (threads of
+# its own, started while the audit is computed), which a forked copy of the process must not use.
+PARENT_ONLY = frozenset({"whatif"})
 
 
 class Report:
@@ -36,6 +51,7 @@ class Report:
         self.parameters = parameters or {}
         self.interactive = interactive  # the live what-if in the HTML (False: no script in the report)
         self.t = Messages(locale, audit.config.currency)
+        self._ahead: SectionsAhead | None = None
 
     @classmethod
     def from_parameters(
@@ -61,6 +77,7 @@ class Report:
             anonymize=bool(anonymize),
             locale=locale or None,
             compare=compare or None,
+            data=preload.take(folder),  # what workbench audit's data check loaded, if it handed it over
         )
         # Recorded in metrics.json: paths relative to the client folder, not this machine's.
         parameters = {
@@ -86,6 +103,14 @@ class Report:
 
         The cover's output carries the report's title and language for the exporters.
         """
+        if self._ahead is None and section_id == SECTIONS[0].id and ahead.wanted():
+            # The notebook starts the report: a second core renders the sections from the back.
+            ahead_ids = [spec.id for spec in SECTIONS if spec.id not in PARENT_ONLY]
+            self._ahead = SectionsAhead(ahead_ids, self._render)
+        rendered = self._ahead.take(section_id) if self._ahead is not None else None
+        return rendered if rendered is not None else self._render(section_id)
+
+    def _render(self, section_id: str) -> Section:
         metadata = (
             {"workbench": {"title": self.title, "lang": self.locale}} if section_id == "cover" else None
         )

@@ -11,8 +11,9 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from workbench.yaml_safe import load_packaged
 
 GENERIC = "generic"
 
@@ -60,7 +61,7 @@ def presets() -> dict[str, Preset]:
     found = {}
     for entry in sorted(resources.files(__name__).iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            preset = Preset.model_validate(yaml.safe_load(entry.read_text(encoding="utf-8")))
+            preset = Preset.model_validate(load_packaged(entry.read_text(encoding="utf-8")))
             found[preset.name] = preset
     generic = found.pop(GENERIC)
     return {**found, GENERIC: generic}
