@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from notebook_run import run_notebook
+
+from workbench.audit import build_audit
 
 pytestmark = pytest.mark.slow
 
@@ -24,6 +28,10 @@ def test_plan_motivation_notebook_runs_with_parameters(repo, small_client, tmp_p
         assert text in html, text
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     sliders = [m for m in state.values() if m["model_name"] == "FloatSliderModel"]
-    # lead flow, 7 steps, average deal, target, base salary, 3 tier rates, plan bonus
-    assert len(sliders) == 15
+    # the saving panel: lead flow, 7 steps, average deal, target, base salary, 3 tier rates, plan bonus;
+    # then every input of the report's what-if
+    inputs = build_audit(small_client, as_of=dt.date(2026, 11, 23)).whatif.inputs
+    assert len(sliders) == 15 + len(inputs)
+    described = {m["state"]["description"] for m in sliders}
+    assert "Tier 2: starts at attainment, %" in described and "Plan bonus, ₽" in described
     assert not (small_client / "scenarios.yaml").exists()  # running the notebook saves nothing

@@ -121,3 +121,23 @@ def test_the_section_without_the_live_part_has_no_script_block(demo_audit):
     spec = json.loads(live["live"]["spec"])
     signals = {s["name"] for s in spec["signals"]}  # the page runs the compiled Vega specification
     assert {i.name for i in demo_audit.whatif.inputs} <= signals and "revenue" in signals
+
+
+def test_the_notebook_panel_has_every_input_and_the_models_figures(demo_audit):
+    from workbench.present.whatif_section import format_output, outputs
+    from workbench.present.whatif_widgets import WhatIfPanel
+
+    t = Messages("ru")
+    model = demo_audit.whatif
+    panel = WhatIfPanel(model, t)
+    assert set(panel.sliders) == {i.name for i in model.inputs}
+    panel.sliders["conv_2"].value = 30.0
+    panel.sliders["p1_acc0_multiplier"].value = 2.0
+    values = model.baseline() | {"conv_2": 30.0, "p1_acc0_multiplier": 2.0}
+    expected = model.evaluate(values)
+    assert panel.figures() == {o.key: format_output(t, o, expected) for o in outputs(t, model)}
+    assert (
+        panel.readouts["conv_2"].value == "30,0\xa0%"
+        and panel.readouts["p1_acc0_multiplier"].value == "×2,00"
+    )
+    assert t.fmt.money(expected["revenue"]) in panel.result.value

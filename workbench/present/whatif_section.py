@@ -114,7 +114,7 @@ def format_output(t: Messages, o: Output, values: dict[str, Decimal]) -> str:
     return f.num(value, o.digits)
 
 
-def _groups(t: Messages, model: WhatIfModel) -> list[tuple[str, str]]:
+def groups(t: Messages, model: WhatIfModel) -> list[tuple[str, str]]:
     """The fieldsets the sliders go into: (id, legend)."""
     out = [("funnel", t("live_whatif.group_funnel")), ("conversion", t("live_whatif.group_conversion"))]
     if model.has_plan:
@@ -126,12 +126,12 @@ def _groups(t: Messages, model: WhatIfModel) -> list[tuple[str, str]]:
 
 def _table(t: Messages, model: WhatIfModel, presets: list[Preset]) -> dict[str, Any]:
     """Assumptions and results of today and each saved scenario."""
-    groups = dict(_groups(t, model))
+    legends = dict(groups(t, model))
     names = [p.name or t("live_whatif.preset_today") for p in presets]
     assumptions = []
     for i in model.inputs:
         values = [format_input(t, i, p.values[i.name]) for p in presets]
-        assumptions.append({"group": groups[i.group], "label": input_label(t, i), "cells": values})
+        assumptions.append({"group": legends[i.group], "label": input_label(t, i), "cells": values})
     results = [model.evaluate(p.values) for p in presets]
     rows = [{"label": o.label, "cells": [format_output(t, o, r) for r in results]} for o in outputs(t, model)]
     return {"names": names, "assumptions": assumptions, "results": rows}
@@ -176,7 +176,7 @@ def whatif_section(t: Messages, audit: Any, interactive: bool = True) -> dict[st
         "model": model,
         "model_version": MODEL_VERSION,
         "intro": t(intro_key, managers=model.managers, revenue=float(today["revenue"]), actual=actual),
-        "groups": _groups(t, model),
+        "groups": groups(t, model),
         "presets": [p.name or t("live_whatif.preset_today") for p in presets],
         "outputs": [(o, format_output(t, o, today)) for o in outputs(t, model)],
         "live": live,
