@@ -5,7 +5,7 @@ every parameter of the current and proposed pay schemes. :meth:`WhatIfModel.outp
 scenario formula (:func:`workbench.analysis.scenario.scenario_formula`); called with numbers it is the
 Python model, called with :func:`~workbench.analysis.expr.var` inputs it is written out as the page's
 Vega expressions. Slider values are in the units a person reads (percent of plan, percent conversion,
-roubles); ``scale`` turns them into the formula's shares.
+roubles); :meth:`WhatIfModel.scaled` turns percentages into the formula's shares.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from workbench.analysis.expr import Steps, Value, kopecks, var
 from workbench.analysis.funnel.conversion import FunnelResult
 from workbench.analysis.funnel.whatif import baseline
 from workbench.analysis.pay import SchemeTerms, money, pay_formula
-from workbench.analysis.scenario import SchemeInScenario, scenario_formula
+from workbench.analysis.scenario import SchemeInScenario, misfit, scenario_formula
 from workbench.config import PayScheme
 
 MODEL_VERSION = "1.0"
@@ -29,7 +29,7 @@ CURRENT = "now"
 @dataclass(frozen=True)
 class Input:
     """One slider: its name (the page's signal), group, label (message key and parameters), baseline value,
-    range and step in display units, the unit it is read in and the scale into the formula."""
+    range and step in display units, and the unit it is read in."""
 
     name: str
     group: str  # "funnel", "plan" or a scheme's key
@@ -40,10 +40,6 @@ class Input:
     step: float
     unit: str  # "count", "money", "pct" (a share shown in percent), "times" (a multiplier)
     params: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def scale(self) -> float:
-        return 0.01 if self.unit == "pct" else 1.0
 
 
 @dataclass(frozen=True)
@@ -87,7 +83,7 @@ class WhatIfModel:
 
     def scaled(self, values: Mapping[str, Value]) -> dict[str, Value]:
         """Slider values in the formula's units (percentages as shares)."""
-        return {i.name: _scaled(values[i.name], i.scale) for i in self.inputs}
+        return {i.name: values[i.name] / 100 if i.unit == "pct" else values[i.name] for i in self.inputs}
 
     def curve(self, values: Mapping[str, Value], share: Value, plan: Value, steps: Steps) -> dict[str, Value]:
         """One manager's pay under each scheme (by key) at attainment ``share`` of a manager's ``plan``."""
@@ -112,10 +108,6 @@ class WhatIfModel:
     def symbolic(self, steps: Steps) -> dict[str, Value]:
         """The outputs written over the sliders' signals, for the page."""
         return self.outputs({i.name: var(i.name) for i in self.inputs}, steps)
-
-
-def _scaled(value: Value, scale: float) -> Value:
-    return value if scale == 1.0 else value / 100
 
 
 def _scheme_in_scenario(slot: SchemeSlot, x: Mapping[str, Value]) -> SchemeInScenario:
@@ -308,20 +300,30 @@ def build_model(
 
 @dataclass(frozen=True)
 class Preset:
-    """A set of slider values the reader can pick: today (name ``""``) or a saved scenario."""
+    """A set of slider values the reader can pick, today (name ``""``) or a saved scenario, with the
+    model's figures for them."""
 
     name: str
     author: str | None
     values: dict[str, float]
+    figures: dict[str, Decimal]
+
+
+def preset(model: WhatIfModel, name: str, author: str | None, values: dict[str, float]) -> Preset:
+    """``values`` with the model's figures for them."""
+    return Preset(name, author, values, model.evaluate(values))
+
+
+def today(model: WhatIfModel) -> Preset:
+    """Every slider at today's value."""
+    return preset(model, "", None, model.baseline())
 
 
 def presets(model: WhatIfModel, saved: list[Any]) -> list[Preset]:
     """Today and each saved scenario that still fits the funnel and the current scheme, as slider values
     (the parameters a saved scenario does not hold stay at today's)."""
-    from workbench.analysis.scenario import misfit
-
-    today = model.baseline()
-    out = [Preset("", None, today)]
+    now = today(model)
+    out = [now]
     if not model.has_plan:
         return out
     stages = model.stages[:-1]
@@ -330,12 +332,12 @@ def presets(model: WhatIfModel, saved: list[Any]) -> list[Preset]:
         v = s.values
         if misfit(v, stages, tiers):
             continue
-        values = dict(today)
+        values = dict(now.values)
         values |= {"lead_flow": v.lead_flow, "avg_check": v.avg_check, "target": v.target}
         values |= {f"conv_{k}": v.conversions[stage] * 100 for k, stage in enumerate(stages)}
         values |= {f"{CURRENT}_base_salary": v.base_salary}
         values |= {f"{CURRENT}_tier{i}_rate": r * 100 for i, r in enumerate(v.tier_rates)}
         if f"{CURRENT}_plan_bonus" in values:
             values[f"{CURRENT}_plan_bonus"] = v.plan_bonus
-        out.append(Preset(s.name, s.author, values))
+        out.append(preset(model, s.name, s.author, values))
     return out

@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from workbench.analysis.whatif_model import MODEL_VERSION, Input, Preset, WhatIfModel
+from workbench.analysis.whatif_model import today as today_preset
 from workbench.present.i18n import Messages
 from workbench.present.whatif_spec import VEGA_LOCALES, input_label, scheme_label, whatif_spec
 
@@ -132,8 +133,10 @@ def _table(t: Messages, model: WhatIfModel, presets: list[Preset]) -> dict[str, 
     for i in model.inputs:
         values = [format_input(t, i, p.values[i.name]) for p in presets]
         assumptions.append({"group": legends[i.group], "label": input_label(t, i), "cells": values})
-    results = [model.evaluate(p.values) for p in presets]
-    rows = [{"label": o.label, "cells": [format_output(t, o, r) for r in results]} for o in outputs(t, model)]
+    rows = [
+        {"label": o.label, "cells": [format_output(t, o, p.figures) for p in presets]}
+        for o in outputs(t, model)
+    ]
     return {"names": names, "assumptions": assumptions, "results": rows}
 
 
@@ -163,8 +166,8 @@ def whatif_section(t: Messages, audit: Any, interactive: bool = True) -> dict[st
     model: WhatIfModel | None = getattr(audit, "whatif", None)
     if model is None:
         return {"model": None}
-    presets: list[Preset] = getattr(audit, "whatif_presets", None) or [Preset("", None, model.baseline())]
-    today = model.evaluate(model.baseline())
+    presets: list[Preset] = getattr(audit, "whatif_presets", None) or [today_preset(model)]
+    today = presets[0].figures
     spec = whatif_spec(t, model, vega_number_locale(t.locale))
     svg = Markup(static_svg(spec))  # drawn by the renderer, which escapes the client's strings
     actual = model.actual_revenue

@@ -22,6 +22,7 @@ from typing import Any
 from workbench import __version__
 from workbench.analysis.customers.abc import AbcResult
 from workbench.analysis.whatif_model import MODEL_VERSION
+from workbench.analysis.whatif_model import today as whatif_today
 from workbench.audit import Audit
 from workbench.findings.model import HORIZONS
 from workbench.present.finding_text import finding_texts
@@ -124,7 +125,7 @@ def _whatif(audit: Audit, parameters: dict[str, Any]) -> dict[str, Any]:
     model = audit.whatif
     if model is None:
         return {"present": False, "interactive": False, "model_version": None}
-    today = model.evaluate(model.baseline())
+    today = audit.whatif_presets[0].figures if audit.whatif_presets else whatif_today(model).figures
     return {
         "present": True,
         "interactive": bool(parameters.get("interactive", True)),
