@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from workbench.analysis.whatif_model import WhatIfModel
+from workbench.analysis.whatif_model import WhatIfModel, today
 from workbench.present.i18n import Messages
 from workbench.present.whatif_section import format_input, format_output, groups, outputs
 from workbench.present.whatif_spec import input_label
@@ -26,7 +26,7 @@ class WhatIfPanel:
 
     def __init__(self, model: WhatIfModel, t: Messages):
         self.model, self.t = model, t
-        self.today = model.evaluate(model.baseline())
+        self.today = today(model).figures
         self.sliders: dict[str, widgets.FloatSlider] = {}
         self.readouts: dict[str, widgets.Label] = {}
         sections = []
