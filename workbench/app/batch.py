@@ -48,6 +48,7 @@ class BatchJob:
     locale: str | None = None
     anonymize: bool = False
     interactive: bool = True
+    pdf_engine: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def plan_jobs(
     locale: str | None = None,
     anonymize: bool = False,
     interactive: bool = True,
+    pdf_engine: str | None = None,
 ) -> list[BatchJob]:
     """One job per client folder; with ``out`` each client's reports go to ``out/<slug>/``.
 
@@ -126,7 +128,11 @@ def plan_jobs(
             )
         seen[slug] = client_dir
         target = Path(out).resolve() / slug if out else None
-        jobs.append(BatchJob(client_dir, slug, target, as_of, tuple(formats), locale, anonymize, interactive))
+        jobs.append(
+            BatchJob(
+                client_dir, slug, target, as_of, tuple(formats), locale, anonymize, interactive, pdf_engine
+            )
+        )
     if not jobs:
         raise ConfigError("batch", ["expected at least one client folder (CLIENT_DIR ... or --all FOLDER)"])
     return jobs
@@ -156,6 +162,7 @@ def run_job(job: BatchJob) -> JobOutcome:
             as_of=job.as_of,
             anonymize=job.anonymize,
             interactive=job.interactive,
+            pdf_engine=job.pdf_engine,
         )
     except Exception as error:
         out_dir = job.out or default_out_dir(job.client_dir, job.as_of)

@@ -153,6 +153,12 @@ def main() -> None:
     help="The live what-if in report.html (sliders that run in the browser, offline). --no-interactive: "
     "a report with no script at all, for mail filters that strip scripts; the section keeps its static view.",
 )
+@click.option(
+    "--pdf-engine",
+    type=click.Choice(["auto", "chromium", "weasyprint"]),
+    help="What prints report.pdf: auto (default; also $WORKBENCH_PDF_ENGINE) uses headless Chromium "
+    "where one is installed, several times faster, and WeasyPrint otherwise.",
+)
 @_guarded
 def audit(
     client_dir: Path,
@@ -164,6 +170,7 @@ def audit(
     anonymize: bool,
     compare: str | None,
     interactive: bool,
+    pdf_engine: str | None,
 ) -> None:
     """Audit CLIENT_DIR and write report.html, report.pdf, metrics.json and the executed notebook."""
     started = _started_at()
@@ -187,6 +194,7 @@ def audit(
         anonymize=anonymize,
         compare=compare,
         interactive=interactive,
+        pdf_engine=pdf_engine,
     )
     if not quiet:
         from workbench.present.i18n import Messages
@@ -227,6 +235,11 @@ def audit(
 @click.option(
     "--interactive/--no-interactive", default=True, show_default=True, help="The live what-if, as in audit."
 )
+@click.option(
+    "--pdf-engine",
+    type=click.Choice(["auto", "chromium", "weasyprint"]),
+    help="What prints the PDFs, as in audit.",
+)
 @click.option("--quiet", is_flag=True, help="No progress lines; print the table only.")
 @_guarded
 def batch(
@@ -240,6 +253,7 @@ def batch(
     as_of: str | None,
     anonymize: bool,
     interactive: bool,
+    pdf_engine: str | None,
     quiet: bool,
 ) -> None:
     """Audit many clients at once, each in its own kernel, and write a portfolio page over them.
@@ -260,6 +274,7 @@ def batch(
         locale=locale,
         anonymize=anonymize,
         interactive=interactive,
+        pdf_engine=pdf_engine,
     )
     target = portfolio_dir(folders, report_date, out)
     if not quiet:

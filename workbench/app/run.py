@@ -31,10 +31,12 @@ from workbench.parameters import parse_as_of
 from workbench.render import ahead
 from workbench.render.files import D_CLASS_XLSX, METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.paths import staging_dir
+from workbench.render.pdf import start_printer
 from workbench.resources import REPO_ROOT, notebook_path
 
 if TYPE_CHECKING:
     from workbench.io.load import ClientData
+    from workbench.render.pdf_chromium import ChromiumPrinter
     from workbench.render.preload import Fingerprint
 
 # Imported where used: this module is the first the command loads, and the kernel starts only once it
@@ -105,11 +107,13 @@ def run_audit(
     anonymize: bool = False,
     compare: Path | str | None = None,
     interactive: bool = True,
+    pdf_engine: str | None = None,
 ) -> RunResult:
     """Audit ``client_dir`` and write report.html / report.pdf, metrics.json, the executed notebook and
     the quarantined rows into ``out`` (default ``<client>/reports/<date>/``). With ``anonymize``, manager
     and customer names are pseudonyms in every output; the key stays in the client folder. Without
-    ``interactive`` the HTML has no live what-if and no script at all."""
+    ``interactive`` the HTML has no live what-if and no script at all. ``pdf_engine``: ``auto`` (the
+    default: Chromium where installed, else WeasyPrint), ``chromium`` or ``weasyprint``."""
     step = step or (lambda _message: None)
     unknown = set(formats) - set(FORMATS)
     if unknown or not formats:
@@ -130,6 +134,8 @@ def run_audit(
 
         compare = Path(compare).resolve()
         previous_run(compare)  # refuse an unreadable metrics.json before the long part
+    # Chromium, when it prints the PDF, starts now too and waits for the report's HTML.
+    printer = start_printer(pdf_engine) if "pdf" in formats else None
     # The kernel starts and imports the report's modules while this process checks the data; it renders
     # the report's sections on two cores when it has them.
     kernel = start_kernel(kernel_name, REPO_ROOT, env={ahead.ENV: "1"})
@@ -150,9 +156,13 @@ def run_audit(
                 "compare": str(compare or ""),
                 "interactive": interactive,
             },
+            pdf_engine,
+            printer,
         )
     finally:
         kernel.stop(now=True)  # a no-op once the run has shut it down gracefully
+        if printer is not None:
+            printer.close()
 
 
 def _checked_run(
@@ -164,14 +174,16 @@ def _checked_run(
     step: Step,
     progress_bar: bool,
     parameters: dict[str, Any],
+    pdf_engine: str | None = None,
+    printer: ChromiumPrinter | None = None,
 ) -> RunResult:
     """The run once its arguments are valid: refuse unauditable data, execute the notebook in ``kernel``,
     render, publish."""
     from papermill.exceptions import PapermillExecutionError
 
-    from workbench.io.atomic import write_bytes, write_text
+    from workbench.io.atomic import write_text
     from workbench.render.exporters import WorkbenchHTMLExporter, cell_label
-    from workbench.render.pdf import html_to_pdf
+    from workbench.render.pdf import PdfJob
 
     before = _fingerprint(client_dir, config)
     try:
@@ -197,7 +209,9 @@ def _checked_run(
         step("execute")
         started = time.perf_counter()
         # This process only waits while the kernel works: load the renderers meanwhile.
-        threading.Thread(target=_warm_up_renderers, args=("pdf" in formats,), daemon=True).start()
+        threading.Thread(
+            target=_warm_up_renderers, args=("pdf" in formats and printer is None,), daemon=True
+        ).start()
         try:
             # the kernel shuts down while the report renders; it is waited for below, before returning
             nb = _execute(
@@ -216,15 +230,17 @@ def _checked_run(
         timings["execute"] = time.perf_counter() - started
         step("html")
         started = time.perf_counter()
-        html, _ = WorkbenchHTMLExporter().from_notebook_node(nb)
+        html, print_html = WorkbenchHTMLExporter().screen_and_print(nb)
         timings["html"] = time.perf_counter() - started
-        if "html" in formats:
-            write_text(staging / "report.html", html)
+        pdf = None
         if "pdf" in formats:
             step("pdf")
-            started = time.perf_counter()
-            write_bytes(staging / "report.pdf", html_to_pdf(html, step))
-            timings["pdf"] = time.perf_counter() - started
+            # printed in a thread (Chromium prints in its own processes) while report.html is written
+            pdf = PdfJob(print_html, staging / "report.pdf", step, pdf_engine, printer)
+        if "html" in formats:
+            write_text(staging / "report.html", html)
+        if pdf is not None:
+            timings["pdf"] = pdf.wait()
         files = _publish(staging, out_dir)
     except OSError as exc:
         if exc.errno not in WRITE_ERRORS:

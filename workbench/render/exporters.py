@@ -119,6 +119,17 @@ class WorkbenchHTMLExporter(HTMLExporter):
     def from_notebook_node(
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:
+        html, resources = self._page(nb, resources, **kw)
+        return finish_page(html, live=self.live_scripts), resources
+
+    def screen_and_print(self, nb: NotebookNode) -> tuple[str, str]:
+        """The report page as ``live_scripts`` asks and the page to print (no script), converted once."""
+        html, _ = self._page(nb)
+        return finish_page(html, live=self.live_scripts), finish_page(html, live=False)
+
+    def _page(
+        self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
         check_executed(nb)
         title, lang = _report_metadata(nb)
         nb = nb.copy()
@@ -127,12 +138,12 @@ class WorkbenchHTMLExporter(HTMLExporter):
             nb.metadata["title"] = title
         if lang:
             self.language_code = lang
-        html, resources = super().from_notebook_node(nb, resources, **kw)
-        return finish_page(html, live=self.live_scripts), resources
+        return super().from_notebook_node(nb, resources, **kw)
 
 
 class WorkbenchPDFExporter(Exporter):
-    """A4 PDF of the same HTML, printed with WeasyPrint."""
+    """A4 PDF of the same HTML (without scripts), printed by :func:`~workbench.render.pdf.html_to_pdf`:
+    headless Chromium where one is installed, else WeasyPrint; $WORKBENCH_PDF_ENGINE chooses."""
 
     export_from_notebook = "Workbench report (PDF)"
     output_mimetype = "application/pdf"
