@@ -59,3 +59,18 @@ def datasets() -> Path:
             pytest.fail(f"public datasets required but not found at {DATASETS}")
         pytest.skip(f"public datasets not found at {DATASETS} (a user's own clone); real-data tests skipped")
     return DATASETS
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The Chromium to test with (browser tests, the Chromium PDF engine); without one the test skips, or
+    fails if WORKBENCH_REQUIRE_BROWSER=1 (CI)."""
+    from workbench.render.chromium import INSTALL_HINT, find_chromium
+
+    found = find_chromium()
+    if found is None:
+        message = f"no Chromium found: {INSTALL_HINT}, then run `.venv/bin/python -m pytest -m browser`"
+        if os.environ.get("WORKBENCH_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests required (WORKBENCH_REQUIRE_BROWSER=1) but {message}")
+        pytest.skip(f"{message}; browser tests skipped")
+    return found

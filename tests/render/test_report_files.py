@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 
@@ -22,6 +23,21 @@ def report_dir(small_client, tmp_path_factory):
 @pytest.fixture(scope="module")
 def html(report_dir) -> str:
     return (report_dir / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module", params=["chromium", "weasyprint"])
+def pdf(request, report_dir) -> PdfReader:
+    """The report's PDF as each engine prints it (the run printed it with the one installed)."""
+    import nbformat
+
+    from workbench.render.exporters import WorkbenchHTMLExporter
+    from workbench.render.pdf import html_to_pdf
+
+    if request.param == "chromium":
+        request.getfixturevalue("chromium")  # skips (or fails in CI) without a Chromium
+    nb = nbformat.read(report_dir / "audit.ipynb", as_version=4)
+    page, _ = WorkbenchHTMLExporter(live_scripts=False).from_notebook_node(nb)
+    return PdfReader(io.BytesIO(html_to_pdf(page, engine=request.param)))
 
 
 def test_html_is_self_contained(html):
@@ -68,8 +84,8 @@ def test_html_is_russian_with_the_client_and_roubles(html):
         assert section in html
 
 
-def test_pdf_is_a4_with_several_pages_and_the_text(report_dir):
-    reader = PdfReader(report_dir / "report.pdf")
+def test_pdf_is_a4_with_several_pages_and_the_text(pdf):
+    reader = pdf
     assert len(reader.pages) > 5
     box = reader.pages[0].mediabox
     assert round(float(box.width)) == 595 and round(float(box.height)) == 842
@@ -82,6 +98,23 @@ def test_pdf_is_a4_with_several_pages_and_the_text(report_dir):
     last = reader.pages[-1].extract_text()
     assert re.search(rf"Стр\.\s*{len(reader.pages)}\s*из\s*{len(reader.pages)}", last)
     assert reader.metadata.title == "Аудит системы продаж — ООО «Малый тест»"
+
+
+def test_the_contents_give_the_page_each_section_starts_on(pdf):
+    contents = pdf.pages[1].extract_text()
+    assert "Содержание" in contents
+    entries = re.findall(r"^(\S.*?)[\s.]*?(\d+)\s*$", contents, re.MULTILINE)
+    entries = [(title.strip(" ."), int(number)) for title, number in entries if "Стр." not in title]
+    assert len(entries) >= 8 and entries[0][0] == "Резюме для руководства", entries
+    numbers = [number for _, number in entries]
+    assert numbers == sorted(numbers) and numbers[0] == 3
+    for title, number in entries:
+        assert title in _joined(pdf.pages[number - 1].extract_text()), f"«{title}» is not on page {number}"
+
+
+def test_the_pdf_has_bookmarks_for_the_sections(pdf):
+    titles = [item.title for item in pdf.outline if not isinstance(item, list)]
+    assert "Резюме для руководства" in titles and "Воронка продаж" in titles
 
 
 def test_english_report(small_client, tmp_path):
@@ -108,9 +141,9 @@ def _joined(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def test_pdf_forecasts_the_current_month(report_dir):
+def test_pdf_forecasts_the_current_month(pdf):
     # The generated client's as-of date, 23 November 2026, falls in a month with plans and results so far.
-    reader = PdfReader(report_dir / "report.pdf")
+    reader = pdf
     pages = [_joined(page.extract_text()) for page in reader.pages]
     page = next(i for i, text in enumerate(pages) if "Прогноз текущего месяца: ноябрь 2026" in text)
     text = pages[page] + pages[page + 1]

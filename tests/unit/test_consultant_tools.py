@@ -95,7 +95,9 @@ def test_the_pdf_step_reports_its_progress_with_the_number_of_pages():
     from workbench.render.pdf import html_to_pdf
 
     heard: list[str] = []
-    pdf = html_to_pdf("<html><body><p>1</p><p style='break-before: page'>2</p></body></html>", heard.append)
+    page = "<html><body><p>1</p><p style='break-before: page'>2</p></body></html>"
+    pdf = html_to_pdf(page, heard.append, engine="weasyprint")
     assert pdf.startswith(b"%PDF") and heard == ["pdf_layout", "pdf_write:2"]
     assert [step_text(s) for s in heard] == ["PDF: laying out the pages", "PDF: writing 2 pages"]
+    assert step_text("pdf_print", "ru") == "PDF: печать в Chromium"
     assert step_text("execute").startswith("Running the audit notebook")

@@ -5,7 +5,8 @@ Chromium prints the same HTML and the same print stylesheet; three things WeasyP
 Chromium does not support, so they are given to it here:
 
 - the running header and footer strings (``string-set`` from the cover's attributes) become literal
-  strings of the page's margin boxes (:func:`print_page`);
+  strings of the page's margin boxes, and the cover's page is left without them again (Chromium lets a
+  later ``@page`` rule win over the named page's; :func:`print_page`);
 - the contents' page numbers (``target-counter``) are read from a first printing, whose PDF has a named
   destination for every link target, written into the contents as ``data-page`` and printed again; the
   contents take one page whatever its numbers, so the second printing has the same pages;
@@ -40,9 +41,12 @@ _PRINT = {
     "printBackground": True,
     "preferCSSPageSize": True,
     "displayHeaderFooter": False,
-    "generateDocumentOutline": True,
     "transferMode": "ReturnAsBase64",
 }
+# The PDF delivered is tagged (structure for screen readers) with bookmarks from the headings; a printing
+# made only to read the pages of the contents' links skips both (a third faster, the same pages).
+_DELIVERED = {"generateTaggedPDF": True, "generateDocumentOutline": True}
+_DRAFT = {"generateTaggedPDF": False, "generateDocumentOutline": False}
 _OFFLINE = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
 _COVER = re.compile(r"<section\b[^>]*\bclass=\"wb-cover\"[^>]*>")
 _SET_NUMBERS = """(pages => {
@@ -131,6 +135,11 @@ def print_page(html: str) -> str:
             f' @bottom-right {{ content: {page_label} " " counter(page) " " {of_label} " " counter(pages); }}'
             " }"
         )
+        # Chromium lets the later rule win over the named page's: the cover is blank again after it.
+        rules.append(
+            "@page cover { @top-left { content: none; } @top-right { content: none; }"
+            " @bottom-left { content: none; } @bottom-right { content: none; } }"
+        )
     style = "<style>@media print {\n" + "\n".join(rules) + "\n}</style>\n"
     at = html.find("</head>")
     if at < 0:
@@ -158,21 +167,29 @@ def _load(cdp: Any, session: str, page_file: Path) -> None:
 
 
 def _print_numbered(cdp: Any, session: str) -> bytes:
-    """Print until the contents' numbers are the pages their links lead to."""
+    """Print until the contents' numbers are the pages their links lead to: a draft for the numbers,
+    then the PDF delivered, checked to have the same pages."""
     written: dict[str, int] = {}
+    options = _DRAFT
     for _ in range(MAX_PRINTINGS):
-        reply = cdp.call("Page.printToPDF", _PRINT, session=session, timeout=PRINT_TIMEOUT_SECONDS)
-        pdf = base64.b64decode(reply["data"])
+        pdf = _print(cdp, session, options)
         pages = destination_pages(pdf)
-        if pages == written:
+        if pages == written and options is _DELIVERED:
             return pdf
-        cdp.call(
-            "Runtime.evaluate",
-            {"expression": _SET_NUMBERS % json.dumps(pages), "returnByValue": True},
-            session=session,
-        )
-        written = pages
+        if pages != written:
+            cdp.call(
+                "Runtime.evaluate",
+                {"expression": _SET_NUMBERS % json.dumps(pages), "returnByValue": True},
+                session=session,
+            )
+            written = pages
+        options = _DELIVERED
     raise BrowserError(f"the contents' page numbers did not settle in {MAX_PRINTINGS} printings")
+
+
+def _print(cdp: Any, session: str, options: dict[str, bool]) -> bytes:
+    reply = cdp.call("Page.printToPDF", {**_PRINT, **options}, session=session, timeout=PRINT_TIMEOUT_SECONDS)
+    return base64.b64decode(reply["data"])
 
 
 def destination_pages(pdf: bytes) -> dict[str, int]:
