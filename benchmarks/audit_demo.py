@@ -1,6 +1,6 @@
 """Time one audit of the demo client, step by step, and its peak memory.
 
-    .venv/bin/python benchmarks/audit_demo.py [CLIENT_DIR] [--repeat N (default 3)]
+    .venv/bin/python benchmarks/audit_demo.py [CLIENT_DIR] [--repeat N (default 3)] [--pdf-engine E]
 
 Prints the wall time of: the checks before the notebook (client.yaml, the data check; the kernel starts
 and imports meanwhile), the kernel's start and imports beyond them with papermill's own work (papermill's
@@ -9,7 +9,9 @@ PDF rendering, the whole run, and the peak resident memory of the kernel and of 
 seconds of each (a figure that other work on a shared machine disturbs less than wall time). Then the
 whole command, ``workbench audit`` in a new process (its interpreter's start and imports included), as a
 consultant waits for it. Target: the whole demo audit in 10 s or less on a 2-core machine, after install.
-Timings on a shared machine are noisy: read the medians, and the load average printed with them.
+Timings on a shared machine are noisy: read the medians, and the load average printed with them. The PDF
+engine is the audit's own choice (Chromium where one is installed, else WeasyPrint) unless ``--pdf-engine``
+names one; run it once with each to compare them.
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from workbench.app.run import run_audit  # noqa: E402
+from workbench.render.pdf import pdf_engine  # noqa: E402
 
 
-def one_run(client: Path) -> dict[str, float]:
+def one_run(client: Path, engine: str | None) -> dict[str, float]:
     marks: dict[str, float] = {}
 
     def step(name: str) -> None:
@@ -41,7 +44,7 @@ def one_run(client: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as out:
         cpu_before = os.times()
         started = time.perf_counter()
-        result = run_audit(client, out=Path(out) / "report", as_of="2026-11-23", step=step)
+        result = run_audit(client, out=Path(out) / "report", as_of="2026-11-23", step=step, pdf_engine=engine)
         total = time.perf_counter() - started
         cpu_after = os.times()
         nb = nbformat.read(result.files["audit.ipynb"], as_version=4)
@@ -72,7 +75,7 @@ def one_run(client: Path) -> dict[str, float]:
     return figures
 
 
-def one_command(client: Path) -> dict[str, float]:
+def one_command(client: Path, engine: str | None) -> dict[str, float]:
     """``workbench audit`` in a new process: wall time and CPU seconds of it and its kernel."""
     env = {
         **os.environ,
@@ -80,6 +83,7 @@ def one_command(client: Path) -> dict[str, float]:
     }
     with tempfile.TemporaryDirectory() as out:
         command = [sys.executable, "-m", "workbench.app.cli", "audit", str(client), "--as-of", "2026-11-23"]
+        command += ["--pdf-engine", engine] if engine else []
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(
@@ -108,12 +112,14 @@ def main() -> int:
     )
     parser.add_argument("client", nargs="?", default=str(REPO / "clients" / "demo"))
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pdf-engine", choices=["auto", "chromium", "weasyprint"])
     args = parser.parse_args()
     load = os.getloadavg()[0]
-    runs = [one_run(Path(args.client)) for _ in range(args.repeat)]
+    print(f"PDF engine: {pdf_engine(args.pdf_engine)}")
+    runs = [one_run(Path(args.client), args.pdf_engine) for _ in range(args.repeat)]
     kernel_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    commands = [one_command(Path(args.client)) for _ in range(args.repeat)]
+    commands = [one_command(Path(args.client), args.pdf_engine) for _ in range(args.repeat)]
     _print(
         f"Audit of {args.client}: the first run (a fresh process), the median and the best of {args.repeat}",
         runs,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from workbench.analysis.progress import Progress, Snapshot, compare, snapshot_from_metrics
-from workbench.analysis.result import AuditResult, analyze
+from workbench.analysis.result import AuditResult, Beside, analyze
 from workbench.analysis.scenario import ScenarioResult, compare_scenarios
 from workbench.analysis.whatif_model import Preset, WhatIfModel, build_model, presets
 from workbench.findings import Finding, derive_findings
@@ -77,10 +77,13 @@ def previous_run(path: Path | str) -> tuple[Snapshot, str]:
 
 
 def run_analyses(
-    data: ClientData, as_of: dt.date | None = None, previous: tuple[Snapshot, str] | None = None
+    data: ClientData,
+    as_of: dt.date | None = None,
+    previous: tuple[Snapshot, str] | None = None,
+    beside: Beside | None = None,
 ) -> Audit:
-    """Run every analysis on loaded data and derive the findings."""
-    return conclude(analyze(data, as_of), previous)
+    """Run every analysis on loaded data and derive the findings (``beside``: see :func:`analyze`)."""
+    return conclude(analyze(data, as_of, beside), previous)
 
 
 def build_audit(
@@ -91,11 +94,13 @@ def build_audit(
     locale: str | None = None,
     compare: Path | str | None = None,
     data: ClientData | None = None,
+    beside: Beside | None = None,
 ) -> Audit:
     """Load ``client_dir`` and audit it; with ``anonymize``, names become pseudonyms in ``locale``
     (default: the client's) before any analysis, so that no output carries a real name. With ``compare``
     (an earlier run's metrics.json) the audit carries its progress since that run. ``data``: the folder's
-    data already loaded (by ``load_client``), to be audited instead of loading it again."""
+    data already loaded (by ``load_client``), to be audited instead of loading it again. ``beside``: a
+    second process for half of the analyses (see :func:`~workbench.analysis.result.analyze`)."""
     previous = previous_run(compare) if compare else None  # a wrong file fails before the long part
     if data is None:
         data = load_client(client_dir, progress)
@@ -103,7 +108,7 @@ def build_audit(
         from workbench.io.privacy import anonymize_client
 
         data = anonymize_client(data, locale or data.config.locale)
-    audit = run_analyses(data, as_of, previous)
+    audit = run_analyses(data, as_of, previous, beside)
     from workbench.io.scenarios import read_scenarios
 
     saved = read_scenarios(Path(client_dir))

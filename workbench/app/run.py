@@ -31,12 +31,12 @@ from workbench.parameters import parse_as_of
 from workbench.render import ahead
 from workbench.render.files import D_CLASS_XLSX, METRICS_FILE, QUARANTINE_FILE, QUARANTINE_XLSX
 from workbench.render.paths import staging_dir
+from workbench.render.pdf import pdf_engine as pdf_engine_for
 from workbench.render.pdf import start_printer
 from workbench.resources import REPO_ROOT, notebook_path
 
 if TYPE_CHECKING:
     from workbench.io.load import ClientData
-    from workbench.render.pdf_chromium import ChromiumPrinter
     from workbench.render.preload import Fingerprint
 
 # Imported where used: this module is the first the command loads, and the kernel starts only once it
@@ -134,8 +134,8 @@ def run_audit(
 
         compare = Path(compare).resolve()
         previous_run(compare)  # refuse an unreadable metrics.json before the long part
-    # Chromium, when it prints the PDF, starts now too and waits for the report's HTML.
-    printer = start_printer(pdf_engine) if "pdf" in formats else None
+    if "pdf" in formats:
+        pdf_engine_for(pdf_engine)  # refuses an unknown engine before any work
     # The kernel starts and imports the report's modules while this process checks the data; it renders
     # the report's sections on two cores when it has them.
     kernel = start_kernel(kernel_name, REPO_ROOT, env={ahead.ENV: "1"})
@@ -156,13 +156,10 @@ def run_audit(
                 "compare": str(compare or ""),
                 "interactive": interactive,
             },
-            pdf_engine,
-            printer,
+            pdf_engine if "pdf" in formats else None,
         )
     finally:
         kernel.stop(now=True)  # a no-op once the run has shut it down gracefully
-        if printer is not None:
-            printer.close()
 
 
 def _checked_run(
@@ -175,7 +172,6 @@ def _checked_run(
     progress_bar: bool,
     parameters: dict[str, Any],
     pdf_engine: str | None = None,
-    printer: ChromiumPrinter | None = None,
 ) -> RunResult:
     """The run once its arguments are valid: refuse unauditable data, execute the notebook in ``kernel``,
     render, publish."""
@@ -205,9 +201,14 @@ def _checked_run(
     executed = staging / NOTEBOOK_FILE
     parameters = {**parameters, "output_dir": str(staging)}
     stopping: list[threading.Thread] = []
+    pdf: PdfJob | None = None
+    printer = None
     try:
         step("execute")
         started = time.perf_counter()
+        # Chromium, when it prints the PDF, starts now (not with the kernel, whose start and imports would
+        # share the cores with it) and is ready long before the report's HTML.
+        printer = start_printer(pdf_engine) if "pdf" in formats else None
         # This process only waits while the kernel works: load the renderers meanwhile.
         threading.Thread(
             target=_warm_up_renderers, args=("pdf" in formats and printer is None,), daemon=True
@@ -232,7 +233,6 @@ def _checked_run(
         started = time.perf_counter()
         html, print_html = WorkbenchHTMLExporter().screen_and_print(nb)
         timings["html"] = time.perf_counter() - started
-        pdf = None
         if "pdf" in formats:
             step("pdf")
             # printed in a thread (Chromium prints in its own processes) while report.html is written
@@ -252,6 +252,11 @@ def _checked_run(
     finally:
         for thread in stopping:
             thread.join()
+        if pdf is not None:  # a run that failed while the PDF printed: let it end before the clean-up
+            with contextlib.suppress(BaseException):
+                pdf.wait()
+        if printer is not None:
+            printer.close()
         shutil.rmtree(staging, ignore_errors=True)
     return RunResult(out_dir, files, timings)
 

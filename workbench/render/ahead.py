@@ -1,4 +1,7 @@
-"""Report sections rendered ahead on a second core, in a forked copy of the kernel.
+"""Work done ahead on a second core, in a forked copy of the kernel: half of the analyses, and the sections.
+
+:func:`beside` runs one piece of work (the analyses that do not need the funnel) in a child while the
+kernel analyses the funnel. For the sections:
 
 The notebook asks for the sections one cell at a time, front to back. A forked child process (a copy of
 the kernel with the finished audit in memory) renders them from the back; whichever process reaches a
@@ -24,12 +27,13 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 ENV = "WORKBENCH_PARALLEL_SECTIONS"
 FREE, PARENT, CHILD = 0, 1, 2
 
 Render = Callable[[str], Any]
+T = TypeVar("T")
 
 
 def wanted() -> bool:
@@ -146,3 +150,45 @@ class SectionsAhead:
             status = 1
         finally:
             os._exit(status)  # no atexit handlers, no flushing of the kernel's inherited streams
+
+
+def beside(work: Callable[[], T]) -> Callable[[], T]:
+    """Start ``work`` in a forked copy of this process and return a call that gives its result; the call
+    does the work here instead when the copy failed (its error, if the work itself fails, then shows).
+    ``work`` must be deterministic and return picklable data, so that either way the result is the same."""
+    read, write = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        status = 0
+        try:
+            sys.stdout = sys.stderr = io.StringIO()  # nothing of the child reaches the kernel's streams
+            payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(payload)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)  # no atexit handlers, no flushing of the kernel's inherited streams
+    os.close(write)
+    received: list[bytes] = []
+
+    def collect() -> None:
+        with os.fdopen(read, "rb") as pipe:
+            received.append(pipe.read())
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+    reader = threading.Thread(target=collect, daemon=True)
+    reader.start()
+
+    def result() -> T:
+        reader.join()
+        try:
+            return pickle.loads(received[0])
+        except Exception:  # the child died or failed: do it here
+            return work()
+
+    return result

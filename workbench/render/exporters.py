@@ -9,7 +9,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from nbconvert.exporters import Exporter, HTMLExporter
+from nbconvert.exporters import Exporter, HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbformat import NotebookNode
 from traitlets import Bool, default
 
@@ -138,7 +140,22 @@ class WorkbenchHTMLExporter(HTMLExporter):
             nb.metadata["title"] = title
         if lang:
             self.language_code = lang
-        return super().from_notebook_node(nb, resources, **kw)
+        # HTMLExporter's own from_notebook_node registers two filters, renders, then parses the whole page
+        # again with BeautifulSoup to add JupyterLab's alt texts and tabindex attributes, which the report's
+        # template has no use for (its images carry alt texts; it has no notebook cells): a third of a
+        # second for the demo. The filters are registered here and the page is rendered as it is.
+        langinfo = nb.metadata.get("language_info", {})
+        lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+        resources = self._init_resources(resources)
+        self.register_filter(
+            "highlight_code",
+            self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)),
+        )
+        self.register_filter(
+            "filter_data_type",
+            WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+        )
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
 class WorkbenchPDFExporter(Exporter):

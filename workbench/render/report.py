@@ -33,11 +33,6 @@ def load_sections() -> None:
         environment().get_template(declared.template)
 
 
-# Sections only this process renders: the what-if's drawing runs in vl-convert's own runtime (threads of
-# its own, started while the audit is computed), which a forked copy of the process must not use.
-PARENT_ONLY = frozenset({"whatif"})
-
-
 class Report:
     """One client's audit report, section by section."""
 
@@ -70,7 +65,12 @@ class Report:
         if locale and locale not in LOCALES:
             raise ConfigError("parameters", [f"locale: expected one of {', '.join(LOCALES)}, got {locale!r}"])
         folder = resolve_client_dir(client_dir)
-        threading.Thread(target=whatif_section.warm_up, daemon=True).start()  # the what-if's drawing
+        if not ahead.wanted():
+            # The what-if's renderer starts while the audit is computed (its first drawing takes a second).
+            # Not when a forked copy renders sections: vl-convert's runtime, threads of its own, must not be
+            # started before the fork, and its start holds this process's GIL for most of that second; the
+            # what-if's section is then drawn by whichever process reaches it first, starting it there.
+            threading.Thread(target=whatif_section.warm_up, daemon=True).start()
         audit = build_audit(
             folder,
             parse_as_of(as_of),
@@ -78,6 +78,7 @@ class Report:
             locale=locale or None,
             compare=compare or None,
             data=preload.take(folder),  # what workbench audit's data check loaded, if it handed it over
+            beside=ahead.beside if ahead.wanted() else None,  # half of the analyses on a second core
         )
         # Recorded in metrics.json: paths relative to the client folder, not this machine's.
         parameters = {
@@ -105,8 +106,7 @@ class Report:
         """
         if self._ahead is None and section_id == SECTIONS[0].id and ahead.wanted():
             # The notebook starts the report: a second core renders the sections from the back.
-            ahead_ids = [spec.id for spec in SECTIONS if spec.id not in PARENT_ONLY]
-            self._ahead = SectionsAhead(ahead_ids, self._render)
+            self._ahead = SectionsAhead([spec.id for spec in SECTIONS], self._render)
         rendered = self._ahead.take(section_id) if self._ahead is not None else None
         return rendered if rendered is not None else self._render(section_id)
 
