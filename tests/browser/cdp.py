@@ -204,6 +204,16 @@ class Page:
                 raise BrowserError(f"the page kept sending events for {timeout:g} s")
             time.sleep(quiet - idle)
 
+    def emulate_print(self, width_mm: float) -> None:
+        """Lay the page out as for print (``@media print``) in a viewport as wide as a page's text block of
+        `width_mm` millimetres, to measure boxes as they are printed (the page breaks aside)."""
+        self._call("Emulation.setEmulatedMedia", {"media": "print"})
+        width = round(width_mm / 25.4 * 96)
+        self._call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+        )
+
     def set_input(self, selector: str, value: float | str) -> None:
         """Set the ``value`` of the element matching `selector` and dispatch bubbling input and change."""
         self.evaluate(

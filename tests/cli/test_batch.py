@@ -131,3 +131,21 @@ def test_the_slug_of_client_yaml_names_the_output_folder(tmp_path, repo):
     assert find_clients(tmp_path / "clients") == [folder]
     job = plan_jobs([folder], AS_OF, out=tmp_path / "out")[0]
     assert (job.slug, job.out) == ("romashka", tmp_path / "out" / "romashka")
+
+
+def test_a_worker_keeps_one_chromium_for_its_clients_pdfs(tmp_path, monkeypatch):
+    from workbench.app import batch
+
+    started: list[str | None] = []
+    monkeypatch.setattr(batch, "_printer", [])
+    monkeypatch.setattr(
+        "workbench.render.pdf.start_printer", lambda engine: started.append(engine) or object()
+    )
+    monkeypatch.setattr("workbench.render.chromium.find_chromium", lambda: "/usr/bin/chromium")
+    monkeypatch.delenv("WORKBENCH_PDF_ENGINE", raising=False)
+    pdf_job = BatchJob(tmp_path / "a", "a", None, AS_OF, ("html", "pdf"))
+    first = batch._worker_printer(pdf_job)
+    assert first is not None and batch._worker_printer(pdf_job) is first and started == [None]
+    assert batch._worker_printer(BatchJob(tmp_path / "b", "b", None, AS_OF, ("html",))) is None
+    weasyprint_job = BatchJob(tmp_path / "c", "c", None, AS_OF, ("pdf",), pdf_engine="weasyprint")
+    assert batch._worker_printer(weasyprint_job) is None and started == [None]

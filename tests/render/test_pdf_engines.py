@@ -162,3 +162,27 @@ def test_chromium_delivers_a_tagged_pdf_with_bookmarks_a4_and_the_title(printed)
     box = printed.pages[0].mediabox
     assert round(float(box.width)) == 595 and round(float(box.height)) == 842
     assert printed.metadata.title == "Аудит — ООО «Малый тест»"
+
+
+@pytest.mark.slow
+def test_one_printer_prints_many_pages_and_starts_again_when_its_browser_died(chromium):
+    import os
+    import signal
+    import time
+
+    from workbench.render.pdf_chromium import ChromiumPrinter
+
+    printer = ChromiumPrinter(chromium)
+    try:
+        first = PdfReader(io.BytesIO(printer.print_pdf(small_report("ООО «Первый»"))))
+        second = PdfReader(io.BytesIO(printer.print_pdf(small_report("ООО «Второй»"))))
+        assert "ООО «Первый»" in first.pages[2].extract_text()
+        assert "ООО «Второй»" in second.pages[2].extract_text()
+        browser = printer.browser()
+        os.killpg(browser.pid, signal.SIGKILL)
+        while browser.alive:
+            time.sleep(0.05)
+        third = PdfReader(io.BytesIO(printer.print_pdf(small_report("ООО «Третий»"))))
+        assert "ООО «Третий»" in third.pages[2].extract_text()
+    finally:
+        printer.close()

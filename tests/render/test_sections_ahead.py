@@ -8,10 +8,11 @@ import time
 
 import pytest
 
+from workbench.present import whatif_section
 from workbench.present.registry import SECTIONS
 from workbench.render import ahead
 from workbench.render.ahead import SectionsAhead
-from workbench.render.report import Report
+from workbench.render.report import Report, sections_ahead
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="rendering ahead needs fork")
 
@@ -88,3 +89,68 @@ def test_the_demo_report_is_the_same_rendered_ahead_and_in_any_order(demo_audit,
     report = Report(demo_audit, "ru")
     assert [report.section(sid).html for sid in ids] == forward
     assert report._ahead is not None
+
+
+def test_the_what_if_is_rendered_ahead_only_while_this_process_has_not_started_its_renderer(monkeypatch):
+    monkeypatch.setattr(whatif_section, "_renderer_used", [])
+    assert sections_ahead() == [spec.id for spec in SECTIONS]
+    monkeypatch.setattr(whatif_section, "_renderer_used", [True])
+    assert "whatif" not in sections_ahead() and len(sections_ahead()) == len(SECTIONS) - 1
+
+
+def test_work_beside_runs_in_a_forked_copy():
+    result = ahead.beside(lambda: ("done", os.getpid()))
+    text, pid = result()
+    assert text == "done" and pid != os.getpid()
+
+
+def test_work_beside_is_done_here_when_the_copy_dies():
+    parent = os.getpid()
+
+    def work() -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # the copy dies without a word
+        return 42
+
+    assert ahead.beside(work)() == 42
+
+
+def test_the_demo_analyses_are_the_same_with_half_of_them_beside(demo_audit, repo):
+    import datetime as dt
+
+    from workbench.audit import build_audit
+    from workbench.render.metrics import build_metrics, dumps
+
+    beside = build_audit(repo / "clients" / "demo", dt.date(2026, 11, 23), beside=ahead.beside)
+    with_beside, without = build_metrics(beside, {}, "ru"), build_metrics(demo_audit, {}, "ru")
+    for metrics in (with_beside, without):
+        metrics["run"].pop("generated_at")  # the clock's second
+    assert dumps(with_beside) == dumps(without)
+
+
+def test_a_child_that_hangs_is_stopped_and_the_kernel_goes_on(monkeypatch):
+    parent = os.getpid()
+
+    def render(section_id: str) -> str:
+        if os.getpid() != parent:
+            time.sleep(3600)  # the child hangs on its first section
+        return _render(section_id)
+
+    monkeypatch.setattr(ahead, "CHILD_PATIENCE", 0.5)
+    shared = SectionsAhead(ORDER, render)
+    time.sleep(0.2)  # the child has claimed the last section
+    sections = [shared.take(sid) or render(sid) for sid in ORDER]
+    shared.close()
+    assert sections == [_render(sid) for sid in ORDER]
+
+
+def test_work_beside_that_hangs_is_done_here(monkeypatch):
+    parent = os.getpid()
+
+    def work() -> int:
+        if os.getpid() != parent:
+            time.sleep(3600)
+        return 7
+
+    monkeypatch.setattr(ahead, "CHILD_PATIENCE", 0.5)
+    assert ahead.beside(work)() == 7

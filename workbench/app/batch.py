@@ -25,12 +25,16 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.analysis.portfolio import PortfolioRow, failed_row, portfolio_row
 from workbench.config import load_config
 from workbench.errors import ConfigError, DataError, RunError, WorkbenchError
 from workbench.io.reports import previous_metrics, read_metrics
 from workbench.render.ahead import ENV as SECTIONS_AHEAD
+
+if TYPE_CHECKING:
+    from workbench.render.pdf_chromium import ChromiumPrinter
 
 LOCAL_SCHEDULER = "local"
 PORTFOLIO_FOLDER = "portfolio"
@@ -156,6 +160,7 @@ def run_job(job: BatchJob) -> JobOutcome:
     try:
         result = run_audit(
             job.client_dir,
+            printer=_worker_printer(job),
             out=job.out,
             formats=job.formats,
             locale=job.locale,
@@ -190,6 +195,22 @@ def run_job(job: BatchJob) -> JobOutcome:
         worker=worker,
         **_peaks(),
     )
+
+
+_printer: list[ChromiumPrinter] = []  # this worker process's, once started
+
+
+def _worker_printer(job: BatchJob) -> ChromiumPrinter | None:
+    """This worker's Chromium for the PDFs, started for its first client and kept for the next ones (each
+    page is printed in a browser context of its own); None when WeasyPrint prints. Closed at the worker's
+    exit."""
+    from workbench.render.pdf import pdf_engine, start_printer
+
+    if "pdf" not in job.formats or pdf_engine(job.pdf_engine) != "chromium":
+        return None
+    if not _printer:
+        _printer.append(start_printer(job.pdf_engine))
+    return _printer[0]
 
 
 def _peaks() -> dict[str, float]:

@@ -37,6 +37,7 @@ from workbench.resources import REPO_ROOT, notebook_path
 
 if TYPE_CHECKING:
     from workbench.io.load import ClientData
+    from workbench.render.pdf_chromium import ChromiumPrinter
     from workbench.render.preload import Fingerprint
 
 # Imported where used: this module is the first the command loads, and the kernel starts only once it
@@ -108,12 +109,14 @@ def run_audit(
     compare: Path | str | None = None,
     interactive: bool = True,
     pdf_engine: str | None = None,
+    printer: ChromiumPrinter | None = None,
 ) -> RunResult:
     """Audit ``client_dir`` and write report.html / report.pdf, metrics.json, the executed notebook and
     the quarantined rows into ``out`` (default ``<client>/reports/<date>/``). With ``anonymize``, manager
     and customer names are pseudonyms in every output; the key stays in the client folder. Without
     ``interactive`` the HTML has no live what-if and no script at all. ``pdf_engine``: ``auto`` (the
-    default: Chromium where installed, else WeasyPrint), ``chromium`` or ``weasyprint``."""
+    default: Chromium where installed, else WeasyPrint), ``chromium`` or ``weasyprint``; ``printer``: a
+    Chromium already started to print with (a batch worker's), left running."""
     step = step or (lambda _message: None)
     unknown = set(formats) - set(FORMATS)
     if unknown or not formats:
@@ -157,6 +160,7 @@ def run_audit(
                 "interactive": interactive,
             },
             pdf_engine if "pdf" in formats else None,
+            printer,
         )
     finally:
         kernel.stop(now=True)  # a no-op once the run has shut it down gracefully
@@ -172,6 +176,7 @@ def _checked_run(
     progress_bar: bool,
     parameters: dict[str, Any],
     pdf_engine: str | None = None,
+    given_printer: ChromiumPrinter | None = None,
 ) -> RunResult:
     """The run once its arguments are valid: refuse unauditable data, execute the notebook in ``kernel``,
     render, publish."""
@@ -208,7 +213,9 @@ def _checked_run(
         started = time.perf_counter()
         # Chromium, when it prints the PDF, starts now (not with the kernel, whose start and imports would
         # share the cores with it) and is ready long before the report's HTML.
-        printer = start_printer(pdf_engine) if "pdf" in formats else None
+        printer = given_printer
+        if printer is None and "pdf" in formats:
+            printer = start_printer(pdf_engine)
         # This process only waits while the kernel works: load the renderers meanwhile.
         threading.Thread(
             target=_warm_up_renderers, args=("pdf" in formats and printer is None,), daemon=True
@@ -255,7 +262,7 @@ def _checked_run(
         if pdf is not None:  # a run that failed while the PDF printed: let it end before the clean-up
             with contextlib.suppress(BaseException):
                 pdf.wait()
-        if printer is not None:
+        if printer is not None and printer is not given_printer:
             printer.close()
         shutil.rmtree(staging, ignore_errors=True)
     return RunResult(out_dir, files, timings)

@@ -32,36 +32,46 @@ def script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+_renderer_used: list[bool] = []  # set once this process has started vl-convert's runtime
+
+
+def _renderer() -> Any:
+    """vl-convert, noting that this process's runtime (threads of its own) is started by using it."""
+    import vl_convert
+
+    if not _renderer_used:
+        _renderer_used.append(True)
+    return vl_convert
+
+
+def renderer_started() -> bool:
+    """Whether this process has started the renderer: a forked copy of it must not draw then (the copy
+    would inherit the runtime without its threads)."""
+    return bool(_renderer_used)
+
+
 @cache
 def vega_number_locale(lang: str) -> dict[str, Any]:
     """d3's number-format locale of the client's language, as the renderer carries it."""
-    import vl_convert
-
-    return vl_convert.get_format_locale(VEGA_LOCALES.get(lang, "en-US"))
+    return _renderer().get_format_locale(VEGA_LOCALES.get(lang, "en-US"))
 
 
 def warm_up() -> None:
-    """Start the renderer (its first drawing takes a few seconds): called in a background thread while
+    """Start the renderer (its first drawing takes a second or more): called in a background thread while
     the audit is computed, so that the section's drawing does not wait for it."""
-    import vl_convert
-
-    vl_convert.vegalite_to_svg({"mark": "point"}, vl_version=VEGA_LITE_VERSION)
+    _renderer().vegalite_to_svg({"mark": "point"}, vl_version=VEGA_LITE_VERSION)
 
 
 def vega_spec(spec: dict[str, Any]) -> dict[str, Any]:
     """The Vega-Lite specification compiled to Vega, which the page runs without a compiler."""
-    import vl_convert
-
-    compiled = vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE_VERSION)
+    compiled = _renderer().vegalite_to_vega(spec, vl_version=VEGA_LITE_VERSION)
     compiled.pop("$schema", None)  # a URL the page never needs
     return compiled
 
 
 def static_svg(spec: dict[str, Any]) -> str:
     """The specification drawn at its sliders' starting values, as SVG."""
-    import vl_convert
-
-    return vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)
+    return _renderer().vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)
 
 
 def format_input(t: Messages, i: Input, value: float) -> str:

@@ -30,6 +30,9 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 ENV = "WORKBENCH_PARALLEL_SECTIONS"
+# Seconds to wait for one section the child claimed (a demo section takes about one): past that the child
+# is taken to hang, is stopped, and the kernel renders the rest itself.
+CHILD_PATIENCE = 300.0
 FREE, PARENT, CHILD = 0, 1, 2
 
 Render = Callable[[str], Any]
@@ -85,8 +88,11 @@ class SectionsAhead:
         if claim != CHILD:
             return None
         with self._arrived:
-            self._arrived.wait_for(lambda: index in self._done or self._finished)
+            arrived = self._arrived.wait_for(lambda: index in self._done or self._finished, CHILD_PATIENCE)
             result = self._done.pop(index, None)
+        if not arrived:  # the child hangs on this section: it is stopped, and this process goes on alone
+            self._kill()
+            return None
         if result is None:
             return None
         section, printed = result
@@ -185,10 +191,14 @@ def beside(work: Callable[[], T]) -> Callable[[], T]:
     reader.start()
 
     def result() -> T:
-        reader.join()
+        reader.join(CHILD_PATIENCE)
+        if reader.is_alive():  # the child hangs: stop it
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            reader.join()
         try:
             return pickle.loads(received[0])
-        except Exception:  # the child died or failed: do it here
+        except Exception:  # the child died, hung or failed: do it here
             return work()
 
     return result

@@ -187,6 +187,7 @@ class Chromium:
         isolate_network: bool | None = None,
         extra_args: tuple[str, ...] = (),
         start_timeout: float = 30,
+        niceness: int = 0,
     ) -> None:
         binary = binary or find_chromium()
         if binary is None:
@@ -204,7 +205,8 @@ class Chromium:
         script = "exec 3<&0 4>&1 </dev/null >&2; "
         if isolate_network:
             script += "ip link set lo up 2>/dev/null; "
-        script += 'exec "$@"'
+        # A lower priority (``niceness``, as nice(1)) for the browser and every process it starts.
+        script += f'exec nice -n {int(niceness)} "$@"' if niceness and shutil.which("nice") else 'exec "$@"'
         command = ["sh", "-c", script, "sh", *args]
         if isolate_network:
             command = ["unshare", "-n", *command]
@@ -229,6 +231,11 @@ class Chromium:
                 f"Chromium did not start ({error}; exit status {status})\n"
                 f"command: {shlex.join(command)}\n{tail}"
             ) from None
+
+    @property
+    def alive(self) -> bool:
+        """Whether the browser is still running and answering on its pipe."""
+        return self._process.poll() is None and not self.cdp.closed
 
     @property
     def pid(self) -> int:

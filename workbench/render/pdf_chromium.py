@@ -33,6 +33,9 @@ from typing import Any
 from workbench.render.chromium import BrowserError, Chromium
 
 PRINT_TIMEOUT_SECONDS = 180
+# The browser starts while the audit's kernel computes: at a lower priority it takes the cores only when
+# the kernel leaves them idle; when it prints, nothing else competes.
+NICENESS = 10
 LOAD_TIMEOUT_SECONDS = 60
 # Printing again until the contents' numbers are those of the pages: twice in practice, as the contents
 # hold one page; a third time only if writing the numbers moved a page break.
@@ -58,38 +61,53 @@ _SET_NUMBERS = """(pages => {
 
 
 class ChromiumPrinter:
-    """One headless Chromium that prints report pages to PDF; started at once, in the background."""
+    """One headless Chromium that prints report pages to PDF; started at once, in the background.
+
+    A batch's worker keeps one for all its clients: each page is printed in a browser context of its own
+    (no storage, cache or history shared between clients), and a browser that died is started again.
+    """
 
     def __init__(self, binary: str | None = None) -> None:
         self._binary = binary
         self._browser: Chromium | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._start, name="chromium-start", daemon=True)
-        self._thread.start()
+        self._thread = self._starting()
+
+    def _starting(self) -> threading.Thread:
+        thread = threading.Thread(target=self._start, name="chromium-start", daemon=True)
+        thread.start()
+        return thread
 
     def _start(self) -> None:
         try:
-            self._browser = Chromium(self._binary)
+            self._browser = Chromium(self._binary, niceness=NICENESS)
         except BaseException as error:  # surfaces in print_pdf
             self._error = error
 
     def browser(self) -> Chromium:
-        """The started browser; BrowserError when it did not start."""
+        """The started browser (started again if it has gone); BrowserError when it did not start."""
         self._thread.join()
+        if self._browser is not None and not self._browser.alive:
+            self._browser.close()
+            self._browser, self._error = None, None
+            self._thread = self._starting()
+            self._thread.join()
         if self._browser is None:
             raise BrowserError(f"Chromium did not start: {self._error}")
         return self._browser
 
     def print_pdf(self, html: str) -> bytes:
         """The PDF of the report page ``html`` (self-contained, without scripts), contents numbered."""
-        browser = self.browser()
-        cdp = browser.cdp
+        cdp = self.browser().cdp
         with tempfile.TemporaryDirectory(prefix="workbench-print-") as folder:
             page_file = Path(folder) / "report.html"
             page_file.write_text(print_page(html), encoding="utf-8")
-            target = cdp.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+            context = cdp.call("Target.createBrowserContext", {"disposeOnDetach": True})["browserContextId"]
             session = None
             try:
+                target = cdp.call("Target.createTarget", {"url": "about:blank", "browserContextId": context})[
+                    "targetId"
+                ]
                 session = cdp.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
                     "sessionId"
                 ]
@@ -99,7 +117,7 @@ class ChromiumPrinter:
                 if session is not None:
                     cdp.on(session, None)
                 with contextlib.suppress(BrowserError):
-                    cdp.call("Target.closeTarget", {"targetId": target})
+                    cdp.call("Target.disposeBrowserContext", {"browserContextId": context})
 
     def close(self) -> None:
         """Stop the browser (waiting for its start first)."""

@@ -33,6 +33,12 @@ def load_sections() -> None:
         environment().get_template(declared.template)
 
 
+def sections_ahead() -> list[str]:
+    """The sections a forked copy of this process may render: all of them, but the what-if's once this
+    process has started vl-convert's runtime, which the copy can start for itself but must not inherit."""
+    return [spec.id for spec in SECTIONS if not (spec.id == "whatif" and whatif_section.renderer_started())]
+
+
 class Report:
     """One client's audit report, section by section."""
 
@@ -106,7 +112,7 @@ class Report:
         """
         if self._ahead is None and section_id == SECTIONS[0].id and ahead.wanted():
             # The notebook starts the report: a second core renders the sections from the back.
-            self._ahead = SectionsAhead([spec.id for spec in SECTIONS], self._render)
+            self._ahead = SectionsAhead(sections_ahead(), self._render)
         rendered = self._ahead.take(section_id) if self._ahead is not None else None
         return rendered if rendered is not None else self._render(section_id)
 
