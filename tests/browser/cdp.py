@@ -36,6 +36,7 @@ from typing import Any
 
 from workbench.render.chromium import (  # noqa: F401  (re-exported for the tests)
     INSTALL_HINT,
+    OFFLINE,
     BrowserError,
     Chromium,
     Connection,
@@ -43,7 +44,6 @@ from workbench.render.chromium import (  # noqa: F401  (re-exported for the test
     network_namespace_available,
 )
 
-_OFFLINE = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
 _WATCH = ("Runtime.enable", "Log.enable", "Network.enable", "Audits.enable")
 
 
@@ -113,7 +113,7 @@ class Page:
         self._cdp.on(session, self._on_event)
         for method in _WATCH:
             self._cdp.send(method, session=session)
-        self._cdp.send("Network.emulateNetworkConditions", _OFFLINE, session=session)
+        self._cdp.send("Network.emulateNetworkConditions", OFFLINE, session=session)
         self._cdp.send("Runtime.runIfWaitingForDebugger", session=session)
 
     # -- set-up ----------------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ class Page:
         self._cdp.on(self._session, self._on_event)
         for method in ("Page.enable", "Inspector.enable", *_WATCH):
             self._call(method)
-        self._call("Network.emulateNetworkConditions", _OFFLINE)
+        self._call("Network.emulateNetworkConditions", OFFLINE)
         self._call(
             "Emulation.setDeviceMetricsOverride",
             {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},

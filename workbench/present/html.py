@@ -7,6 +7,7 @@ from functools import cache
 import jinja2
 from markupsafe import Markup
 
+from workbench.present.hyphens import soft_hyphens_filter
 from workbench.present.i18n import Messages
 
 
@@ -20,6 +21,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["soft_hyphens"] = soft_hyphens_filter  # the headings of wide tables: see present/hyphens.py
     return env
 
 

@@ -29,6 +29,8 @@ from typing import Any
 
 CHROMIUM_ENV = "WORKBENCH_CHROMIUM"  # path of the browser to use instead of the first found on PATH
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "chrome-headless-shell", "google-chrome", "chrome")
+# Network.emulateNetworkConditions: a page with no network (on top of the namespace, where there is one)
+OFFLINE = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
 INSTALL_HINT = "install one with `apt-get install -y chromium` (Debian/Ubuntu) or set WORKBENCH_CHROMIUM"
 
 _FLAGS = (

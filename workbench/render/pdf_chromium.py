@@ -1,8 +1,8 @@
 """The report's PDF printed by headless Chromium, where one is installed: several times faster than
-WeasyPrint on the same page (about 2 s against 8-10 s for the demo's 54 pages on 2 cores).
+WeasyPrint on the same page (about 2.5 s against 8-10 s for the demo's 53-54 pages on 2 cores).
 
-Chromium prints the same HTML and the same print stylesheet; three things WeasyPrint computes from CSS
-Chromium does not support, so they are given to it here:
+Chromium prints the same HTML and the same print stylesheet; what WeasyPrint computes from CSS that
+Chromium does not support, or does otherwise, is given to it here:
 
 - the running header and footer strings (``string-set`` from the cover's attributes) become literal
   strings of the page's margin boxes, and the cover's page is left without them again (Chromium lets a
@@ -10,7 +10,10 @@ Chromium does not support, so they are given to it here:
 - the contents' page numbers (``target-counter``) are read from a first printing, whose PDF has a named
   destination for every link target, written into the contents as ``data-page`` and printed again; the
   contents take one page whatever its numbers, so the second printing has the same pages;
-- the contents' leaders are the list's dotted rules (``leader()`` is WeasyPrint's).
+- the contents' leaders are the list's dotted rules (``leader()`` is WeasyPrint's);
+- Chromium has no hyphenation dictionaries on Linux and shrinks every page when one table is wider than
+  the page: the headings of wide tables carry soft hyphens (:mod:`workbench.present.hyphens`) and, as a
+  last resort, a table cell's text may break anywhere.
 
 Chromium starts in the background when a :class:`ChromiumPrinter` is made (about 0.4 s), so that it is
 ready when the report's HTML is; a failure surfaces as :class:`~workbench.render.chromium.BrowserError`
@@ -30,7 +33,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from workbench.render.chromium import BrowserError, Chromium
+from workbench.render.chromium import OFFLINE, BrowserError, Chromium
 
 PRINT_TIMEOUT_SECONDS = 180
 # The browser starts while the audit's kernel computes: at a lower priority it takes the cores only when
@@ -50,7 +53,6 @@ _PRINT = {
 # made only to read the pages of the contents' links skips both (a third faster, the same pages).
 _DELIVERED = {"generateTaggedPDF": True, "generateDocumentOutline": True}
 _DRAFT = {"generateTaggedPDF": False, "generateDocumentOutline": False}
-_OFFLINE = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
 _COVER = re.compile(r"<section\b[^>]*\bclass=\"wb-cover\"[^>]*>")
 _SET_NUMBERS = """(pages => {
   for (const link of document.querySelectorAll('.wb-toc a[href^="#"]')) {
@@ -133,6 +135,9 @@ def print_page(html: str) -> str:
     rules = [
         ".wb-toc a { display: flex; align-items: baseline; gap: 4mm; }",
         ".wb-toc a::after { content: attr(data-page); margin-left: auto; color: #66768a; }",
+        # Chromium shrinks every page when one box is wider than the page: a table's text may break
+        # anywhere rather than make the whole report smaller (its headings have soft hyphens first).
+        ".wb-table th, .wb-table td { overflow-wrap: anywhere; }",
     ]
     cover = _COVER.search(html)
     if cover:
@@ -176,7 +181,7 @@ def _load(cdp: Any, session: str, page_file: Path) -> None:
     cdp.on(session, lambda method, _params: loaded.set() if method == "Page.loadEventFired" else None)
     cdp.call("Page.enable", session=session)
     cdp.call("Network.enable", session=session)
-    cdp.call("Network.emulateNetworkConditions", _OFFLINE, session=session)
+    cdp.call("Network.emulateNetworkConditions", OFFLINE, session=session)
     result = cdp.call("Page.navigate", {"url": page_file.as_uri()}, session=session)
     if result.get("errorText"):
         raise BrowserError(f"Chromium could not open the report page: {result['errorText']}")
