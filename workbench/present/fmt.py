@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal, get_currency_symbol
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DASH = "—"
 NBSP = "\u00a0"
@@ -24,13 +27,21 @@ MINUS = "\u2212"
 PLURAL_CATEGORIES = {"ru": ("one", "few", "many", "other"), "en": ("one", "other")}
 
 
+def _day(value: dt.date | pd.Timestamp) -> dt.date:
+    """The calendar day of a date, a datetime or a pandas timestamp (or anything pandas reads as one)."""
+    import pandas as pd
+
+    return pd.Timestamp(value).date()
+
+
 def _minus(text: str) -> str:
     """Babel writes a hyphen-minus for negative numbers; the report prints the minus sign."""
     return text.replace("-", MINUS)
 
 
 def _missing(value: object) -> bool:
-    if value is None or value is pd.NaT:
+    # pandas' missing time by its type's name: the command's first messages need no pandas (seconds of start)
+    if value is None or type(value).__name__ == "NaTType":
         return True
     try:
         return bool(isinstance(value, float) and math.isnan(value))
@@ -148,7 +159,7 @@ class Formatter:
         """``23 ноября 2026 г.`` (long) or ``23.11.2026`` (short)."""
         if _missing(value):
             return DASH
-        day = pd.Timestamp(value).date()
+        day = _day(value)
         return format_date(
             day,
             format=style if style != "short" else "dd.MM.yyyy" if self.locale == "ru" else "yyyy-MM-dd",
@@ -157,21 +168,21 @@ class Formatter:
 
     def month(self, value: dt.date | pd.Timestamp) -> str:
         """``нояб. 2026`` / ``Nov 2026``."""
-        return format_date(pd.Timestamp(value).date(), format="LLL yyyy", locale=self.locale)
+        return format_date(_day(value), format="LLL yyyy", locale=self.locale)
 
     def month_short(self, value: dt.date | pd.Timestamp) -> str:
         """Two lines for chart axes: ``янв.`` over ``2026``."""
-        day = pd.Timestamp(value).date()
+        day = _day(value)
         return f"{format_date(day, format='LLL', locale=self.locale)}\n{day.year}"
 
     def month_long(self, value: dt.date | pd.Timestamp) -> str:
         """``ноябрь 2026`` / ``November 2026``."""
-        return format_date(pd.Timestamp(value).date(), format="LLLL yyyy", locale=self.locale)
+        return format_date(_day(value), format="LLLL yyyy", locale=self.locale)
 
     def week(self, value: dt.date | pd.Timestamp) -> str:
         """The Monday of a week: ``23 нояб.`` / ``Nov 23``."""
         pattern = "d MMM" if self.locale == "ru" else "MMM d"
-        return format_date(pd.Timestamp(value).date(), format=pattern, locale=self.locale)
+        return format_date(_day(value), format=pattern, locale=self.locale)
 
     def period(self, start: dt.date, end: dt.date) -> str:
         """``1 января – 30 сентября 2026 г.``"""
