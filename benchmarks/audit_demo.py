@@ -98,6 +98,16 @@ def one_command(client: Path, engine: str | None) -> dict[str, float]:
     return {"workbench audit (whole command)": wall, "cpu: command and its kernel": cpu}
 
 
+def machine_speed() -> float:
+    """Seconds of a fixed pure-Python loop: the same machine runs it in about 1 s when nothing else takes
+    its cores, and a shared machine's slower spells show in it (read the audit's figures beside it)."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(30_000_000):
+        total += i
+    return time.perf_counter() - started
+
+
 def _print(title: str, runs: list[dict[str, float]]) -> None:
     print(title)
     print(f"  {'step':<36} {'first':>7} {'median':>7} {'best':>7}")
@@ -115,6 +125,7 @@ def main() -> int:
     parser.add_argument("--pdf-engine", choices=["auto", "chromium", "weasyprint"])
     args = parser.parse_args()
     load = os.getloadavg()[0]
+    speed = machine_speed()
     print(f"PDF engine: {pdf_engine(args.pdf_engine)}")
     runs = [one_run(Path(args.client), args.pdf_engine) for _ in range(args.repeat)]
     kernel_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -128,6 +139,7 @@ def main() -> int:
     print(f"  {'peak memory, this process (render)':<36} {self_peak:6.0f} MB")
     _print("The whole command, as a consultant runs it", commands)
     print(f"Load average of the machine (1 min): {load:.1f} before, {os.getloadavg()[0]:.1f} after")
+    print(f"Reference loop (see machine_speed): {speed:.2f} s before, {machine_speed():.2f} s after")
     return 0
 
 
