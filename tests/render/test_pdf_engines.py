@@ -186,3 +186,16 @@ def test_one_printer_prints_many_pages_and_starts_again_when_its_browser_died(ch
         assert "ООО «Третий»" in third.pages[2].extract_text()
     finally:
         printer.close()
+
+
+def test_a_chromium_that_answers_nonsense_falls_back_too(monkeypatch):
+    monkeypatch.delenv(ENGINE_ENV, raising=False)
+    monkeypatch.setattr("workbench.render.chromium.find_chromium", lambda: "/usr/bin/chromium")
+
+    class Garbled(_FailingPrinter):
+        def print_pdf(self, html: str) -> bytes:
+            raise KeyError("data")  # a reply without the PDF
+
+    heard: list[str] = []
+    assert html_to_pdf("<p>1</p>", heard.append, printer=Garbled()).startswith(b"%PDF")
+    assert "pdf_fallback" in heard

@@ -48,11 +48,11 @@ def html_to_pdf(
     """Render the self-contained report HTML to PDF bytes with :func:`pdf_engine`'s choice (``printer``:
     a Chromium already started for it). ``progress`` hears ``pdf_print`` before Chromium prints, or
     ``pdf_layout`` before WeasyPrint lays out the pages and ``pdf_write:<pages>`` before it writes them;
-    ``pdf_fallback`` when Chromium, chosen automatically, failed and WeasyPrint prints instead."""
+    ``pdf_fallback`` when Chromium, chosen automatically, failed in any way and WeasyPrint prints instead
+    (named explicitly, its failure is raised)."""
     progress = progress or (lambda _step: None)
     chosen = pdf_engine(engine)
     if chosen == "chromium":
-        from workbench.render.chromium import BrowserError
         from workbench.render.pdf_chromium import ChromiumPrinter
 
         own = printer is None
@@ -60,7 +60,9 @@ def html_to_pdf(
         try:
             progress("pdf_print")
             return printer.print_pdf(html)
-        except BrowserError:
+        except (
+            Exception
+        ):  # a browser that failed, crashed or answered nonsense: the report still gets its PDF
             if requested_engine(engine) == "chromium":
                 raise
             progress("pdf_fallback")
