@@ -199,3 +199,19 @@ def test_a_chromium_that_answers_nonsense_falls_back_too(monkeypatch):
     heard: list[str] = []
     assert html_to_pdf("<p>1</p>", heard.append, printer=Garbled()).startswith(b"%PDF")
     assert "pdf_fallback" in heard
+
+
+def test_a_chromium_too_old_for_margin_boxes_is_refused(monkeypatch):
+    from workbench.render import pdf_chromium
+
+    assert pdf_chromium.major_version("HeadlessChrome/156.0.8078.108") == 156
+    assert pdf_chromium.major_version("Chrome/120.0.6099.71") == 120
+    assert pdf_chromium.major_version("something else") is None
+
+    class Old:
+        version = "HeadlessChrome/120.0.6099.71"
+
+    printer = pdf_chromium.ChromiumPrinter.__new__(pdf_chromium.ChromiumPrinter)
+    monkeypatch.setattr(printer, "browser", lambda: Old(), raising=False)
+    with pytest.raises(BrowserError, match=r"HeadlessChrome/120.* Chromium 131 or later"):
+        printer.print_pdf("<p>1</p>")

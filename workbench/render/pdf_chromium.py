@@ -36,6 +36,9 @@ from typing import Any
 from workbench.render.chromium import OFFLINE, BrowserError, Chromium
 
 PRINT_TIMEOUT_SECONDS = 180
+# The first Chromium to print the page's margin boxes (running header, "page N of M"): older ones would
+# print a report without them, so they are refused and WeasyPrint prints (when chosen automatically).
+MIN_VERSION = 131
 # The browser starts while the audit's kernel computes: at a lower priority it takes the cores only when
 # the kernel leaves them idle; when it prints, nothing else competes.
 NICENESS = 10
@@ -100,7 +103,13 @@ class ChromiumPrinter:
 
     def print_pdf(self, html: str) -> bytes:
         """The PDF of the report page ``html`` (self-contained, without scripts), contents numbered."""
-        cdp = self.browser().cdp
+        browser = self.browser()
+        if (major := major_version(browser.version)) is not None and major < MIN_VERSION:
+            raise BrowserError(
+                f"{browser.version} prints no page margin boxes (running header, page numbers); "
+                f"Chromium {MIN_VERSION} or later is needed"
+            )
+        cdp = browser.cdp
         with tempfile.TemporaryDirectory(prefix="workbench-print-") as folder:
             page_file = Path(folder) / "report.html"
             page_file.write_text(print_page(html), encoding="utf-8")
@@ -127,6 +136,12 @@ class ChromiumPrinter:
         if self._browser is not None:
             self._browser.close()
             self._browser = None
+
+
+def major_version(product: str) -> int | None:
+    """The major version in a browser's product string (``HeadlessChrome/156.0.8078.108`` gives 156)."""
+    found = re.search(r"/(\d+)\.", product)
+    return int(found.group(1)) if found else None
 
 
 def print_page(html: str) -> str:
