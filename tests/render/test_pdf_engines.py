@@ -215,3 +215,15 @@ def test_a_chromium_too_old_for_margin_boxes_is_refused(monkeypatch):
     monkeypatch.setattr(printer, "browser", lambda: Old(), raising=False)
     with pytest.raises(BrowserError, match=r"HeadlessChrome/120.* Chromium 131 or later"):
         printer.print_pdf("<p>1</p>")
+
+
+def test_a_wrong_engine_is_refused_in_the_clients_language(monkeypatch):
+    from workbench.present.error_text import error_text
+    from workbench.present.i18n import Messages
+
+    monkeypatch.setenv(ENGINE_ENV, "prince")
+    with pytest.raises(ConfigError) as refused:
+        pdf_engine()
+    assert error_text(Messages("ru"), refused.value) == (
+        "WORKBENCH_PDF_ENGINE: движок PDF должен быть одним из: auto, chromium, weasyprint, а не «prince»"
+    )

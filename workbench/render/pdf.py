@@ -24,7 +24,9 @@ def requested_engine(requested: str | None = None) -> str:
 
     engine = (requested or os.environ.get(ENGINE_ENV) or "auto").strip().lower()
     if engine not in ENGINES:
-        raise ConfigError(ENGINE_ENV, [f"the PDF engine must be one of {', '.join(ENGINES)}, not {engine!r}"])
+        raise ConfigError(
+            ENGINE_ENV, [f"the PDF engine must be one of {', '.join(ENGINES)}, not {engine!r}"]
+        ).worded("pdf_engine", engines=", ".join(ENGINES), engine=engine)
     return engine
 
 
