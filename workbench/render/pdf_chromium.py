@@ -28,9 +28,7 @@ import html as html_module
 import io
 import json
 import re
-import tempfile
 import threading
-from pathlib import Path
 from typing import Any
 
 from workbench.render.chromium import OFFLINE, BrowserError, Chromium
@@ -110,25 +108,20 @@ class ChromiumPrinter:
                 f"Chromium {MIN_VERSION} or later is needed"
             )
         cdp = browser.cdp
-        with tempfile.TemporaryDirectory(prefix="workbench-print-") as folder:
-            page_file = Path(folder) / "report.html"
-            page_file.write_text(print_page(html), encoding="utf-8")
-            context = cdp.call("Target.createBrowserContext", {"disposeOnDetach": True})["browserContextId"]
-            session = None
-            try:
-                target = cdp.call("Target.createTarget", {"url": "about:blank", "browserContextId": context})[
-                    "targetId"
-                ]
-                session = cdp.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
-                    "sessionId"
-                ]
-                _load(cdp, session, page_file)
-                return _print_numbered(cdp, session)
-            finally:
-                if session is not None:
-                    cdp.on(session, None)
-                with contextlib.suppress(BrowserError):
-                    cdp.call("Target.disposeBrowserContext", {"browserContextId": context})
+        context = cdp.call("Target.createBrowserContext", {"disposeOnDetach": True})["browserContextId"]
+        session = None
+        try:
+            target = cdp.call("Target.createTarget", {"url": "about:blank", "browserContextId": context})[
+                "targetId"
+            ]
+            session = cdp.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            _load(cdp, session, print_page(html))
+            return _print_numbered(cdp, session)
+        finally:
+            if session is not None:
+                cdp.on(session, None)
+            with contextlib.suppress(BrowserError):
+                cdp.call("Target.disposeBrowserContext", {"browserContextId": context})
 
     def close(self) -> None:
         """Stop the browser (waiting for its start first)."""
@@ -191,15 +184,16 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _load(cdp: Any, session: str, page_file: Path) -> None:
+def _load(cdp: Any, session: str, html: str) -> None:
+    """Put the page into the tab as its document: no file to write, and nothing for the browser to read
+    from disk (a browser packaged in a sandbox, a snap, may not see this process's temporary folder)."""
     loaded = threading.Event()
     cdp.on(session, lambda method, _params: loaded.set() if method == "Page.loadEventFired" else None)
     cdp.call("Page.enable", session=session)
     cdp.call("Network.enable", session=session)
     cdp.call("Network.emulateNetworkConditions", OFFLINE, session=session)
-    result = cdp.call("Page.navigate", {"url": page_file.as_uri()}, session=session)
-    if result.get("errorText"):
-        raise BrowserError(f"Chromium could not open the report page: {result['errorText']}")
+    frame = cdp.call("Page.getFrameTree", session=session)["frameTree"]["frame"]["id"]
+    cdp.call("Page.setDocumentContent", {"frameId": frame, "html": html}, session=session)
     if not loaded.wait(LOAD_TIMEOUT_SECONDS):
         raise BrowserError(f"the report page did not load within {LOAD_TIMEOUT_SECONDS} s")
 
