@@ -18,7 +18,7 @@ from workbench.analysis.decomposition import Decomposition, decompose
 from workbench.analysis.funnel.breakdown import CohortRow, LostReasons, cohorts_by_month, lost_reasons
 from workbench.analysis.funnel.conversion import FunnelResult, analyze_frame
 from workbench.analysis.funnel.dips import Dips, find_dips
-from workbench.analysis.funnel.position import prepare
+from workbench.analysis.funnel.position import FunnelFrame, prepare
 from workbench.analysis.funnel.time_by_group import TimeByGroup, analyze_time_by_group
 from workbench.analysis.funnel.time_in_stage import TimeResult, analyze_time
 from workbench.analysis.funnel.velocity import Velocity, analyze_velocity
@@ -83,7 +83,8 @@ class _Apart:
     time_by_group: TimeByGroup
 
 
-def _apart(data: ClientData, as_of: dt.date) -> _Apart:
+def _apart(data: ClientData, as_of: dt.date, frame: FunnelFrame | None = None) -> _Apart:
+    """``frame``: the funnel's prepared frame when this process has it (a forked copy prepares its own)."""
     config = data.config
     transactions = data.get("transactions")
     customers = None
@@ -114,9 +115,9 @@ def _apart(data: ClientData, as_of: dt.date) -> _Apart:
             data.get("stage_events"),
         ),
         # the stage history's time per manager and source: the heaviest of the funnel's analyses, and
-        # independent of the others (it prepares the funnel's frame again, a few milliseconds)
+        # independent of the others
         time_by_group=analyze_time_by_group(
-            prepare(data.deals, data.get("stage_events"), config.funnel, config.period)
+            frame or prepare(data.deals, data.get("stage_events"), config.funnel, config.period)
         ),
     )
 
@@ -132,7 +133,7 @@ def analyze(data: ClientData, as_of: dt.date | None = None, beside: Beside | Non
     velocity = analyze_velocity(frame, funnel, config.funnel.min_deals_for_flag)
     weekly = weekly_funnel(frame)
     reasons = lost_reasons(frame)
-    apart = apart_result() if apart_result is not None else _apart(data, as_of)
+    apart = apart_result() if apart_result is not None else _apart(data, as_of, frame)
     activity, plan, customers = apart.activity, apart.plan, apart.customers
     transactions = data.get("transactions")
     abc = customers.abc if customers else None
