@@ -12,8 +12,9 @@ Chromium does not support, or does otherwise, is given to it here:
   contents take one page whatever its numbers, so the second printing has the same pages;
 - the contents' leaders are the list's dotted rules (``leader()`` is WeasyPrint's);
 - Chromium has no hyphenation dictionaries on Linux and shrinks every page when one table is wider than
-  the page: the headings of wide tables carry soft hyphens (:mod:`workbench.present.hyphens`) and, as a
-  last resort, a table cell's text may break anywhere.
+  the page: the headings of wide tables carry soft hyphens (:mod:`workbench.present.hyphens`). (Letting a
+  cell's text break anywhere as a last resort was tried: Chromium's table layout then squeezes narrow
+  columns until their headings break letter by letter.)
 
 Chromium starts in the background when a :class:`ChromiumPrinter` is made (about 0.4 s), so that it is
 ready when the report's HTML is; a failure surfaces as :class:`~workbench.render.chromium.BrowserError`
@@ -143,9 +144,6 @@ def print_page(html: str) -> str:
     rules = [
         ".wb-toc a { display: flex; align-items: baseline; gap: 4mm; }",
         ".wb-toc a::after { content: attr(data-page); margin-left: auto; color: #66768a; }",
-        # Chromium shrinks every page when one box is wider than the page: a table's text may break
-        # anywhere rather than make the whole report smaller (its headings have soft hyphens first).
-        ".wb-table th, .wb-table td { overflow-wrap: anywhere; }",
     ]
     cover = _COVER.search(html)
     if cover:
