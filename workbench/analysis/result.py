@@ -18,7 +18,7 @@ from workbench.analysis.decomposition import Decomposition, decompose
 from workbench.analysis.funnel.breakdown import CohortRow, LostReasons, cohorts_by_month, lost_reasons
 from workbench.analysis.funnel.conversion import FunnelResult, analyze_frame
 from workbench.analysis.funnel.dips import Dips, find_dips
-from workbench.analysis.funnel.position import FunnelFrame, prepare
+from workbench.analysis.funnel.position import prepare
 from workbench.analysis.funnel.time_by_group import TimeByGroup, analyze_time_by_group
 from workbench.analysis.funnel.time_in_stage import TimeResult, analyze_time
 from workbench.analysis.funnel.velocity import Velocity, analyze_velocity
@@ -80,11 +80,9 @@ class _Apart:
     motivation: MotivationResult | None
     forecast: MissVisibility | None
     current_month: MonthForecast | None
-    time_by_group: TimeByGroup
 
 
-def _apart(data: ClientData, as_of: dt.date, frame: FunnelFrame | None = None) -> _Apart:
-    """``frame``: the funnel's prepared frame when this process has it (a forked copy prepares its own)."""
+def _apart(data: ClientData, as_of: dt.date) -> _Apart:
     config = data.config
     transactions = data.get("transactions")
     customers = None
@@ -114,11 +112,6 @@ def _apart(data: ClientData, as_of: dt.date, frame: FunnelFrame | None = None) -
             config.plan.attainment_warning,
             data.get("stage_events"),
         ),
-        # the stage history's time per manager and source: the heaviest of the funnel's analyses, and
-        # independent of the others
-        time_by_group=analyze_time_by_group(
-            frame or prepare(data.deals, data.get("stage_events"), config.funnel, config.period)
-        ),
     )
 
 
@@ -133,7 +126,10 @@ def analyze(data: ClientData, as_of: dt.date | None = None, beside: Beside | Non
     velocity = analyze_velocity(frame, funnel, config.funnel.min_deals_for_flag)
     weekly = weekly_funnel(frame)
     reasons = lost_reasons(frame)
-    apart = apart_result() if apart_result is not None else _apart(data, as_of, frame)
+    # the stage history's time per manager and source (the heaviest of the funnel's analyses) here: the
+    # two processes then take about as long
+    time_by_group = analyze_time_by_group(frame)
+    apart = apart_result() if apart_result is not None else _apart(data, as_of)
     activity, plan, customers = apart.activity, apart.plan, apart.customers
     transactions = data.get("transactions")
     abc = customers.abc if customers else None
@@ -176,6 +172,6 @@ def analyze(data: ClientData, as_of: dt.date | None = None, beside: Beside | Non
         intake=intake,
         contradictions=contradictions,
         dips=find_dips(weekly, [s.conversion for s in funnel.stages[:-1]], funnel.avg_check),
-        time_by_group=apart.time_by_group,
+        time_by_group=time_by_group,
         activity_quality=analyze_activity_quality(activity, funnel, config.activity.feeds),
     )

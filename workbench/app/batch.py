@@ -35,6 +35,7 @@ from workbench.render.ahead import ENV as SECTIONS_AHEAD
 
 if TYPE_CHECKING:
     from workbench.render.pdf_chromium import ChromiumPrinter
+    from workbench.render.vega_server import VegaServer
 
 LOCAL_SCHEDULER = "local"
 PORTFOLIO_FOLDER = "portfolio"
@@ -161,6 +162,7 @@ def run_job(job: BatchJob) -> JobOutcome:
         result = run_audit(
             job.client_dir,
             printer=_worker_printer(job),
+            renderer=_worker_renderer(),
             out=job.out,
             formats=job.formats,
             locale=job.locale,
@@ -211,6 +213,21 @@ def _worker_printer(job: BatchJob) -> ChromiumPrinter | None:
     if not _printer:
         _printer.append(start_printer(job.pdf_engine))
     return _printer[0]
+
+
+_renderer: list[VegaServer | None] = []  # this worker process's what-if renderer, once started
+
+
+def _worker_renderer() -> VegaServer | None:
+    """This worker's what-if renderer process, started for its first client and kept for the next ones (a
+    drawing is a pure function of its specification); it ends with the worker."""
+    from workbench.render.vega_server import start_renderer
+
+    if _renderer and (_renderer[0] is None or not _renderer[0].alive):
+        _renderer.clear()  # none could be started, or it has gone: try again
+    if not _renderer:
+        _renderer.append(start_renderer())
+    return _renderer[0]
 
 
 def _peaks() -> dict[str, float]:

@@ -33,6 +33,7 @@ from workbench.render.files import D_CLASS_XLSX, METRICS_FILE, QUARANTINE_FILE, 
 from workbench.render.paths import staging_dir
 from workbench.render.pdf import pdf_engine as pdf_engine_for
 from workbench.render.pdf import start_printer
+from workbench.render.vega_server import VegaServer, start_renderer
 from workbench.resources import REPO_ROOT, notebook_path
 
 if TYPE_CHECKING:
@@ -110,13 +111,15 @@ def run_audit(
     interactive: bool = True,
     pdf_engine: str | None = None,
     printer: ChromiumPrinter | None = None,
+    renderer: VegaServer | None = None,
 ) -> RunResult:
     """Audit ``client_dir`` and write report.html / report.pdf, metrics.json, the executed notebook and
     the quarantined rows into ``out`` (default ``<client>/reports/<date>/``). With ``anonymize``, manager
     and customer names are pseudonyms in every output; the key stays in the client folder. Without
     ``interactive`` the HTML has no live what-if and no script at all. ``pdf_engine``: ``auto`` (the
     default: Chromium where installed, else WeasyPrint), ``chromium`` or ``weasyprint``; ``printer``: a
-    Chromium already started to print with (a batch worker's), left running."""
+    Chromium already started to print with (a batch worker's), left running; ``renderer``: likewise, the
+    what-if's renderer process."""
     step = step or (lambda _message: None)
     unknown = set(formats) - set(FORMATS)
     if unknown or not formats:
@@ -141,8 +144,11 @@ def run_audit(
         pdf_engine_for(pdf_engine)  # refuses an unknown engine before any work
     # The kernel starts and imports the report's modules while this process checks the data; it renders
     # the report's sections on two cores when it has them.
-    kernel = start_kernel(kernel_name, REPO_ROOT, env={ahead.ENV: "1"})
+    # The what-if's renderer starts beside it, in a process of its own (see workbench.render.vega_server).
+    vega = renderer or start_renderer()
+    kernel = None
     try:
+        kernel = start_kernel(kernel_name, REPO_ROOT, env={ahead.ENV: "1", **(vega.env if vega else {})})
         return _checked_run(
             client_dir,
             config,
@@ -163,7 +169,10 @@ def run_audit(
             printer,
         )
     finally:
-        kernel.stop(now=True)  # a no-op once the run has shut it down gracefully
+        if kernel is not None:
+            kernel.stop(now=True)  # a no-op once the run has shut it down gracefully
+        if vega is not None and vega is not renderer:
+            vega.close()
 
 
 def _checked_run(

@@ -20,9 +20,8 @@ from markupsafe import Markup
 from workbench.analysis.whatif_model import MODEL_VERSION, Input, Preset, WhatIfModel
 from workbench.analysis.whatif_model import today as today_preset
 from workbench.present.i18n import Messages
+from workbench.present.vega_remote import VEGA_LITE_VERSION, RemoteError, configured
 from workbench.present.whatif_spec import VEGA_LOCALES, input_label, scheme_label, whatif_spec
-
-VEGA_LITE_VERSION = "6.4"  # of the specifications, the renderer's SVG and the page's runtime alike
 
 
 def script_json(value: Any) -> str:
@@ -33,6 +32,19 @@ def script_json(value: Any) -> str:
 
 
 _renderer_used: list[bool] = []  # set once this process has started vl-convert's runtime
+_remote_failed: list[bool] = []  # set once the renderer process failed this process: draw here from then
+
+
+def _draw(call: str, *args: Any, **kwargs: Any) -> Any:
+    """``vl_convert.<call>(...)``: in the renderer process that :mod:`workbench.present.vega_remote` names
+    when there is one (no runtime to start here), else, or when it fails, in this process."""
+    remote = configured()
+    if remote is not None and not _remote_failed:
+        try:
+            return remote.call(call, *args, **kwargs)
+        except RemoteError:
+            _remote_failed.append(True)
+    return getattr(_renderer(), call)(*args, **kwargs)
 
 
 def _renderer() -> Any:
@@ -53,25 +65,25 @@ def renderer_started() -> bool:
 @cache
 def vega_number_locale(lang: str) -> dict[str, Any]:
     """d3's number-format locale of the client's language, as the renderer carries it."""
-    return _renderer().get_format_locale(VEGA_LOCALES.get(lang, "en-US"))
+    return _draw("get_format_locale", VEGA_LOCALES.get(lang, "en-US"))
 
 
 def warm_up() -> None:
     """Start the renderer (its first drawing takes a second or more): called in a background thread while
     the audit is computed, so that the section's drawing does not wait for it."""
-    _renderer().vegalite_to_svg({"mark": "point"}, vl_version=VEGA_LITE_VERSION)
+    _draw("vegalite_to_svg", {"mark": "point"}, vl_version=VEGA_LITE_VERSION)
 
 
 def vega_spec(spec: dict[str, Any]) -> dict[str, Any]:
     """The Vega-Lite specification compiled to Vega, which the page runs without a compiler."""
-    compiled = _renderer().vegalite_to_vega(spec, vl_version=VEGA_LITE_VERSION)
+    compiled = _draw("vegalite_to_vega", spec, vl_version=VEGA_LITE_VERSION)
     compiled.pop("$schema", None)  # a URL the page never needs
     return compiled
 
 
 def static_svg(spec: dict[str, Any]) -> str:
     """The specification drawn at its sliders' starting values, as SVG."""
-    return _renderer().vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)
+    return _draw("vegalite_to_svg", spec, vl_version=VEGA_LITE_VERSION)
 
 
 def format_input(t: Messages, i: Input, value: float) -> str:
