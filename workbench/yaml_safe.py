@@ -14,6 +14,7 @@ from yaml.constructor import ConstructorError
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node
 
+from workbench.cache import parsed
 from workbench.limits import MAX_YAML_DEPTH
 
 
@@ -78,7 +79,12 @@ _PACKAGED_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def load_packaged(text: str) -> Any:
     """Parse YAML shipped with the package (message catalogues, the questionnaire, the presets): safe
-    tags only, as ``yaml.safe_load``; loading them is part of every audit's start."""
+    tags only, as ``yaml.safe_load``; loading them is part of every audit's start, so the result is kept
+    (see :mod:`workbench.cache`)."""
+    return parsed(text, _parse_packaged)
+
+
+def _parse_packaged(text: str) -> Any:
     return yaml.load(text, Loader=_PACKAGED_LOADER)
 
 

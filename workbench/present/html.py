@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from functools import cache
 
 import jinja2
 from markupsafe import Markup
 
+from workbench.cache import folder as cache_folder
 from workbench.present.hyphens import soft_hyphens_filter
 from workbench.present.i18n import Messages
 
@@ -20,9 +22,24 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=_template_cache(),  # compiled once per template version, not once per audit
     )
     env.filters["soft_hyphens"] = soft_hyphens_filter  # the headings of wide tables: see present/hyphens.py
     return env
+
+
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, except that a file that cannot be written (a full disk) is simply not kept."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _template_cache() -> jinja2.BytecodeCache | None:
+    """The sections' compiled templates in the cache folder of :mod:`workbench.cache`, if there is one."""
+    where = cache_folder()
+    return _TemplateCache(str(where), pattern="templates-sections-%s.cache") if where else None
 
 
 class Section:
