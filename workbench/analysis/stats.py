@@ -1,4 +1,4 @@
-"""Small-sample statistics for comparing conversion rates (vectorised, scipy-based).
+"""Small-sample statistics for comparing conversion rates (vectorised, on scipy's special functions).
 
 - Wilson score interval for one proportion (Brown, Cai & DasGupta 2001 recommend it for small n).
 - Funnel-plot control limits: exact binomial limits around the department rate (Spiegelhalter 2005).
@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special, stats
+from scipy import optimize, special
+
+from workbench.analysis import distributions
 
 ALERT = 0.95  # inner funnel-plot limits (about 2 sigma)
 ALARM = 0.998  # outer limits (about 3 sigma): a manager is flagged only outside these
@@ -23,7 +25,7 @@ def wilson_interval(
     """Wilson score interval; NaN where there are no trials."""
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = distributions.normal_quantile(0.5 + level / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = k / n
         denom = 1 + z**2 / n
@@ -42,8 +44,8 @@ def funnel_limits(trials: np.ndarray, rate: float, level: float) -> tuple[np.nda
     n = np.asarray(trials, dtype=float)
     tail = (1 - level) / 2
     with np.errstate(divide="ignore", invalid="ignore"):
-        low = stats.binom.ppf(tail, n, rate) / n
-        high = stats.binom.isf(tail, n, rate) / n
+        low = distributions.binom_ppf(tail, n, rate) / n
+        high = distributions.binom_isf(tail, n, rate) / n
     # binom.isf gives the smallest k with P(X > k) <= tail; P(X >= k) may exceed it by the mass at k.
     # Rates strictly above `high` are then beyond the limit with probability at most `tail`.
     return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
@@ -54,8 +56,8 @@ def outside_limits(successes: np.ndarray, trials: np.ndarray, rate: float, level
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
     tail = (1 - level) / 2
-    below = stats.binom.cdf(k, n, rate) <= tail
-    above = stats.binom.sf(k - 1, n, rate) <= tail
+    below = distributions.binom_cdf(k, n, rate) <= tail
+    above = distributions.binom_sf(k - 1, n, rate) <= tail
     out = np.zeros(k.shape, dtype=int)
     out[below & (n > 0)] = -1
     out[above & (n > 0)] = 1
@@ -127,7 +129,7 @@ def chi_square_across(successes: np.ndarray, trials: np.ndarray) -> ChiSquare | 
     table = np.column_stack([k[keep], n[keep] - k[keep]])
     if table.shape[0] < 2 or (table.sum(axis=0) == 0).any():
         return None
-    result = stats.chi2_contingency(table, correction=table.shape[0] == 2)
+    result = distributions.chi2_contingency(table, correction=table.shape[0] == 2)
     return ChiSquare(
         float(result.statistic), int(result.dof), float(result.pvalue), bool((result.expected_freq < 5).any())
     )
@@ -146,7 +148,10 @@ def _conditional_tails(x: np.ndarray, n: np.ndarray, k_rest: np.ndarray, n_rest:
     total = (n + n_rest).astype(np.int64)
     good = (x + k_rest).astype(np.int64)
     draws = n.astype(np.int64)
-    return stats.hypergeom.cdf(x, total, good, draws), stats.hypergeom.sf(x - 1, total, good, draws)
+    return (
+        distributions.hypergeom_cdf(x, total, good, draws),
+        distributions.hypergeom_sf(x - 1, total, good, draws),
+    )
 
 
 def outside_rest(

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from workbench.present.charts import ACCENT, ALERT, CONVERSION_CMAP, INK, new_axes
 from workbench.present.fmt import Formatter
+from workbench.present.heatmap import heatmap
 
 FULL_ANNOTATION_WEEKS = 16
 """Up to this many weeks each cell of the weekly heatmap prints its attainment; beyond, only the mark."""
@@ -80,17 +80,14 @@ def weekly_attainment_heatmap(
     ax = ax or new_axes(height=0.34 * len(attainment) + 1.1)
     values = attainment.astype(float)
     full = values.shape[1] <= FULL_ANNOTATION_WEEKS
-    sns.heatmap(
+    heatmap(
+        ax,
         values.clip(upper=1.5),
-        annot=values.map(lambda v: "" if pd.isna(v) else fmt.pct(v, 0)).to_numpy() if full else False,
-        fmt="",
-        cmap=CONVERSION_CMAP,
+        CONVERSION_CMAP,
+        labels=values.map(lambda v: "" if pd.isna(v) else fmt.pct(v, 0)).to_numpy() if full else None,
+        label_style={"fontsize": 6.5, "color": INK, "va": "bottom"},
         norm=TwoSlopeNorm(vmin=0.0, vcenter=1.0, vmax=1.5),
-        cbar=False,
         linewidths=0.5,
-        linecolor="white",
-        annot_kws={"fontsize": 6.5, "color": INK, "va": "bottom"},
-        ax=ax,
     )
     below = values.to_numpy() < warning
     for r, c in zip(*np.nonzero(below), strict=True):

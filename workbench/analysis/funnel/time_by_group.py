@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
+from workbench.analysis import distributions
 from workbench.analysis.funnel.position import FunnelFrame
 from workbench.analysis.funnel.time_in_stage import reference_moment, stays
 from workbench.analysis.funnel.weekly import holm
@@ -107,7 +107,7 @@ def _grouping(
         samples = [at.loc[at["group"] == g, "days"].to_numpy() for g in big]
         if np.ptp(np.concatenate(samples)) == 0:  # every stay equally long: nothing to rank
             continue
-        kw = sps.kruskal(*samples)
+        kw = distributions.kruskal(*samples)
         raw_tests.append((k, stage, big, float(kw.statistic), float(kw.pvalue)))
     adjusted = holm([t[4] for t in raw_tests])
     rows: list[GroupTime] = []
@@ -120,7 +120,7 @@ def _grouping(
         for g in big:
             own = at.loc[at["group"] == g, "days"].to_numpy()
             rest = at.loc[at["group"] != g, "days"].to_numpy()
-            p = float(sps.mannwhitneyu(own, rest, alternative="two-sided").pvalue) if len(rest) else None
+            p = distributions.mann_whitney(own, rest).pvalue if len(rest) else None
             pairs.append((g, own, rest, p))
         group_p = holm([p for *_, p in pairs]) if p_stage < SLOW_P else [None] * len(pairs)
         for (g, own, rest, _), p in zip(pairs, group_p, strict=True):

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
-from workbench.analysis import stats
+from workbench.analysis import distributions, stats
 from workbench.analysis.funnel.position import FunnelFrame
 from workbench.serialize import json_omit
 
@@ -221,8 +220,8 @@ def _step_trend(stage: str, index: int, left: pd.Series, advanced: pd.Series, wi
         x = np.flatnonzero(usable.to_numpy())
         y = (advanced[usable] / left[usable]).to_numpy(dtype=float)
         if np.ptp(y) > 0:
-            fit = sps.linregress(x, y)
-            slope, p = float(fit.slope * 4), float(fit.pvalue)
+            fit = distributions.linregress(x, y)
+            slope, p = fit.statistic * 4, fit.pvalue
         else:
             slope, p = 0.0, 1.0
     recent_left, recent_adv = int(left.iloc[-window:].sum()), int(advanced.iloc[-window:].sum())
