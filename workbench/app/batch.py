@@ -13,6 +13,7 @@ folder) under the same paths; only the small outcome objects travel back.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
@@ -34,6 +35,7 @@ from workbench.io.reports import previous_metrics, read_metrics
 from workbench.render.ahead import ENV as SECTIONS_AHEAD
 
 if TYPE_CHECKING:
+    from workbench.app.zygote import KernelZygote
     from workbench.render.pdf_chromium import ChromiumPrinter
     from workbench.render.vega_server import VegaServer
 
@@ -163,6 +165,7 @@ def run_job(job: BatchJob) -> JobOutcome:
             job.client_dir,
             printer=_worker_printer(job),
             renderer=_worker_renderer(),
+            zygote=_worker_zygote(),
             out=job.out,
             formats=job.formats,
             locale=job.locale,
@@ -228,6 +231,27 @@ def _worker_renderer() -> VegaServer | None:
     if not _renderer:
         _renderer.append(start_renderer())
     return _renderer[0]
+
+
+_zygote: list[KernelZygote | None] = []  # this worker process's kernel template, once started
+
+
+def _worker_zygote() -> KernelZygote | None:
+    """This worker's kernel template (see :mod:`workbench.app.zygote`), started for its first client and
+    kept for the next ones: each client's kernel is forked from it, a process of its own; None where
+    kernels cannot be forked (they then start the usual way)."""
+    from workbench.app.kernel import KERNEL_THREAD_LIMITS
+    from workbench.app.zygote import KernelZygote, supported
+
+    if _zygote and (_zygote[0] is None or not _zygote[0].alive):
+        _zygote.clear()  # none could be started, or it has gone: try again
+    if not _zygote:
+        started = None
+        if supported():
+            with contextlib.suppress(OSError):
+                started = KernelZygote({**KERNEL_THREAD_LIMITS, **os.environ})
+        _zygote.append(started)
+    return _zygote[0]
 
 
 def _peaks() -> dict[str, float]:

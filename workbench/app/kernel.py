@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import queue
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -90,15 +91,21 @@ class Kernel:
 
 
 def start_kernel(
-    kernel_name: str, cwd: Path, warm_up: str | None = WARM_UP, env: dict[str, str] | None = None
+    kernel_name: str,
+    cwd: Path,
+    warm_up: str | None = WARM_UP,
+    env: dict[str, str] | None = None,
+    zygote: Any = None,
 ) -> Kernel:
     """Start a kernel in ``cwd`` and send it ``warm_up`` (silently); return without waiting for either.
-    ``env`` adds variables to the kernel's environment, unless this process's environment sets them."""
+    ``env`` adds variables to the kernel's environment, unless this process's environment sets them;
+    ``zygote``: a :class:`workbench.app.zygote.KernelZygote` to fork the kernel from."""
     from jupyter_client import BlockingKernelClient
     from jupyter_core.utils import run_sync
 
     sockets = tempfile.mkdtemp(prefix="workbench-kernel-")
     km = kernel_manager_class()(kernel_name=kernel_name, transport="ipc", ip=os.path.join(sockets, "k"))
+    km.zygote = zygote
     kernel = Kernel(km, sockets)
     try:
         run_sync(km.start_kernel)(
@@ -123,10 +130,40 @@ def kernel_manager_class() -> type:
     from jupyter_client.manager import AsyncKernelManager
 
     class ThreadLimitedKernelManager(AsyncKernelManager):
+        zygote: Any = None  # a KernelZygote to fork the kernel from, when a batch worker has one
+
         async def _async_pre_start_kernel(self, **kw: object) -> tuple[list[str], dict[str, object]]:
             command, launch = await super()._async_pre_start_kernel(**kw)
             env = dict(launch.get("env") or os.environ)
             launch["env"] = {**KERNEL_THREAD_LIMITS, **env}
             return command, launch
 
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            forked = _fork_from(self.zygote, kernel_cmd, kw)
+            if forked is None:
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+                return
+            provisioner = self.provisioner
+            provisioner.process = forked
+            provisioner.pid = provisioner.pgid = forked.pid  # the child is its own session's leader
+            provisioner.cwd = kw.get("cwd")
+            self._reconcile_connection_info(provisioner.connection_info)
+
     return ThreadLimitedKernelManager
+
+
+def _fork_from(zygote: Any, kernel_cmd: list[str], launch: dict[str, Any]) -> Any:
+    """The kernel forked from ``zygote`` for this launch, or None to launch it the usual way (no template,
+    another kind of kernel, or any failure of the template)."""
+    from workbench.app.zygote import LAUNCHER, ForkedKernel
+
+    if zygote is None or not zygote.alive or tuple(kernel_cmd[1:3]) != LAUNCHER:
+        return None
+    if os.path.realpath(kernel_cmd[0]) != os.path.realpath(sys.executable):
+        return None
+    env = dict(launch.get("env") or os.environ)
+    env.setdefault("JPY_PARENT_PID", str(os.getpid()))
+    try:
+        return ForkedKernel(zygote.fork_kernel(kernel_cmd[3:], str(launch.get("cwd") or os.getcwd()), env))
+    except OSError:
+        return None

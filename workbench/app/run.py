@@ -37,6 +37,7 @@ from workbench.render.vega_server import VegaServer, start_renderer
 from workbench.resources import REPO_ROOT, notebook_path
 
 if TYPE_CHECKING:
+    from workbench.app.zygote import KernelZygote
     from workbench.io.load import ClientData
     from workbench.render.pdf_chromium import ChromiumPrinter
     from workbench.render.preload import Fingerprint
@@ -112,6 +113,7 @@ def run_audit(
     pdf_engine: str | None = None,
     printer: ChromiumPrinter | None = None,
     renderer: VegaServer | None = None,
+    zygote: KernelZygote | None = None,
 ) -> RunResult:
     """Audit ``client_dir`` and write report.html / report.pdf, metrics.json, the executed notebook and
     the quarantined rows into ``out`` (default ``<client>/reports/<date>/``). With ``anonymize``, manager
@@ -119,7 +121,7 @@ def run_audit(
     ``interactive`` the HTML has no live what-if and no script at all. ``pdf_engine``: ``auto`` (the
     default: Chromium where installed, else WeasyPrint), ``chromium`` or ``weasyprint``; ``printer``: a
     Chromium already started to print with (a batch worker's), left running; ``renderer``: likewise, the
-    what-if's renderer process."""
+    what-if's renderer process; ``zygote``: a batch worker's kernel template to fork the kernel from."""
     step = step or (lambda _message: None)
     unknown = set(formats) - set(FORMATS)
     if unknown or not formats:
@@ -148,7 +150,9 @@ def run_audit(
     vega = renderer or start_renderer()
     kernel = None
     try:
-        kernel = start_kernel(kernel_name, REPO_ROOT, env={ahead.ENV: "1", **(vega.env if vega else {})})
+        kernel = start_kernel(
+            kernel_name, REPO_ROOT, env={ahead.ENV: "1", **(vega.env if vega else {})}, zygote=zygote
+        )
         return _checked_run(
             client_dir,
             config,
