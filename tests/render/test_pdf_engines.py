@@ -188,6 +188,22 @@ def test_one_printer_prints_many_pages_and_starts_again_when_its_browser_died(ch
         printer.close()
 
 
+@pytest.mark.slow
+def test_what_the_draft_hides_is_shown_in_the_pdf_delivered_with_or_without_contents(chromium):
+    from workbench.render.pdf_chromium import ChromiumPrinter
+
+    printer = ChromiumPrinter(chromium)
+    try:
+        plain = PdfReader(
+            io.BytesIO(printer.print_pdf("<html><head></head><body><p>Выручка</p></body></html>"))
+        )
+        assert "Выручка" in plain.pages[0].extract_text()  # no link, no destination: one draft, one print
+        report = PdfReader(io.BytesIO(printer.print_pdf(small_report("ООО «Видимое»"))))
+        assert all(page.extract_text().strip() for page in report.pages[1:])
+    finally:
+        printer.close()
+
+
 def test_a_chromium_that_answers_nonsense_falls_back_too(monkeypatch):
     monkeypatch.delenv(ENGINE_ENV, raising=False)
     monkeypatch.setattr("workbench.render.chromium.find_chromium", lambda: "/usr/bin/chromium")

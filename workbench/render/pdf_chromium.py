@@ -57,11 +57,20 @@ _DELIVERED = {"generateTaggedPDF": True, "generateDocumentOutline": True}
 _DRAFT = {"generateTaggedPDF": False, "generateDocumentOutline": False}
 _COVER = re.compile(r"<section\b[^>]*\bclass=\"wb-cover\"[^>]*>")
 _SET_NUMBERS = """(pages => {
+  document.getElementById("wb-draft")?.remove();
   for (const link of document.querySelectorAll('.wb-toc a[href^="#"]')) {
     const page = pages[decodeURIComponent(link.getAttribute("href").slice(1))];
     if (page) link.dataset.page = String(page); else delete link.dataset.page;
   }
 })(%s)"""
+# The draft is read only for its pages: nothing is painted (visibility leaves the layout as it is), which
+# saves a third of its time; the delivered PDF is checked to have the same pages.
+_HIDE_FOR_DRAFT = """(() => {
+  const style = document.createElement("style");
+  style.id = "wb-draft";
+  style.textContent = "@media print { body * { visibility: hidden !important; } }";
+  document.head.append(style);
+})()"""
 
 
 class ChromiumPrinter:
@@ -199,21 +208,21 @@ def _load(cdp: Any, session: str, html: str) -> None:
 def _print_numbered(cdp: Any, session: str) -> bytes:
     """Print until the contents' numbers are the pages their links lead to: a draft for the numbers,
     then the PDF delivered, checked to have the same pages."""
-    written: dict[str, int] = {}
-    options = _DRAFT
-    for _ in range(MAX_PRINTINGS):
-        pdf = _print(cdp, session, options)
+
+    def number(pages: dict[str, int]) -> None:  # also shows what the draft hid
+        expression = _SET_NUMBERS % json.dumps(pages)
+        cdp.call("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session)
+
+    cdp.call("Runtime.evaluate", {"expression": _HIDE_FOR_DRAFT, "returnByValue": True}, session=session)
+    written = destination_pages(_print(cdp, session, _DRAFT))
+    number(written)
+    for _ in range(MAX_PRINTINGS - 1):
+        pdf = _print(cdp, session, _DELIVERED)
         pages = destination_pages(pdf)
-        if pages == written and options is _DELIVERED:
+        if pages == written:
             return pdf
-        if pages != written:
-            cdp.call(
-                "Runtime.evaluate",
-                {"expression": _SET_NUMBERS % json.dumps(pages), "returnByValue": True},
-                session=session,
-            )
-            written = pages
-        options = _DELIVERED
+        number(pages)
+        written = pages
     raise BrowserError(f"the contents' page numbers did not settle in {MAX_PRINTINGS} printings")
 
 
