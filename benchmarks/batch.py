@@ -3,10 +3,12 @@
     .venv/bin/python benchmarks/batch.py [--copies 20] [--jobs N] [--serial N] [--scheduler local]
 
 Makes COPIES copies of the demo client, audits SERIAL of them one after another, each as its own
-`workbench audit` process (today's way), then all COPIES with `workbench batch` (one job per core by
+`workbench audit` process (today's way; half of them before the batch and half after, so that a drift of a
+shared machine's speed weighs on both sides), and all COPIES with `workbench batch` (one job per core by
 default). Prints the serial time (measured, or extrapolated from SERIAL runs when SERIAL < COPIES), the
-batch wall time, their ratio (target on 2 cores: batch <= 0.6 x serial) and the peak memory of each
-worker process and of the largest kernel it ran. The machine may be shared: run it on an idle one.
+batch wall time, their ratio (target on 2 cores: batch <= 0.6 x serial), the peak memory of each worker
+process and of the largest kernel it ran, and a reference loop before and after (about 1 s on this
+machine at full speed). The machine may be shared: run it on an idle one.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.audit_demo import machine_speed  # noqa: E402
 from workbench.app.batch import default_jobs, plan_jobs, run_batch  # noqa: E402
 
 AS_OF = "2026-11-23"
@@ -69,15 +72,20 @@ def main() -> int:
         root = Path(tmp)
         clients = make_copies(root / "clients", args.copies)
         count = min(args.serial if args.serial is not None else args.copies, args.copies)
-        print(f"Serial: {count} x `workbench audit` …", flush=True)
-        times = serial_times(clients[:count], root / "serial")
-        serial = sum(times) * args.copies / count if count else float("nan")
+        speed_before = machine_speed()
+        first = (count + 1) // 2
+        print(f"Serial: {count} x `workbench audit` ({first} before the batch) …", flush=True)
+        times = serial_times(clients[:first], root / "serial")
         jobs = args.jobs or default_jobs()
         print(
             f"Batch: {args.copies} clients, {jobs} jobs{f' on {args.scheduler}' if args.scheduler else ''} …"
         )
         planned = plan_jobs(clients, dt.date.fromisoformat(AS_OF), out=root / "batch")
         result = run_batch(planned, root / "batch", workers=jobs, scheduler=args.scheduler)
+        print(f"Serial: {count - first} more after the batch …", flush=True)
+        times += serial_times(clients[first:count], root / "serial")
+        serial = sum(times) * args.copies / count if count else float("nan")
+        speed_after = machine_speed()
     failed = [o.slug for o in result.outcomes if not o.ok]
     print()
     print(f"  clients                         {args.copies} ({len(failed)} failed)")
@@ -88,6 +96,7 @@ def main() -> int:
     print(f"  batch wall time                 {result.seconds:6.1f} s ({jobs} jobs)")
     if count:
         print(f"  batch / serial                  {result.seconds / serial:6.2f} (target <= 0.60)")
+    print(f"  reference loop                  {speed_before:6.2f} s before, {speed_after:.2f} s after")
     by_worker: dict[str, list] = {}
     for outcome in result.outcomes:
         by_worker.setdefault(outcome.worker, []).append(outcome)

@@ -55,7 +55,9 @@ def test_each_kernel_is_a_fresh_copy_of_the_template_in_its_folder_and_environme
         )
         seen = run(first, probe)
         assert seen == f"{tmp_path} first {template.process.pid} True"
+        run(first, "ballast = bytearray(300 * 2**20); ballast[::4096] = b'x' * len(ballast[::4096])")
         first.stop()  # gracefully, as papermill's manager does
+        assert template.kernel_peak_mb() > 300  # the largest kernel that has ended
         assert first.km.provisioner is None or not first.km.has_kernel
         second = start_kernel("python3", tmp_path, zygote=template, env={"WORKBENCH_PROBE": "second"})
         assert second.wait_warm()

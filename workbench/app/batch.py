@@ -257,9 +257,11 @@ def _worker_zygote() -> KernelZygote | None:
 def _peaks() -> dict[str, float]:
     """Peak resident memory so far of this worker process and of the largest kernel it has run (MB)."""
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    kernels = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / scale
+    forked = _zygote[0].kernel_peak_mb() if _zygote and _zygote[0] is not None else None
     return {
         "worker_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale,
-        "kernel_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / scale,
+        "kernel_peak_mb": max(kernels, forked or 0.0),  # the template's kernels are its children
     }
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import resource
 import select
 import signal
 import subprocess
@@ -80,6 +81,18 @@ class KernelZygote:
         if "pid" not in reply:
             raise OSError(f"the kernel template could not fork a kernel: {reply.get('error')}")
         return int(reply["pid"])
+
+    def kernel_peak_mb(self) -> float | None:
+        """The peak resident memory of the largest kernel forked so far that has ended (MB), or None."""
+        with self._lock:
+            if not self._ready or not self.alive or self.process.stdin is None:
+                return None
+            try:
+                self.process.stdin.write(b'{"peak": true}\n')
+                self.process.stdin.flush()
+                return float(self._reply(10.0)["peak_mb"])
+            except (OSError, KeyError, ValueError):
+                return None
 
     def close(self) -> None:
         """End the template (its kernels end with their own managers)."""
@@ -147,6 +160,9 @@ def serve(replies: int) -> None:
             return
         try:
             request = json.loads(line)
+            if request.get("peak"):  # ru_maxrss: KiB on Linux, the only system with pidfd_open
+                _answer(out, {"peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024})
+                continue
             pid = os.fork()
         except Exception as error:  # the manager starts this kernel the usual way
             _answer(out, {"error": f"{type(error).__name__}: {error}"})
