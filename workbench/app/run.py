@@ -39,6 +39,7 @@ from workbench.resources import REPO_ROOT, notebook_path
 if TYPE_CHECKING:
     from workbench.app.zygote import KernelZygote
     from workbench.io.load import ClientData
+    from workbench.render.pdf import PdfJob
     from workbench.render.pdf_chromium import ChromiumPrinter
     from workbench.render.preload import Fingerprint
 
@@ -233,10 +234,17 @@ def _checked_run(
         threading.Thread(
             target=_warm_up_renderers, args=("pdf" in formats and printer is None,), daemon=True
         ).start()
+        early = _EarlyPdf(staging / "report.pdf", pdf_engine, printer) if "pdf" in formats else None
         try:
             # the kernel shuts down while the report renders; it is waited for below, before returning
             nb = _execute(
-                executed, parameters, kernel.km.kernel_name, progress_bar, kernel=kernel, stopping=stopping
+                executed,
+                parameters,
+                kernel.km.kernel_name,
+                progress_bar,
+                kernel=kernel,
+                stopping=stopping,
+                on_cell_executed=early.hook() if early is not None else None,
             )
         except PapermillExecutionError as exc:
             _keep_failure(staging, out_dir, exc)
@@ -255,8 +263,11 @@ def _checked_run(
         timings["html"] = time.perf_counter() - started
         if "pdf" in formats:
             step("pdf")
-            # printed in a thread (Chromium prints in its own processes) while report.html is written
-            pdf = PdfJob(print_html, staging / "report.pdf", step, pdf_engine, printer)
+            # printed in a thread (Chromium prints in its own processes) while report.html is written;
+            # started already when the notebook's last section ran, if that page is the one to print
+            pdf = early.adopt(print_html, step) if early is not None else None
+            if pdf is None:
+                pdf = PdfJob(print_html, staging / "report.pdf", step, pdf_engine, printer)
         if "html" in formats:
             write_text(staging / "report.html", html)
         if pdf is not None:
@@ -272,6 +283,8 @@ def _checked_run(
     finally:
         for thread in stopping:
             thread.join()
+        if early is not None:
+            early.discard()
         if pdf is not None:  # a run that failed while the PDF printed: let it end before the clean-up
             with contextlib.suppress(BaseException):
                 pdf.wait()
@@ -279,6 +292,62 @@ def _checked_run(
             printer.close()
         shutil.rmtree(staging, ignore_errors=True)
     return RunResult(out_dir, files, timings)
+
+
+class _EarlyPdf:
+    """The PDF printed from the pages built once the notebook's last section has run (see
+    :mod:`workbench.render.early`), while the kernel writes metrics.json; its progress lines are kept
+    until the run reaches the PDF's step."""
+
+    def __init__(self, path: Path, engine: str | None, printer: ChromiumPrinter | None) -> None:
+        self.path, self.engine, self.printer = path, engine, printer
+        self.job: PdfJob | None = None
+        self.printed: str | None = None
+        self._lock = threading.Lock()
+        self._kept: list[str] = []
+        self._step: Step | None = None
+
+    def hook(self) -> Callable[..., None]:
+        from workbench.render.early import EarlyPages
+        from workbench.render.exporters import WorkbenchHTMLExporter
+
+        pages = EarlyPages(
+            notebook_path(NOTEBOOK_FILE), WorkbenchHTMLExporter().screen_and_print, self._start
+        )
+        return pages.on_cell_executed
+
+    def _start(self, _page: str, print_page: str) -> None:
+        from workbench.render.pdf import PdfJob
+
+        self.printed = print_page
+        self.job = PdfJob(print_page, self.path, self._say, self.engine, self.printer)
+
+    def _say(self, message: str) -> None:
+        with self._lock:
+            if self._step is None:
+                self._kept.append(message)
+            else:
+                self._step(message)
+
+    def adopt(self, print_page: str, step: Step) -> PdfJob | None:
+        """The job started early if it prints ``print_page`` (its progress lines said from now on), else
+        None."""
+        if self.job is None or self.printed != print_page:
+            self.discard()
+            return None
+        with self._lock:
+            for message in self._kept:
+                step(message)
+            self._step = step
+        job, self.job = self.job, None
+        return job
+
+    def discard(self) -> None:
+        """Let a job that is not used end (its file is written over or removed with the staging folder)."""
+        if self.job is not None:
+            with contextlib.suppress(BaseException):
+                self.job.wait()
+            self.job = None
 
 
 def _fingerprint(client_dir: Path, config: ClientConfig) -> Fingerprint | None:
@@ -372,6 +441,7 @@ def _execute(
     notebook: str = NOTEBOOK_FILE,
     kernel: Kernel | None = None,
     stopping: list[threading.Thread] | None = None,
+    on_cell_executed: Callable[..., None] | None = None,
 ) -> Any:
     """Run a notebook with a per-cell timeout in ``kernel`` (one started by :func:`start_kernel`; by
     default a new one), write it to ``executed`` and return it.
@@ -397,6 +467,7 @@ def _execute(
             execution_timeout=CELL_TIMEOUT_SECONDS,
             start_timeout=120,
             request_save_on_cell_execute=False,  # saving the growing notebook after every cell costs seconds
+            **({"on_cell_executed": on_cell_executed} if on_cell_executed is not None else {}),
         )
     finally:
         # A kernel manager passed in is not shut down by papermill: stop the kernel here.
