@@ -60,53 +60,73 @@ def _binom_valid(n: np.ndarray, p: np.ndarray) -> np.ndarray:
 
 def binom_cdf(k: float | np.ndarray, n: float | np.ndarray, p: float | np.ndarray) -> np.ndarray:
     """P(X <= k) for X ~ Binomial(n, p) (``binom.cdf``)."""
-    if not _BOOST:
-        return _stats().binom.cdf(k, n, p)
-    k, n, p = _arrays(np.floor(k), n, p)
-    valid = _binom_valid(n, p) & ~np.isnan(k)
-    inside = valid & (k >= 0) & (k < n)
-    out = np.where(valid & (k >= n), 1.0, 0.0)
-    out[inside] = _boost._binom_cdf(k[inside], n[inside], p[inside])
-    return np.where(valid, out, np.nan)
+    return _binom_tail("cdf", k, n, p, below=0.0, top=1.0)
 
 
 def binom_sf(k: float | np.ndarray, n: float | np.ndarray, p: float | np.ndarray) -> np.ndarray:
     """P(X > k) for X ~ Binomial(n, p) (``binom.sf``)."""
+    return _binom_tail("sf", k, n, p, below=1.0, top=0.0)
+
+
+def _binom_tail(
+    tail: str, k: float | np.ndarray, n: float | np.ndarray, p: float | np.ndarray, below: float, top: float
+) -> np.ndarray:
+    """A binomial tail: ``below`` for k < 0, ``top`` from k = n, Boost's ``_binom_<tail>`` between."""
     if not _BOOST:
-        return _stats().binom.sf(k, n, p)
+        return getattr(_stats().binom, tail)(k, n, p)
     k, n, p = _arrays(np.floor(k), n, p)
     valid = _binom_valid(n, p) & ~np.isnan(k)
     inside = valid & (k >= 0) & (k < n)
-    out = np.where(valid & (k < 0), 1.0, 0.0)
-    out[inside] = _boost._binom_sf(k[inside], n[inside], p[inside])
+    out = np.where(valid & (k < 0), below, np.where(valid & (k >= n), top, 0.0))
+    out[inside] = getattr(_boost, f"_binom_{tail}")(k[inside], n[inside], p[inside])
     return np.where(valid, out, np.nan)
 
 
 def binom_ppf(q: float, n: float | np.ndarray, p: float) -> np.ndarray:
     """The smallest k with P(X <= k) >= q, for q strictly between 0 and 1 (``binom.ppf``)."""
-    if not _BOOST:
-        return _stats().binom.ppf(q, n, p)
-    q_, n_, p_ = _arrays(q, n, p)
-    valid = _binom_valid(n_, p_) & (q_ > 0) & (q_ < 1)
-    out = np.full(n_.shape, np.nan)
-    out[valid] = _boost._binom_ppf(q_[valid], n_[valid], p_[valid])
-    return out
+    return _binom_quantile("ppf", q, n, p)
 
 
 def binom_isf(q: float, n: float | np.ndarray, p: float) -> np.ndarray:
     """The smallest k with P(X > k) <= q, for q strictly between 0 and 1 (``binom.isf``)."""
+    return _binom_quantile("isf", q, n, p)
+
+
+def _binom_quantile(which: str, q: float, n: float | np.ndarray, p: float) -> np.ndarray:
     if not _BOOST:
-        return _stats().binom.isf(q, n, p)
+        return getattr(_stats().binom, which)(q, n, p)
     q_, n_, p_ = _arrays(q, n, p)
     valid = _binom_valid(n_, p_) & (q_ > 0) & (q_ < 1)
     out = np.full(n_.shape, np.nan)
-    out[valid] = _boost._binom_isf(q_[valid], n_[valid], p_[valid])
+    out[valid] = getattr(_boost, f"_binom_{which}")(q_[valid], n_[valid], p_[valid])
     return out
 
 
-def _hypergeom_support(
+def hypergeom_cdf(
     k: float | np.ndarray, total: np.ndarray, good: np.ndarray, draws: np.ndarray
-) -> tuple[np.ndarray, ...]:
+) -> np.ndarray:
+    """P(X <= k) for the good items among ``draws`` drawn from ``total`` holding ``good``
+    (``hypergeom.cdf(k, total, good, draws)``)."""
+    return _hypergeom_tail("cdf", k, total, good, draws, below=0.0, top=1.0)
+
+
+def hypergeom_sf(k: float | np.ndarray, total: np.ndarray, good: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """P(X > k), as :func:`hypergeom_cdf` (``hypergeom.sf``)."""
+    return _hypergeom_tail("sf", k, total, good, draws, below=1.0, top=0.0)
+
+
+def _hypergeom_tail(
+    tail: str,
+    k: float | np.ndarray,
+    total: np.ndarray,
+    good: np.ndarray,
+    draws: np.ndarray,
+    below: float,
+    top: float,
+) -> np.ndarray:
+    """A hypergeometric tail: ``below`` under the support, ``top`` from its top, Boost's between."""
+    if not _BOOST:
+        return getattr(_stats().hypergeom, tail)(k, total, good, draws)
     k_, total_, good_, draws_ = _arrays(np.floor(k), total, good, draws)
     valid = (
         _integral(total_)
@@ -121,31 +141,11 @@ def _hypergeom_support(
     )
     low = np.maximum(draws_ - (total_ - good_), 0)
     high = np.minimum(good_, draws_)
-    return k_, total_, good_, draws_, valid, low, high
-
-
-def hypergeom_cdf(
-    k: float | np.ndarray, total: np.ndarray, good: np.ndarray, draws: np.ndarray
-) -> np.ndarray:
-    """P(X <= k) for the good items among ``draws`` drawn from ``total`` holding ``good``
-    (``hypergeom.cdf(k, total, good, draws)``)."""
-    if not _BOOST:
-        return _stats().hypergeom.cdf(k, total, good, draws)
-    k_, total_, good_, draws_, valid, low, high = _hypergeom_support(k, total, good, draws)
     inside = valid & (k_ >= low) & (k_ < high)
-    out = np.where(valid & (k_ >= high), 1.0, 0.0)
-    out[inside] = _boost._hypergeom_cdf(k_[inside], good_[inside], draws_[inside], total_[inside])
-    return np.where(valid, out, np.nan)
-
-
-def hypergeom_sf(k: float | np.ndarray, total: np.ndarray, good: np.ndarray, draws: np.ndarray) -> np.ndarray:
-    """P(X > k), as :func:`hypergeom_cdf` (``hypergeom.sf``)."""
-    if not _BOOST:
-        return _stats().hypergeom.sf(k, total, good, draws)
-    k_, total_, good_, draws_, valid, low, high = _hypergeom_support(k, total, good, draws)
-    inside = valid & (k_ >= low) & (k_ < high)
-    out = np.where(valid & (k_ < low), 1.0, 0.0)
-    out[inside] = _boost._hypergeom_sf(k_[inside], good_[inside], draws_[inside], total_[inside])
+    out = np.where(valid & (k_ < low), below, np.where(valid & (k_ >= high), top, 0.0))
+    out[inside] = getattr(_boost, f"_hypergeom_{tail}")(
+        k_[inside], good_[inside], draws_[inside], total_[inside]
+    )
     return np.where(valid, out, np.nan)
 
 

@@ -13,7 +13,6 @@ folder) under the same paths; only the small outcome objects travel back.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import multiprocessing
 import os
@@ -26,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from workbench.analysis.portfolio import PortfolioRow, failed_row, portfolio_row
 from workbench.config import load_config
@@ -226,11 +225,7 @@ def _worker_renderer() -> VegaServer | None:
     drawing is a pure function of its specification); it ends with the worker."""
     from workbench.render.vega_server import start_renderer
 
-    if _renderer and (_renderer[0] is None or not _renderer[0].alive):
-        _renderer.clear()  # none could be started, or it has gone: try again
-    if not _renderer:
-        _renderer.append(start_renderer())
-    return _renderer[0]
+    return _kept(_renderer, start_renderer)
 
 
 _zygote: list[KernelZygote | None] = []  # this worker process's kernel template, once started
@@ -243,15 +238,25 @@ def _worker_zygote() -> KernelZygote | None:
     from workbench.app.kernel import KERNEL_THREAD_LIMITS
     from workbench.app.zygote import KernelZygote, supported
 
-    if _zygote and (_zygote[0] is None or not _zygote[0].alive):
-        _zygote.clear()  # none could be started, or it has gone: try again
-    if not _zygote:
-        started = None
-        if supported():
-            with contextlib.suppress(OSError):
-                started = KernelZygote({**KERNEL_THREAD_LIMITS, **os.environ})
-        _zygote.append(started)
-    return _zygote[0]
+    def start() -> KernelZygote | None:
+        if not supported():
+            return None
+        try:
+            return KernelZygote({**KERNEL_THREAD_LIMITS, **os.environ})
+        except OSError:
+            return None
+
+    return _kept(_zygote, start)
+
+
+def _kept(kept: list[Any], start: Callable[[], Any]) -> Any:
+    """A worker's helper process kept in ``kept``: started for its first client, started again when none
+    could be started or it has gone."""
+    if kept and (kept[0] is None or not kept[0].alive):
+        kept.clear()
+    if not kept:
+        kept.append(start())
+    return kept[0]
 
 
 def _peaks() -> dict[str, float]:
