@@ -221,6 +221,7 @@ def _checked_run(
     parameters = {**parameters, "output_dir": str(staging)}
     stopping: list[threading.Thread] = []
     pdf: PdfJob | None = None
+    early: _EarlyPdf | None = None
     printer = None
     try:
         step("execute")

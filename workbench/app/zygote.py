@@ -155,7 +155,7 @@ def serve(replies: int) -> None:
         _reap()
         if not ready:
             continue
-        line = commands.readline()
+        line = commands.readline()  # one request at a time: the manager waits for each answer
         if not line:
             return
         try:
