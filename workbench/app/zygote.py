@@ -175,14 +175,15 @@ def serve(replies: int) -> None:
 
 
 def _preload() -> None:
-    """What the audit's kernel imports before its notebook (``workbench.app.kernel.WARM_UP``), and
-    ipykernel's kernel."""
+    """ipykernel's kernel and what the audit's kernel imports before its notebook: the kernel's own
+    warm-up, run as it runs in the kernel (a statement, so that the command's process, which imports this
+    module, imports no charting library)."""
     import ipykernel.ipkernel
     import ipykernel.kernelapp  # noqa: F401
 
-    from workbench.render.report import load_sections
+    from workbench.app.kernel import WARM_UP
 
-    load_sections()
+    exec(WARM_UP, {})
 
 
 def _answer(out: Any, message: dict[str, Any]) -> None:
