@@ -14,6 +14,9 @@ from matplotlib.colors import TwoSlopeNorm
 from workbench.present import charts
 from workbench.present.heatmap import heatmap
 
+# seaborn's own heatmap, the reference here, still calls a colour map's set_bad
+pytestmark = pytest.mark.filterwarnings("ignore:The set_bad function:PendingDeprecationWarning")
+
 RATES = pd.DataFrame(
     [[0.42, 0.18, np.nan, 0.61], [0.35, 0.22, 0.50, np.nan], [0.51, 0.09, 0.44, 0.58]],
     index=pd.Index(["Анна", "Борис", "Вера"], name="manager"),
