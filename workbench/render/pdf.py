@@ -62,9 +62,8 @@ def html_to_pdf(
         try:
             progress("pdf_print")
             return printer.print_pdf(html)
-        except (
-            Exception
-        ):  # a browser that failed, crashed or answered nonsense: the report still gets its PDF
+        # a browser that failed, crashed or answered nonsense: the report still gets its PDF
+        except Exception:
             if requested_engine(engine) == "chromium":
                 raise
             progress("pdf_fallback")

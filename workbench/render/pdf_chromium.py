@@ -1,5 +1,5 @@
 """The report's PDF printed by headless Chromium, where one is installed: several times faster than
-WeasyPrint on the same page (about 2.5 s against 8-10 s for the demo's 53-54 pages on 2 cores).
+WeasyPrint on the same page (about 2-2.5 s against 8-10 s for the demo's 54 pages on 2 cores).
 
 Chromium prints the same HTML and the same print stylesheet; what WeasyPrint computes from CSS that
 Chromium does not support, or does otherwise, is given to it here:
@@ -7,9 +7,10 @@ Chromium does not support, or does otherwise, is given to it here:
 - the running header and footer strings (``string-set`` from the cover's attributes) become literal
   strings of the page's margin boxes, and the cover's page is left without them again (Chromium lets a
   later ``@page`` rule win over the named page's; :func:`print_page`);
-- the contents' page numbers (``target-counter``) are read from a first printing, whose PDF has a named
-  destination for every link target, written into the contents as ``data-page`` and printed again; the
-  contents take one page whatever its numbers, so the second printing has the same pages;
+- the contents' page numbers (``target-counter``) are read from a first printing (laid out, not
+  painted), whose PDF has a named destination for every link target, written into the contents as
+  ``data-page`` and printed again; the contents take one page whatever its numbers, so the second
+  printing has the same pages;
 - the contents' leaders are the list's dotted rules (``leader()`` is WeasyPrint's);
 - Chromium has no hyphenation dictionaries on Linux and shrinks every page when one table is wider than
   the page: the headings of wide tables carry soft hyphens (:mod:`workbench.present.hyphens`). (Letting a
