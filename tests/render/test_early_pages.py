@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from workbench.app import run as run_module
-from workbench.render.early import EarlyPages, last_section_source
+from workbench.render.early import EarlyPages, EarlyPdf, last_section_source
 
 
 @pytest.fixture
@@ -93,30 +93,33 @@ class FakeJob:
 def test_the_pdf_started_early_is_kept_only_for_the_same_page(monkeypatch, tmp_path):
     monkeypatch.setattr("workbench.render.pdf.PdfJob", FakeJob)
     said = []
-    same = run_module._EarlyPdf(tmp_path / "report.pdf", None, None)
+    same = EarlyPdf(tmp_path / "audit.ipynb", tmp_path / "report.pdf", None, None)
     same._start("<screen>", "<print>")
     job = same.adopt("<print>", said.append)
     assert job is FakeJob.started[-1] and said == ["pdf_print"]  # what it said before, said now
     job.progress("pdf_fallback")
     assert said == ["pdf_print", "pdf_fallback"]
 
-    other = run_module._EarlyPdf(tmp_path / "report.pdf", None, None)
+    other = EarlyPdf(tmp_path / "audit.ipynb", tmp_path / "report.pdf", None, None)
     other._start("<screen>", "<print, but not the final one>")
     stale = FakeJob.started[-1]
     assert other.adopt("<print>", said.append) is None and stale.waited  # the caller prints again
-    assert run_module._EarlyPdf(tmp_path / "r.pdf", None, None).adopt("<print>", said.append) is None
+    assert (
+        EarlyPdf(tmp_path / "audit.ipynb", tmp_path / "r.pdf", None, None).adopt("<print>", said.append)
+        is None
+    )
 
 
 @pytest.mark.slow
 def test_an_audit_prints_the_pdf_started_after_the_last_section(monkeypatch, small_client, tmp_path):
     adopted = []
-    adopt = run_module._EarlyPdf.adopt
+    adopt = EarlyPdf.adopt
 
     def watched(self, print_page, step):
         job = adopt(self, print_page, step)
         adopted.append(job is not None)
         return job
 
-    monkeypatch.setattr(run_module._EarlyPdf, "adopt", watched)
+    monkeypatch.setattr(EarlyPdf, "adopt", watched)
     result = run_module.run_audit(small_client, out=tmp_path / "out", as_of="2026-11-23")
     assert adopted == [True] and result.files["report.pdf"].stat().st_size > 100_000

@@ -39,6 +39,7 @@ from workbench.resources import REPO_ROOT, notebook_path
 if TYPE_CHECKING:
     from workbench.app.zygote import KernelZygote
     from workbench.io.load import ClientData
+    from workbench.render.early import EarlyPdf
     from workbench.render.pdf import PdfJob
     from workbench.render.pdf_chromium import ChromiumPrinter
     from workbench.render.preload import Fingerprint
@@ -197,6 +198,7 @@ def _checked_run(
     from papermill.exceptions import PapermillExecutionError
 
     from workbench.io.atomic import write_text
+    from workbench.render.early import EarlyPdf
     from workbench.render.exporters import WorkbenchHTMLExporter, cell_label
     from workbench.render.pdf import PdfJob
 
@@ -221,7 +223,7 @@ def _checked_run(
     parameters = {**parameters, "output_dir": str(staging)}
     stopping: list[threading.Thread] = []
     pdf: PdfJob | None = None
-    early: _EarlyPdf | None = None
+    early: EarlyPdf | None = None
     printer = None
     try:
         step("execute")
@@ -235,7 +237,11 @@ def _checked_run(
         threading.Thread(
             target=_warm_up_renderers, args=("pdf" in formats and printer is None,), daemon=True
         ).start()
-        early = _EarlyPdf(staging / "report.pdf", pdf_engine, printer) if "pdf" in formats else None
+        early = (
+            EarlyPdf(notebook_path(NOTEBOOK_FILE), staging / "report.pdf", pdf_engine, printer)
+            if "pdf" in formats
+            else None
+        )
         try:
             # the kernel shuts down while the report renders; it is waited for below, before returning
             nb = _execute(
@@ -293,62 +299,6 @@ def _checked_run(
             printer.close()
         shutil.rmtree(staging, ignore_errors=True)
     return RunResult(out_dir, files, timings)
-
-
-class _EarlyPdf:
-    """The PDF printed from the pages built once the notebook's last section has run (see
-    :mod:`workbench.render.early`), while the kernel writes metrics.json; its progress lines are kept
-    until the run reaches the PDF's step."""
-
-    def __init__(self, path: Path, engine: str | None, printer: ChromiumPrinter | None) -> None:
-        self.path, self.engine, self.printer = path, engine, printer
-        self.job: PdfJob | None = None
-        self.printed: str | None = None
-        self._lock = threading.Lock()
-        self._kept: list[str] = []
-        self._step: Step | None = None
-
-    def hook(self) -> Callable[..., None]:
-        from workbench.render.early import EarlyPages
-        from workbench.render.exporters import WorkbenchHTMLExporter
-
-        pages = EarlyPages(
-            notebook_path(NOTEBOOK_FILE), WorkbenchHTMLExporter().screen_and_print, self._start
-        )
-        return pages.on_cell_executed
-
-    def _start(self, _page: str, print_page: str) -> None:
-        from workbench.render.pdf import PdfJob
-
-        self.printed = print_page
-        self.job = PdfJob(print_page, self.path, self._say, self.engine, self.printer)
-
-    def _say(self, message: str) -> None:
-        with self._lock:
-            if self._step is None:
-                self._kept.append(message)
-            else:
-                self._step(message)
-
-    def adopt(self, print_page: str, step: Step) -> PdfJob | None:
-        """The job started early if it prints ``print_page`` (its progress lines said from now on), else
-        None."""
-        if self.job is None or self.printed != print_page:
-            self.discard()
-            return None
-        with self._lock:
-            for message in self._kept:
-                step(message)
-            self._step = step
-        job, self.job = self.job, None
-        return job
-
-    def discard(self) -> None:
-        """Let a job that is not used end (its file is written over or removed with the staging folder)."""
-        if self.job is not None:
-            with contextlib.suppress(BaseException):
-                self.job.wait()
-            self.job = None
 
 
 def _fingerprint(client_dir: Path, config: ClientConfig) -> Fingerprint | None:

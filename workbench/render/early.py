@@ -5,18 +5,24 @@ the report's pages do not show. :class:`EarlyPages` follows the notebook's execu
 ``on_cell_executed`` hook): once the cell of the report's last section has run, it builds the report page
 and the page to print from the cells executed so far and calls ``ready`` with them, so that printing the
 PDF overlaps the notebook's end. The caller builds the pages again from the finished notebook and keeps
-what was started early only when they are the same.
+what was started early only when they are the same (:class:`EarlyPdf`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 from nbformat import NotebookNode
+
+if TYPE_CHECKING:
+    from workbench.render.pdf import PdfJob
+    from workbench.render.pdf_chromium import ChromiumPrinter
 
 SECTION_CALL = "report.section("
 
@@ -59,3 +65,60 @@ class EarlyPages:
         except Exception:  # the pages are built again, and any error shown, from the finished notebook
             return
         self._ready(*self.built)
+
+
+class EarlyPdf:
+    """The PDF printed from the pages :class:`EarlyPages` builds once the notebook's last section has run,
+    while the kernel writes metrics.json; its progress lines are kept until the run reaches the PDF's
+    step, and :meth:`adopt` hands it over only when it prints the finished notebook's page."""
+
+    def __init__(
+        self, notebook: Path, path: Path, engine: str | None, printer: ChromiumPrinter | None
+    ) -> None:
+        self.notebook, self.path, self.engine, self.printer = notebook, path, engine, printer
+        self.job: PdfJob | None = None
+        self.printed: str | None = None
+        self._lock = threading.Lock()
+        self._kept: list[str] = []
+        self._step: Callable[[str], None] | None = None
+
+    def hook(self) -> Callable[..., None]:
+        """nbclient's ``on_cell_executed`` for the notebook's run."""
+        from workbench.render.exporters import WorkbenchHTMLExporter
+
+        return EarlyPages(
+            self.notebook, WorkbenchHTMLExporter().screen_and_print, self._start
+        ).on_cell_executed
+
+    def _start(self, _page: str, print_page: str) -> None:
+        from workbench.render.pdf import PdfJob
+
+        self.printed = print_page
+        self.job = PdfJob(print_page, self.path, self._say, self.engine, self.printer)
+
+    def _say(self, message: str) -> None:
+        with self._lock:
+            if self._step is None:
+                self._kept.append(message)
+            else:
+                self._step(message)
+
+    def adopt(self, print_page: str, step: Callable[[str], None]) -> PdfJob | None:
+        """The job started early if it prints ``print_page`` (its progress lines said from now on), else
+        None."""
+        if self.job is None or self.printed != print_page:
+            self.discard()
+            return None
+        with self._lock:
+            for message in self._kept:
+                step(message)
+            self._step = step
+        job, self.job = self.job, None
+        return job
+
+    def discard(self) -> None:
+        """Let a job that is not used end (its file is written over or removed with the staging folder)."""
+        if self.job is not None:
+            with contextlib.suppress(BaseException):
+                self.job.wait()
+            self.job = None
